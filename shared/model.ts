@@ -1,0 +1,157 @@
+import { z } from "zod";
+import { IsoDateSchema, daysBetween } from "./dates";
+import { EvidenceStatusSchema } from "./evidence";
+import { PACK_ID } from "./pack";
+
+/** Contract references are what suppliers type into the form, e.g. C-1001; they are also the contract's id. */
+export const ContractRefSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "a contract reference is letters, digits, '-', '_' or '.', e.g. C-1001");
+
+/** Contribution references are quoted by suppliers when they send evidence later, e.g. SV-7K3Q9M2D. */
+export const CONTRIBUTION_REF = /^SV-[0-9A-HJKMNP-TV-Z]{8}$/;
+export const ContributionRefSchema = z
+  .string()
+  .trim()
+  .transform((s) => s.toUpperCase())
+  .pipe(z.string().regex(CONTRIBUTION_REF, "a contribution reference looks like SV-7K3Q9M2D"));
+
+export const EmailSchema = z.string().trim().toLowerCase().pipe(z.email("must be an email address"));
+
+export const ContactSchema = z.object({ name: z.string().trim().min(1, "a contact needs a name"), email: EmailSchema }).strict();
+export type Contact = z.infer<typeof ContactSchema>;
+
+export const ContractManagerSchema = ContactSchema.extend({ lineManager: ContactSchema.optional() }).strict();
+
+/** How evidence is owed and chased on a contract. */
+export const ReminderPolicySchema = z
+  .object({
+    /** Evidence is due this many days after the end of the period it covers. */
+    evidenceGraceDays: z.number().int().min(0).max(365).default(30),
+    /** The supplier is reminded on the due date and again every this many days. */
+    remindEveryDays: z.number().int().min(1).max(90).default(7),
+    /** After this many reminders the contract manager is told too. */
+    escalateAfterReminders: z.number().int().min(1).max(20).default(2),
+    /** After this many reminders the contract manager's line manager is told too. */
+    lineManagerAfterReminders: z.number().int().min(1).max(40).default(4),
+  })
+  .strict()
+  .refine((p) => p.lineManagerAfterReminders > p.escalateAfterReminders, {
+    path: ["lineManagerAfterReminders"],
+    message: "the line manager is told after the contract manager, so this must be larger than escalateAfterReminders",
+  });
+export type ReminderPolicy = z.infer<typeof ReminderPolicySchema>;
+
+const MoneySchema = z.number().finite().nonnegative();
+
+const ContractFields = z.object({
+  id: ContractRefSchema,
+  title: z.string().trim().min(1, "a contract needs a title").max(200),
+  /** The organisation that awarded the contract; emails are signed with it. */
+  buyer: z.string().trim().min(1).max(200),
+  packId: z.string().regex(PACK_ID, "not a pack id"),
+  packEdition: z.string().trim().min(1),
+  /** Contract value in £, for the social value ratio. */
+  value: MoneySchema.refine((v) => v > 0, "the contract value must be more than £0"),
+  startDate: IsoDateSchema,
+  endDate: IsoDateSchema,
+  contractManager: ContractManagerSchema,
+  escalationContacts: z.array(ContactSchema).max(10).default([]),
+  reminderPolicy: ReminderPolicySchema.default({
+    evidenceGraceDays: 30,
+    remindEveryDays: 7,
+    escalateAfterReminders: 2,
+    lineManagerAfterReminders: 4,
+  }),
+  /** The Microsoft Form suppliers report through; reminders link to it. */
+  formUrl: z.url().optional(),
+});
+
+const periodInOrder = (c: { startDate: string; endDate: string }) => daysBetween(c.startDate, c.endDate) > 0;
+
+export const ContractInputSchema = ContractFields.strict().refine(periodInOrder, {
+  path: ["endDate"],
+  message: "the contract must end after it starts",
+});
+export type ContractInput = z.input<typeof ContractInputSchema>;
+
+export const ContractSchema = ContractFields.extend({ createdAt: z.iso.datetime(), updatedAt: z.iso.datetime() }).strict();
+export type Contract = z.infer<typeof ContractSchema>;
+
+/** A PATCH may change anything but the id and the pinned pack (values already stored depend on it). */
+export const ContractPatchSchema = ContractFields.omit({ id: true, packId: true, packEdition: true }).partial().strict();
+export type ContractPatch = z.infer<typeof ContractPatchSchema>;
+
+export const CommitmentSchema = z
+  .object({
+    measureCode: z.string().trim().min(1, "a commitment needs a measure code"),
+    quantity: z.number().finite().nonnegative("a committed quantity cannot be negative"),
+    /** The supplier who made the promise, when the supply chain is committed supplier by supplier. */
+    supplier: z.string().trim().max(200).optional(),
+    note: z.string().trim().max(1000).optional(),
+  })
+  .strict();
+export type Commitment = z.infer<typeof CommitmentSchema>;
+
+export const CommitmentsSchema = z
+  .object({ commitments: z.array(CommitmentSchema).max(2000) })
+  .strict()
+  .superRefine((body, ctx) => {
+    const seen = new Set<string>();
+    body.commitments.forEach((c, i) => {
+      const key = `${c.measureCode.toUpperCase()}\u0000${(c.supplier ?? "").toLowerCase()}`;
+      if (seen.has(key)) {
+        ctx.addIssue({ code: "custom", path: ["commitments", i, "measureCode"], message: `${c.measureCode} is committed twice${c.supplier ? ` for ${c.supplier}` : ""}` });
+      }
+      seen.add(key);
+    });
+  });
+
+export const EvidenceLinkSchema = z
+  .object({ name: z.string().trim().min(1).max(400), link: z.url({ protocol: /^https?$/, error: "an evidence link must be an http(s) address" }) })
+  .strip();
+export type EvidenceLink = z.infer<typeof EvidenceLinkSchema>;
+
+export const ContributionSourceSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("form"), formId: z.string(), responseId: z.string() }).strict(),
+  z.object({ kind: z.literal("manual"), recordedBy: z.string() }).strict(),
+]);
+
+export const ContributionSchema = z
+  .object({
+    id: ContributionRefSchema,
+    contractId: ContractRefSchema,
+    supplier: z.string().min(1),
+    /** Who reported it; reminders go to them. */
+    responder: z.string(),
+    measureCode: z.string().min(1),
+    quantity: z.number().finite().nonnegative(),
+    periodStart: IsoDateSchema,
+    periodEnd: IsoDateSchema,
+    description: z.string(),
+    evidence: z.array(EvidenceLinkSchema),
+    evidenceStatus: EvidenceStatusSchema,
+    evidenceDueDate: IsoDateSchema,
+    /** £ at ingestion with the contract's pinned pack; null for record-only and qualitative measures. */
+    value: z.number().finite().nullable(),
+    packId: z.string(),
+    packEdition: z.string(),
+    source: ContributionSourceSchema,
+    submittedAt: z.iso.datetime(),
+    reviewedBy: z.string().optional(),
+    reviewedAt: z.iso.datetime().optional(),
+    rejectionReason: z.string().optional(),
+  })
+  .strict();
+export type Contribution = z.infer<typeof ContributionSchema>;
+
+export const AuditEntrySchema = z
+  .object({
+    at: z.iso.datetime(),
+    actor: z.string(),
+    action: z.enum(["created", "evidence-submitted", "accepted", "rejected", "chased"]),
+    detail: z.string(),
+  })
+  .strict();
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;

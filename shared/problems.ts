@@ -1,0 +1,37 @@
+/** One thing wrong with an input, said so a person can find and fix it. */
+export interface Problem {
+  /** Field path inside the input, e.g. ["answers", "quantity"] or ["measures", 3, "proxy"]. */
+  path: (string | number)[];
+  message: string;
+  /** For tabular input: the 1-based row as the person sees it (header row included). */
+  row?: number;
+  /** For tabular input: the column header as written. */
+  column?: string;
+}
+
+/** An input was refused; `problems` lists every reason, not just the first. */
+export class ValidationError extends Error {
+  constructor(
+    readonly subject: string,
+    readonly problems: Problem[],
+  ) {
+    super(`${subject} is not valid: ${problems.map(describeProblem).join("; ")}`);
+    this.name = "ValidationError";
+  }
+}
+
+export function describeProblem(p: Problem): string {
+  const where: string[] = [];
+  if (p.row !== undefined) where.push(`row ${p.row}`);
+  if (p.column !== undefined) where.push(`column "${p.column}"`);
+  if (where.length === 0 && p.path.length > 0) where.push(p.path.join("."));
+  return where.length > 0 ? `${where.join(", ")}: ${p.message}` : p.message;
+}
+
+/** Converts zod issues to problems, keeping the field path. */
+export function problemsFromZod(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Problem[] {
+  return issues.map((i) => ({
+    path: i.path.map((k) => (typeof k === "number" ? k : String(k))),
+    message: i.message,
+  }));
+}

@@ -1,0 +1,226 @@
+import { daysBetween, IsoDate } from "./dates";
+import { findMeasure, Measure, PackIndex } from "./pack";
+
+export type ValuationErrorKind =
+  | "unknown-measure"
+  | "not-valued"
+  | "negative"
+  | "not-a-number"
+  | "shape"
+  | "invalid-argument";
+
+/** A valuation that cannot be done, with the reason in words an officer can act on. */
+export class ValuationError extends Error {
+  constructor(
+    readonly kind: ValuationErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = "ValuationError";
+  }
+}
+
+export function requireMeasure(index: PackIndex, code: string): Measure {
+  const measure = findMeasure(index, code);
+  if (!measure) throw new ValuationError("unknown-measure", `Measure "${code}" is not in pack ${index.label}.`);
+  return measure;
+}
+
+function requireQuantity(quantity: number, what = "Quantity"): number {
+  if (!Number.isFinite(quantity)) throw new ValuationError("not-a-number", `${what} must be a number.`);
+  if (quantity < 0) throw new ValuationError("negative", `${what} cannot be negative (got ${quantity}).`);
+  return quantity;
+}
+
+/**
+ * £ value of a quantity of one measure, or `null` for a measure that carries no £ value
+ * (record-only or qualitative). Face-value measures are already in £.
+ */
+export function valueOrNull(measure: Measure, quantity: number): number | null {
+  requireQuantity(quantity);
+  switch (measure.kind) {
+    case "proxy":
+      return quantity * (measure.proxy ?? 0);
+    case "face-value":
+      return quantity;
+    case "record-only":
+    case "qualitative":
+      return null;
+  }
+}
+
+/** £ value of a quantity of the measure `code`; a measure with no £ value is an error here. */
+export function measureValue(index: PackIndex, code: string, quantity: number): number {
+  const measure = requireMeasure(index, code);
+  const value = valueOrNull(measure, quantity);
+  if (value === null) {
+    throw new ValuationError("not-valued", `Measure ${measure.code} is ${measure.kind} in pack ${index.label}: it is recorded, not valued in £.`);
+  }
+  return value;
+}
+
+/** Proxy £ per unit; a face-value measure is £1 per £. */
+export function proxyValue(index: PackIndex, code: string): number {
+  const measure = requireMeasure(index, code);
+  if (measure.kind === "face-value") return 1;
+  if (measure.kind !== "proxy" || measure.proxy === null) {
+    throw new ValuationError("not-valued", `Measure ${measure.code} is ${measure.kind} in pack ${index.label}: it has no proxy value.`);
+  }
+  return measure.proxy;
+}
+
+function isBlank(cell: unknown): boolean {
+  return cell === null || cell === undefined || (typeof cell === "string" && cell.trim() === "");
+}
+
+function cellNumber(cell: unknown, where: string): number {
+  if (typeof cell === "number") return cell;
+  if (typeof cell === "string" && /^\s*-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(cell)) return Number(cell);
+  throw new ValuationError("not-a-number", `${where}: "${String(cell)}" is not a number.`);
+}
+
+function shapeOf(range: readonly (readonly unknown[])[]): string {
+  return `${range.length}×${range[0]?.length ?? 0}`;
+}
+
+/** Checks two ranges have the same rows and columns, naming both sizes when they do not. */
+export function requireSameShape(
+  a: readonly (readonly unknown[])[],
+  b: readonly (readonly unknown[])[],
+  names: [string, string],
+): void {
+  const same = a.length === b.length && a.every((row, i) => row.length === b[i]?.length);
+  if (!same) {
+    throw new ValuationError("shape", `${names[0]} is ${shapeOf(a)} but ${names[1]} is ${shapeOf(b)}; they must be the same size.`);
+  }
+}
+
+/**
+ * Walks two equal-shaped ranges of codes and quantities and calls `visit` with each valued cell.
+ * Blank codes are skipped; measures with no £ value (record-only, qualitative) count as £0.
+ */
+function forEachValued(
+  index: PackIndex,
+  codes: readonly (readonly unknown[])[],
+  quantities: readonly (readonly unknown[])[],
+  visit: (measure: Measure, value: number) => void,
+): void {
+  requireSameShape(codes, quantities, ["codes", "quantities"]);
+  for (let r = 0; r < codes.length; r++) {
+    const codeRow = codes[r] ?? [];
+    const quantityRow = quantities[r] ?? [];
+    for (let c = 0; c < codeRow.length; c++) {
+      const code = codeRow[c];
+      const quantity = quantityRow[c];
+      if (isBlank(code)) {
+        if (!isBlank(quantity)) {
+          throw new ValuationError("invalid-argument", `Row ${r + 1} has a quantity (${String(quantity)}) but no measure code.`);
+        }
+        continue;
+      }
+      const measure = requireMeasure(index, String(code));
+      if (isBlank(quantity)) continue;
+      const value = valueOrNull(measure, requireQuantity(cellNumber(quantity, `Row ${r + 1}`), `Quantity on row ${r + 1}`));
+      if (value !== null) visit(measure, value);
+    }
+  }
+}
+
+/** Total £ over a range of codes and an equal-shaped range of quantities. */
+export function totalValue(
+  index: PackIndex,
+  codes: readonly (readonly unknown[])[],
+  quantities: readonly (readonly unknown[])[],
+): number {
+  let total = 0;
+  forEachValued(index, codes, quantities, (_m, value) => {
+    total += value;
+  });
+  return total;
+}
+
+export interface ThemeTotal {
+  theme: string;
+  value: number;
+}
+
+/** Totals by theme, in the pack's theme order; themes with nothing recorded show £0. */
+export function totalsByTheme(
+  index: PackIndex,
+  codes: readonly (readonly unknown[])[],
+  quantities: readonly (readonly unknown[])[],
+): ThemeTotal[] {
+  const totals = new Map<string, number>(index.pack.themes.map((t) => [t, 0]));
+  forEachValued(index, codes, quantities, (measure, value) => {
+    totals.set(measure.theme, (totals.get(measure.theme) ?? 0) + value);
+  });
+  return [...totals].map(([theme, value]) => ({ theme, value }));
+}
+
+/** Social value as a fraction of contract value (0.12 means 12%). */
+export function socialValueRatio(socialValue: number, contractValue: number): number {
+  requireQuantity(socialValue, "Social value");
+  if (!Number.isFinite(contractValue) || contractValue <= 0) {
+    throw new ValuationError("invalid-argument", `Contract value must be more than £0 (got ${contractValue}).`);
+  }
+  return socialValue / contractValue;
+}
+
+/** HM Treasury Green Book discount rate for year `year` (year 0 is today). */
+export function greenBookRate(year: number): number {
+  if (year <= 30) return 0.035;
+  if (year <= 75) return 0.03;
+  return 0.025;
+}
+
+/**
+ * Present value of yearly amounts, year 0 first. Without `rate`, the Green Book schedule applies,
+ * each year's factor compounding the rate for that year; with `rate`, a flat rate.
+ */
+export function presentValue(amounts: readonly number[], rate?: number | null): number {
+  if (rate !== undefined && rate !== null) {
+    if (!Number.isFinite(rate) || rate <= -1) throw new ValuationError("invalid-argument", `Rate must be a number above -100% (got ${rate}).`);
+    if (rate >= 1) throw new ValuationError("invalid-argument", `Rate ${rate} looks like a percentage; write ${rate}% or ${rate / 100}.`);
+  }
+  let factor = 1;
+  let total = 0;
+  amounts.forEach((amount, year) => {
+    if (!Number.isFinite(amount)) throw new ValuationError("not-a-number", `The amount for year ${year} is not a number.`);
+    if (year > 0) factor /= 1 + (rate ?? greenBookRate(year));
+    total += amount * factor;
+  });
+  return total;
+}
+
+/** Relative score: the bid's value over the best value, times the points available. */
+export function bidScore(bid: number, bids: readonly number[], maxPoints: number): number {
+  requireQuantity(bid, "The bid");
+  requireQuantity(maxPoints, "Maximum points");
+  bids.forEach((b, i) => requireQuantity(b, `Bid ${i + 1} of the list`));
+  const best = Math.max(bid, ...bids);
+  return best === 0 ? 0 : (bid / best) * maxPoints;
+}
+
+/**
+ * What should have been delivered by `asOf`: the commitment pro rata to the elapsed share of the
+ * contract period, clamped to the period (nothing before it starts, everything once it ends).
+ */
+export function expectedDelivery(committed: number, start: IsoDate, end: IsoDate, asOf: IsoDate): number {
+  requireQuantity(committed, "The commitment");
+  const length = daysBetween(start, end);
+  if (length <= 0) throw new ValuationError("invalid-argument", `The contract end (${end}) must be after its start (${start}).`);
+  const share = Math.min(1, Math.max(0, daysBetween(start, asOf) / length));
+  return committed * share;
+}
+
+/** The pack as a table with a header row, optionally one theme only (what TOMS.MEASURES spills). */
+export function measuresTable(index: PackIndex, theme?: string | null): (string | number)[][] {
+  const wanted = theme?.trim().toLowerCase();
+  const rows = index.pack.measures
+    .filter((m) => !wanted || m.theme.toLowerCase() === wanted)
+    .map((m) => [m.code, m.theme, m.outcome, m.description, m.unit, m.kind, m.proxy ?? ""]);
+  if (wanted && rows.length === 0) {
+    throw new ValuationError("invalid-argument", `Pack ${index.label} has no theme "${theme}"; its themes are ${index.pack.themes.join(", ")}.`);
+  }
+  return [["Code", "Theme", "Outcome", "Measure", "Units", "Valuation", "Proxy Value (£)"], ...rows];
+}
