@@ -8,3 +8,4 @@ export * from "./evidence";
 export * from "./model";
 export * from "./submission";
 export * from "./wire";
+export * from "./pinnedPack";
