@@ -28,10 +28,15 @@ export function describeProblem(p: Problem): string {
   return where.length > 0 ? `${where.join(", ")}: ${p.message}` : p.message;
 }
 
+/** zod's wording for an absent field, said plainly. */
+function isMissing(issue: { message: string; code?: string }): boolean {
+  return issue.code === "invalid_type" && issue.message.endsWith("received undefined");
+}
+
 /** Converts zod issues to problems, keeping the field path. */
-export function problemsFromZod(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Problem[] {
+export function problemsFromZod(issues: readonly { path: readonly PropertyKey[]; message: string; code?: string }[]): Problem[] {
   return issues.map((i) => ({
     path: i.path.map((k) => (typeof k === "number" ? k : String(k))),
-    message: i.message,
+    message: isMissing(i) ? "is required" : i.message,
   }));
 }

@@ -30,7 +30,9 @@ export function parseSubmittedAt(text: string): string | undefined {
 }
 
 /** A quantity as a number or as the text a form sends; "2,5" is refused rather than guessed at. */
-export const QuantitySchema = z.union([z.number(), z.string()]).transform((v, ctx): number => {
+export const QuantitySchema = z
+  .union([z.number(), z.string()], { error: (issue) => (issue.input === undefined ? "is required" : "must be a number") })
+  .transform((v, ctx): number => {
   if (typeof v === "string") {
     const t = v.trim();
     if (/^-?\d+,\d+$/.test(t)) {
@@ -86,17 +88,18 @@ export const ContributionReportSchema = z
   .refine((r) => daysBetween(r.periodStart, r.periodEnd) >= 0, { path: ["periodEnd"], message: "the period ends before it starts" });
 export type ContributionReport = z.infer<typeof ContributionReportSchema>;
 
+/** The answer names a flow may send; their values are checked by the report or evidence schema. */
 const AnswersSchema = z
   .object({
-    contractRef: optionalAnswer(z.string()),
-    supplier: optionalAnswer(z.string()),
-    measureCode: optionalAnswer(z.string()),
-    quantity: optionalAnswer(z.union([z.number(), z.string()])),
-    periodStart: optionalAnswer(z.string()),
-    periodEnd: optionalAnswer(z.string()),
-    description: optionalAnswer(z.string()),
-    evidence: optionalAnswer(z.union([z.array(z.unknown()), z.string()])),
-    evidenceFor: optionalAnswer(z.string()),
+    contractRef: optionalAnswer(z.unknown()),
+    supplier: optionalAnswer(z.unknown()),
+    measureCode: optionalAnswer(z.unknown()),
+    quantity: optionalAnswer(z.unknown()),
+    periodStart: optionalAnswer(z.unknown()),
+    periodEnd: optionalAnswer(z.unknown()),
+    description: optionalAnswer(z.unknown()),
+    evidence: optionalAnswer(z.unknown()),
+    evidenceFor: optionalAnswer(z.unknown()),
   })
   .strict();
 
@@ -137,7 +140,7 @@ const EvidenceOnlySchema = z
     evidenceFor: ContributionRefSchema,
     evidence: EvidenceAnswerSchema.refine((e) => e.length > 0, "an evidence submission needs at least one evidence link"),
     description: z.string().trim().max(4000).default(""),
-    quantity: z.undefined({ error: "an evidence submission carries no quantity; report new figures in a separate response" }),
+    quantity: z.undefined({ error: "an evidence submission carries no quantity; report new figures in a separate response" }).optional(),
   })
   .passthrough();
 

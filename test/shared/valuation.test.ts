@@ -1,0 +1,149 @@
+import fc from "fast-check";
+import {
+  bidScore,
+  EXAMPLE_PACK,
+  expectedDelivery,
+  greenBookRate,
+  indexPack,
+  measureValue,
+  measuresTable,
+  presentValue,
+  proxyValue,
+  socialValueRatio,
+  totalsByTheme,
+  totalValue,
+  ValuationError,
+} from "../../shared";
+
+const example = indexPack(EXAMPLE_PACK);
+const proxyCodes = EXAMPLE_PACK.measures.filter((m) => m.kind === "proxy" || m.kind === "face-value").map((m) => m.code);
+
+function kindOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ValuationError) return err.kind;
+    throw err;
+  }
+  throw new Error("expected a ValuationError");
+}
+
+const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+
+describe("value of one measure", () => {
+  it("is quantity × proxy, whatever the case of the code", () => {
+    expect(measureValue(example, "j1", 2)).toBe(50000);
+    expect(proxyValue(example, " J3 ")).toBe(240);
+  });
+  it("is the quantity itself for a face-value measure", () => {
+    expect(measureValue(example, "S2", 1234.5)).toBe(1234.5);
+    expect(proxyValue(example, "S2")).toBe(1);
+  });
+  it("names the code and the pack when the code is unknown", () => {
+    expect(() => measureValue(example, "NT99", 1)).toThrow('Measure "NT99" is not in pack example 2026-illustrative.');
+  });
+  it("says a record-only or qualitative measure has no £ value", () => {
+    expect(kindOf(() => measureValue(example, "G3", 1))).toBe("not-valued");
+    expect(kindOf(() => proxyValue(example, "S4"))).toBe("not-valued");
+  });
+  it("refuses negative quantities", () => expect(kindOf(() => measureValue(example, "J1", -1))).toBe("negative"));
+});
+
+describe("totals", () => {
+  it("skips blank rows and record-only measures", () => {
+    const codes = [["J1"], [""], ["G3"], ["E1"], [null]];
+    const quantities = [[1], [""], [10], [2], [null]];
+    expect(totalValue(example, codes, quantities)).toBe(25000 + 2 * 260);
+  });
+  it("names both sizes when the ranges differ", () => {
+    expect(() => totalValue(example, [["J1"], ["J2"]], [[1]])).toThrow("codes is 2×1 but quantities is 1×1");
+  });
+  it("refuses a quantity with no code, and words for numbers", () => {
+    expect(kindOf(() => totalValue(example, [[""]], [[3]]))).toBe("invalid-argument");
+    expect(kindOf(() => totalValue(example, [["J1"]], [["three"]]))).toBe("not-a-number");
+  });
+  it("reports totals by theme in the pack's order", () => {
+    expect(totalsByTheme(example, [["J1", "E1"]], [[1, 1]])).toEqual([
+      { theme: "Jobs", value: 25000 },
+      { theme: "Growth", value: 0 },
+      { theme: "Social", value: 0 },
+      { theme: "Environment", value: 260 },
+      { theme: "Innovation", value: 0 },
+    ]);
+  });
+
+  const rows = fc.array(fc.tuple(fc.constantFrom(...proxyCodes), fc.double({ min: 0, max: 1e6, noNaN: true })), { maxLength: 50 });
+  it("equal the sum of the parts (property)", () => {
+    fc.assert(
+      fc.property(rows, (rs) => {
+        const total = totalValue(example, rs.map(([c]) => [c]), rs.map(([, q]) => [q]));
+        const parts = rs.reduce((sum, [c, q]) => sum + measureValue(example, c, q), 0);
+        return close(total, parts);
+      }),
+    );
+  });
+  it("by theme add up to the total (property)", () => {
+    fc.assert(
+      fc.property(rows, (rs) => {
+        const codes = rs.map(([c]) => [c]);
+        const quantities = rs.map(([, q]) => [q]);
+        const byTheme = totalsByTheme(example, codes, quantities).reduce((s, t) => s + t.value, 0);
+        return close(byTheme, totalValue(example, codes, quantities));
+      }),
+    );
+  });
+  it("scale with the quantity (property)", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...proxyCodes), fc.double({ min: 0, max: 1e6, noNaN: true }), fc.double({ min: 0, max: 1000, noNaN: true }), (code, q, k) =>
+        close(measureValue(example, code, q * k), k * measureValue(example, code, q)),
+      ),
+    );
+  });
+});
+
+describe("ratio, present value, scores, expected delivery", () => {
+  it("ratio is social value over contract value", () => {
+    expect(socialValueRatio(120000, 1000000)).toBeCloseTo(0.12);
+    expect(kindOf(() => socialValueRatio(1, 0))).toBe("invalid-argument");
+  });
+
+  it("follows the Green Book schedule", () => {
+    expect([0, 30, 31, 75, 76, 200].map(greenBookRate)).toEqual([0.035, 0.035, 0.03, 0.03, 0.025, 0.025]);
+    expect(presentValue([100, 100])).toBeCloseTo(100 + 100 / 1.035, 10);
+    const thirtyTwo = Array.from({ length: 32 }, (_, y) => (y === 31 ? 1000 : 0));
+    expect(presentValue(thirtyTwo)).toBeCloseTo(1000 / (1.035 ** 30 * 1.03), 10);
+  });
+  it("uses a flat rate when given one, and refuses a percentage typed as a number", () => {
+    expect(presentValue([0, 0, 121], 0.1)).toBeCloseTo(100, 10);
+    expect(() => presentValue([1], 3.5)).toThrow(/looks like a percentage/);
+  });
+  it("PV of a single year-0 amount is the amount (property)", () => {
+    fc.assert(
+      fc.property(fc.double({ min: -1e9, max: 1e9, noNaN: true }), fc.option(fc.double({ min: -0.5, max: 0.5, noNaN: true }), { nil: null }), (amount, rate) =>
+        presentValue([amount], rate) === amount,
+      ),
+    );
+  });
+  it("PV never exceeds the undiscounted sum of positive amounts (property)", () => {
+    fc.assert(fc.property(fc.array(fc.double({ min: 0, max: 1e6, noNaN: true }), { maxLength: 120 }), (amounts) => presentValue(amounts) <= amounts.reduce((a, b) => a + b, 0) + 1e-6));
+  });
+
+  it("scores relative to the best bid", () => {
+    expect(bidScore(50, [100, 50, 25], 20)).toBe(10);
+    expect(bidScore(100, [100, 50], 20)).toBe(20);
+    expect(bidScore(0, [0, 0], 20)).toBe(0);
+    expect(kindOf(() => bidScore(1, [-1], 20))).toBe("negative");
+  });
+
+  it("expects delivery pro rata to elapsed time, clamped to the contract", () => {
+    expect(expectedDelivery(1000, "2026-01-01", "2027-01-01", "2026-07-02")).toBeCloseTo(1000 * (182 / 365));
+    expect(expectedDelivery(1000, "2026-01-01", "2027-01-01", "2025-06-01")).toBe(0);
+    expect(expectedDelivery(1000, "2026-01-01", "2027-01-01", "2030-01-01")).toBe(1000);
+    expect(kindOf(() => expectedDelivery(1, "2026-01-01", "2026-01-01", "2026-01-01"))).toBe("invalid-argument");
+  });
+
+  it("lists measures of one theme, and says which themes exist when asked for another", () => {
+    expect(measuresTable(example, "environment").slice(1).map((r) => r[0])).toEqual(["E1", "E2", "E3", "E4"]);
+    expect(() => measuresTable(example, "Weather")).toThrow(/its themes are Jobs, Growth/);
+  });
+});
