@@ -9,3 +9,4 @@ export * from "./model";
 export * from "./submission";
 export * from "./wire";
 export * from "./pinnedPack";
+export * from "./chase";

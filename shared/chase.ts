@@ -1,0 +1,127 @@
+import { daysBetween, IsoDate } from "./dates";
+import { isAwaitingEvidence } from "./evidence";
+import type { Contact, Contract, Contribution } from "./model";
+
+/** What the chase needs to know about one contribution that owes evidence, and its contract. */
+export interface ChaseItem {
+  contribution: Pick<
+    Contribution,
+    "id" | "contractId" | "supplier" | "responder" | "measureCode" | "quantity" | "periodStart" | "periodEnd" | "evidenceStatus" | "evidenceDueDate" | "value" | "description" | "rejectionReason"
+  >;
+  contract: Pick<Contract, "id" | "title" | "buyer" | "contractManager" | "escalationContacts" | "reminderPolicy" | "formUrl">;
+}
+
+export type ChaseRole = "supplier" | "contract-manager" | "line-manager";
+
+/** One rung of the ladder for one item: who is told, which reminder it is, and why. */
+export interface ChaseStep {
+  /** Stable across runs: the ledger uses it so a step is never sent twice. */
+  key: string;
+  item: ChaseItem;
+  role: ChaseRole;
+  recipient: Contact;
+  reminderNumber: number;
+  daysOverdue: number;
+  /** Set when the supplier cannot be emailed, so the contract manager hears of it at once. */
+  unreachableSupplier: boolean;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * Which reminder is due on `today`: the first on the due date, then one every `remindEveryDays`.
+ * 0 before the due date. Counting from dates (not from what was sent) keeps the ladder moving
+ * even when a message could not be delivered.
+ */
+export function reminderNumberOn(dueDate: IsoDate, today: IsoDate, remindEveryDays: number): number {
+  const since = daysBetween(dueDate, today);
+  return since < 0 ? 0 : Math.floor(since / remindEveryDays) + 1;
+}
+
+function stepKey(item: ChaseItem, role: ChaseRole, reminderNumber: number, email: string): string {
+  const c = item.contribution;
+  return `${c.id}|${c.evidenceDueDate}|${reminderNumber}|${role}|${email}`;
+}
+
+/**
+ * The ladder for one item on one day: the supplier's responder from the due date; the contract
+ * manager (and escalation contacts) after `escalateAfterReminders`; the contract manager's line
+ * manager after `lineManagerAfterReminders`. A supplier with no usable address goes straight to
+ * the contract manager.
+ */
+export function dueSteps(item: ChaseItem, today: IsoDate): ChaseStep[] {
+  const c = item.contribution;
+  if (!isAwaitingEvidence(c.evidenceStatus)) return [];
+  const policy = item.contract.reminderPolicy;
+  const n = reminderNumberOn(c.evidenceDueDate, today, policy.remindEveryDays);
+  if (n === 0) return [];
+  const daysOverdue = Math.max(0, daysBetween(c.evidenceDueDate, today));
+  const reachable = EMAIL.test(c.responder);
+  const steps: ChaseStep[] = [];
+  const add = (role: ChaseRole, recipient: Contact) => {
+    const email = recipient.email.toLowerCase();
+    if (steps.some((s) => s.recipient.email.toLowerCase() === email)) return;
+    steps.push({ key: stepKey(item, role, n, email), item, role, recipient, reminderNumber: n, daysOverdue, unreachableSupplier: !reachable });
+  };
+  if (reachable) add("supplier", { name: c.supplier, email: c.responder });
+  if (!reachable || n > policy.escalateAfterReminders) {
+    const { lineManager: _lm, ...manager } = item.contract.contractManager;
+    add("contract-manager", manager);
+    for (const contact of item.contract.escalationContacts) add("contract-manager", contact);
+  }
+  const lineManager = item.contract.contractManager.lineManager;
+  if (lineManager && n > policy.lineManagerAfterReminders) add("line-manager", lineManager);
+  return steps;
+}
+
+/** One email: everything one person is told in one run. */
+export interface ChaseMessage {
+  recipient: Contact;
+  steps: ChaseStep[];
+}
+
+/** Groups steps so each person gets one email per run listing all their items, worst first. */
+export function groupByRecipient(steps: readonly ChaseStep[]): ChaseMessage[] {
+  const byEmail = new Map<string, ChaseMessage>();
+  for (const step of steps) {
+    const email = step.recipient.email.toLowerCase();
+    const message = byEmail.get(email) ?? { recipient: { ...step.recipient, email }, steps: [] };
+    message.steps.push(step);
+    byEmail.set(email, message);
+  }
+  for (const m of byEmail.values()) m.steps.sort((a, b) => b.daysOverdue - a.daysOverdue || a.item.contribution.id.localeCompare(b.item.contribution.id));
+  return [...byEmail.values()].sort((a, b) => a.recipient.email.localeCompare(b.recipient.email));
+}
+
+export interface DigestLine {
+  item: ChaseItem;
+  daysOverdue: number;
+}
+
+export interface Digest {
+  recipient: Contact;
+  lines: DigestLine[];
+  /** £ of contributions whose evidence is still owed: the social value at risk. */
+  valueAtRisk: number;
+  contracts: number;
+}
+
+/** The weekly digest for each contract manager: everything overdue on their contracts, worst first. */
+export function weeklyDigests(items: readonly ChaseItem[], today: IsoDate): Digest[] {
+  const byManager = new Map<string, Digest>();
+  for (const item of items) {
+    const c = item.contribution;
+    if (!isAwaitingEvidence(c.evidenceStatus) || daysBetween(c.evidenceDueDate, today) <= 0) continue;
+    const { lineManager: _lm, ...manager } = item.contract.contractManager;
+    const email = manager.email.toLowerCase();
+    const digest = byManager.get(email) ?? { recipient: { ...manager, email }, lines: [], valueAtRisk: 0, contracts: 0 };
+    digest.lines.push({ item, daysOverdue: daysBetween(c.evidenceDueDate, today) });
+    digest.valueAtRisk += c.value ?? 0;
+    byManager.set(email, digest);
+  }
+  for (const d of byManager.values()) {
+    d.lines.sort((a, b) => b.daysOverdue - a.daysOverdue || (b.item.contribution.value ?? 0) - (a.item.contribution.value ?? 0));
+    d.contracts = new Set(d.lines.map((l) => l.item.contract.id)).size;
+  }
+  return [...byManager.values()].sort((a, b) => a.recipient.email.localeCompare(b.recipient.email));
+}
