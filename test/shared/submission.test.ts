@@ -18,7 +18,7 @@ const canonical: SubmissionInput = {
   },
 };
 
-const withAnswers = (answers: Record<string, unknown>): unknown => ({ ...canonical, answers: { ...canonical.answers, ...answers } });
+const withAnswers = (answers: Record<string, unknown>): Record<string, unknown> => ({ ...canonical, answers: { ...canonical.answers, ...answers } });
 
 function problemPaths(input: unknown): string[] {
   const result = parseSubmission(input);

@@ -1,0 +1,305 @@
+import { useEffect, useMemo, useRef, useState } from "react";
+import {
+  Badge,
+  Button,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Spinner,
+  Subtitle1,
+  Subtitle2,
+  Text,
+  makeStyles,
+  mergeClasses,
+  tokens,
+} from "@fluentui/react-components";
+import { EXAMPLE_PACK, FrameworkPack, Problem, ValidationError } from "../../shared";
+import { NO_WORKBOOK_EXPLANATION_ID } from "../components/NoWorkbookNotice";
+import { ProblemList } from "../components/ProblemList";
+import type { WorkbookGateway } from "../workbookGateway";
+import type { PanelProps } from "./PanelProps";
+import { PackMetadataForm } from "./packs/PackMetadataForm";
+import { PackPreview } from "./packs/PackPreview";
+import { PackSummary } from "./packs/PackSummary";
+import { PackDraft, checkDraft, defaultMetadata, firstRowOf } from "./packs/packDraft";
+
+type PinnedPack = { pack: FrameworkPack | undefined } | { damaged: unknown };
+
+interface Notice {
+  intent: "success" | "error";
+  title: string;
+  message: string;
+  problems?: Problem[];
+}
+
+type Busy = "reading" | "pinning" | "unpinning";
+
+const BUSY_LABEL: Record<Busy, string> = {
+  reading: "Reading the selection…",
+  pinning: "Pinning the pack and recalculating…",
+  unpinning: "Unpinning and recalculating…",
+};
+
+/** A damaged setting is shown, with its problems, rather than quietly replaced by the example pack. */
+function readPinned(gateway: WorkbookGateway): PinnedPack {
+  try {
+    return { pack: gateway.readPinnedPackSetting() };
+  } catch (err) {
+    return { damaged: err };
+  }
+}
+
+function errorNotice(title: string, err: unknown): Notice {
+  if (err instanceof ValidationError) return { intent: "error", title, message: `${err.subject} is not valid:`, problems: err.problems };
+  return { intent: "error", title, message: err instanceof Error ? err.message : String(err) };
+}
+
+const DRAFT_HEADING_ID = "packs-draft-heading";
+const PIN_HINT_ID = "packs-pin-hint";
+
+const useStyles = makeStyles({
+  root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
+  section: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
+  headingRow: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: tokens.spacingHorizontalS },
+  heading: { margin: 0 },
+  actions: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: tokens.spacingHorizontalS },
+  focusTarget: { outlineStyle: "none" },
+});
+
+export function PacksPanel({ gateway }: PanelProps) {
+  const styles = useStyles();
+  const inExcel = gateway.isInExcel();
+  const [pinned, setPinned] = useState<PinnedPack>(() => readPinned(gateway));
+  const [draft, setDraft] = useState<PackDraft>();
+  const [busy, setBusy] = useState<Busy>();
+  const [notice, setNotice] = useState<Notice>();
+  const [focusNext, setFocusNext] = useState<"notice" | "draft" | "import">();
+  const noticeRef = useRef<HTMLDivElement>(null);
+  const draftHeadingRef = useRef<HTMLHeadingElement>(null);
+  const importButtonRef = useRef<HTMLButtonElement>(null);
+
+  const check = useMemo(() => (draft ? checkDraft(draft) : undefined), [draft]);
+
+  // Move keyboard and screen-reader focus to what an action produced, once it is on screen.
+  useEffect(() => {
+    if (focusNext === "notice") noticeRef.current?.focus();
+    if (focusNext === "draft") draftHeadingRef.current?.focus();
+    if (focusNext === "import") importButtonRef.current?.focus();
+    setFocusNext(undefined);
+  }, [focusNext]);
+
+  async function importFromSelection() {
+    setBusy("reading");
+    setNotice(undefined);
+    try {
+      const table = await gateway.readSelectedTable();
+      setDraft({ table, metadata: defaultMetadata(table) });
+      setFocusNext("draft");
+    } catch (err) {
+      setNotice(errorNotice("The selection could not be read.", err));
+      setFocusNext("notice");
+    } finally {
+      setBusy(undefined);
+    }
+  }
+
+  async function pin(pack: FrameworkPack) {
+    setBusy("pinning");
+    setNotice(undefined);
+    try {
+      await gateway.pinPack(pack);
+      setDraft(undefined);
+      setNotice({
+        intent: "success",
+        title: "Pinned to this workbook.",
+        message: `${pack.name} (${pack.id}, edition ${pack.edition}) is pinned. The TOMS formulas were recalculated with its values.`,
+      });
+    } catch (err) {
+      setNotice(errorNotice("Pinning did not finish.", err));
+    } finally {
+      setPinned(readPinned(gateway));
+      setBusy(undefined);
+      setFocusNext("notice");
+    }
+  }
+
+  async function switchToExamplePack() {
+    setBusy("unpinning");
+    setNotice(undefined);
+    try {
+      await gateway.unpinPack();
+      setNotice({
+        intent: "success",
+        title: "The example pack is in use.",
+        message: "No pack is pinned to this workbook now. The TOMS formulas were recalculated with the example pack's illustrative values.",
+      });
+    } catch (err) {
+      setNotice(errorNotice("Unpinning did not finish.", err));
+    } finally {
+      setPinned(readPinned(gateway));
+      setBusy(undefined);
+      setFocusNext("notice");
+    }
+  }
+
+  // disabledFocusable keeps a busy or unavailable button in the tab order, so focus is not lost and
+  // a screen reader can still reach the explanation.
+  const workbookButtonProps = !inExcel
+    ? { disabledFocusable: true, "aria-describedby": NO_WORKBOOK_EXPLANATION_ID }
+    : { disabledFocusable: busy !== undefined };
+  const pinnable = check?.ok === true && check.pinnable;
+  const pinButtonProps = inExcel && !pinnable ? { disabledFocusable: true, "aria-describedby": PIN_HINT_ID } : workbookButtonProps;
+  function cancelImport() {
+    setDraft(undefined);
+    setFocusNext("import");
+  }
+
+  const isPinned = "pack" in pinned && pinned.pack !== undefined;
+  const headerRow = draft && firstRowOf(draft.table.address);
+
+  return (
+    <div className={styles.root}>
+      <Subtitle1 as="h2" className={styles.heading}>
+        Framework packs
+      </Subtitle1>
+
+      {busy && <Spinner size="tiny" labelPosition="after" label={BUSY_LABEL[busy]} />}
+
+      {notice && (
+        <MessageBar ref={noticeRef} tabIndex={-1} intent={notice.intent} layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>{notice.title}</MessageBarTitle> {notice.message}
+            {notice.problems && <ProblemList problems={notice.problems} label="Problems" />}
+          </MessageBarBody>
+        </MessageBar>
+      )}
+
+      <section className={styles.section} aria-labelledby="packs-in-use-heading">
+        <div className={styles.headingRow}>
+          <Subtitle2 as="h3" id="packs-in-use-heading" className={styles.heading}>
+            {inExcel ? "In use in this workbook" : "In use without a workbook"}
+          </Subtitle2>
+          {isPinned && (
+            <Badge appearance="tint" color="brand">
+              Pinned
+            </Badge>
+          )}
+          {"pack" in pinned && !isPinned && (
+            <Badge appearance="tint" color="warning">
+              Example pack
+            </Badge>
+          )}
+        </div>
+        {"damaged" in pinned ? (
+          <MessageBar intent="error" layout="multiline">
+            <MessageBarBody>
+              <MessageBarTitle>The pack pinned to this workbook cannot be read.</MessageBarTitle> Pin a pack again, or use the example
+              pack.
+              {pinned.damaged instanceof ValidationError ? (
+                <ProblemList problems={pinned.damaged.problems} label="Why the pinned pack cannot be read" />
+              ) : (
+                <Text block>{pinned.damaged instanceof Error ? pinned.damaged.message : String(pinned.damaged)}</Text>
+              )}
+            </MessageBarBody>
+          </MessageBar>
+        ) : pinned.pack ? (
+          <PackSummary pack={pinned.pack} />
+        ) : (
+          <>
+            <Text>
+              {inExcel
+                ? "No pack is pinned to this workbook, so the TOMS formulas use the example pack."
+                : "The TOMS formulas use the example pack until a pack is pinned to a workbook."}
+            </Text>
+            <PackSummary pack={EXAMPLE_PACK} />
+          </>
+        )}
+        {(isPinned || "damaged" in pinned) && (
+          <div className={styles.actions}>
+            <Button {...workbookButtonProps} onClick={switchToExamplePack}>
+              Use the example pack
+            </Button>
+          </div>
+        )}
+      </section>
+
+      <section className={styles.section} aria-labelledby="packs-import-heading">
+        <Subtitle2 as="h3" id="packs-import-heading" className={styles.heading}>
+          Import a framework pack
+        </Subtitle2>
+        <Text>
+          Select your table of measures, header row included (Ref, Theme, Outcome, Measure, Units, Proxy Value (£)), or a cell in it,
+          then import it.
+        </Text>
+        <div className={styles.actions}>
+          <Button ref={importButtonRef} appearance={draft ? "secondary" : "primary"} {...workbookButtonProps} onClick={importFromSelection}>
+            {draft ? "Import the selection again" : "Import from selection"}
+          </Button>
+        </div>
+      </section>
+
+      {draft && check && (
+        <section className={styles.section} aria-labelledby={DRAFT_HEADING_ID}>
+          <Text
+            as="h3"
+            size={400}
+            weight="semibold"
+            id={DRAFT_HEADING_ID}
+            ref={draftHeadingRef}
+            tabIndex={-1}
+            className={mergeClasses(styles.heading, styles.focusTarget)}
+          >
+            Imported from {draft.table.tableName ? `table ${draft.table.tableName} (${draft.table.address})` : draft.table.address}
+          </Text>
+          {check.ok ? (
+            <>
+              <PackMetadataForm
+                metadata={draft.metadata}
+                errors={check.fieldErrors}
+                disabled={busy !== undefined}
+                onChange={(field, value) => setDraft({ ...draft, metadata: { ...draft.metadata, [field]: value } })}
+              />
+              <Subtitle2 as="h4" className={styles.heading}>
+                Preview
+              </Subtitle2>
+              <PackPreview pack={check.pack} />
+              {!pinnable && (
+                <Text id={PIN_HINT_ID} role="note">
+                  Complete the fields above to pin this pack.
+                </Text>
+              )}
+              <div className={styles.actions}>
+                <Button appearance="primary" {...pinButtonProps} onClick={() => pin(check.pack)}>
+                  Pin to this workbook
+                </Button>
+                <Button disabledFocusable={busy !== undefined} onClick={cancelImport}>
+                  Cancel import
+                </Button>
+              </div>
+            </>
+          ) : (
+            <>
+              <MessageBar intent="error" layout="multiline">
+                <MessageBarBody>
+                  <MessageBarTitle>
+                    {check.problems.length === 1 ? "1 problem" : `${check.problems.length} problems`} in this table.
+                  </MessageBarTitle>{" "}
+                  Fix them in the worksheet, then import the selection again.
+                </MessageBarBody>
+              </MessageBar>
+              {headerRow !== undefined && headerRow > 1 && (
+                <Text>Rows are counted from the table&apos;s header row (row 1), which is row {headerRow} of the worksheet.</Text>
+              )}
+              <ProblemList problems={check.problems} label="Problems in the selected table" />
+              <div className={styles.actions}>
+                <Button disabledFocusable={busy !== undefined} onClick={cancelImport}>
+                  Cancel import
+                </Button>
+              </div>
+            </>
+          )}
+        </section>
+      )}
+    </div>
+  );
+}
