@@ -1,0 +1,118 @@
+/*
+ * Throughput of the =TOMS.* custom functions, called as Excel calls them: `npm run bench:functions`.
+ * Targets (issue 2): VALUE ≥ 1,000,000 calls/s against the pinned pack and ≥ 100,000 calls/s with
+ * a 60-row measures range; TOTAL over 100,000 rows under 100 ms. Figures go in BENCHMARKS.md.
+ */
+import { cpus, platform, release } from "node:os";
+import { packFromRows, PINNED_PACK_SETTING, serialisePinnedPack } from "../../shared";
+import { readMeasuresRange } from "../../functions/packSource";
+
+const THEMES = ["Jobs", "Growth", "Social", "Environment", "Innovation"];
+const HEADER = ["Ref", "Theme", "Outcome", "Measure", "Units", "Proxy Value (£)"];
+
+/** A measures table in the TOMs calculator's layout, with made-up values. */
+function measuresTable(count: number): unknown[][] {
+  const rows: unknown[][] = [HEADER];
+  for (let i = 1; i <= count; i++) {
+    const theme = THEMES[i % THEMES.length] ?? "Jobs";
+    rows.push([`M${i}`, theme, `${theme} outcome ${i % 7}`, `Measure number ${i} of the benchmark pack`, i % 3 === 0 ? "hours" : "FTE", `£${(i * 137.25).toFixed(2)}`]);
+  }
+  return rows;
+}
+
+/** Excel deserialises every call's arguments: new arrays and new strings with the same content. */
+function freshCopies(rows: unknown[][], count: number): unknown[][][] {
+  const text = JSON.stringify(rows);
+  return Array.from({ length: count }, () => JSON.parse(text) as unknown[][]);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}
+
+/** Runs `body` `rounds` times after a warm-up and gives the median milliseconds of a round. */
+async function time(rounds: number, body: () => Promise<void> | void): Promise<number> {
+  for (let i = 0; i < 2; i++) await body();
+  const samples: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const start = performance.now();
+    await body();
+    samples.push(performance.now() - start);
+  }
+  return median(samples);
+}
+
+const format = (n: number, digits = 0) => n.toLocaleString("en-GB", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+async function main(): Promise<void> {
+  const measures60 = measuresTable(60);
+  const pinned = packFromRows(measures60, { id: "bench", edition: "60" });
+
+  // What Excel's shared runtime provides, before the functions load: the pinned pack is measures60.
+  const window = new EventTarget();
+  Object.assign(globalThis, {
+    window,
+    Office: {
+      onReady: async () => ({ host: "Excel" }),
+      context: { document: { settings: { get: (name: string) => (name === PINNED_PACK_SETTING ? serialisePinnedPack(pinned) : null) } } },
+    },
+  });
+  const toms = await import("../../functions/functions");
+  if ((await toms.pack()) !== "bench 60") throw new Error("the pinned pack did not load");
+
+  const codes = Array.from({ length: 60 }, (_, i) => `M${i + 1}`);
+  const copies = freshCopies(measures60, 512);
+  const results: { what: string; figure: string; target?: string; met?: boolean }[] = [];
+
+  const CALLS = 1_000_000;
+  const pinnedMs = await time(5, async () => {
+    let sum = 0;
+    for (let i = 0; i < CALLS; i++) sum += await toms.value(codes[i % 60] ?? "M1", i % 10);
+    if (!(sum > 0)) throw new Error("no value");
+  });
+  const pinnedRate = (CALLS / pinnedMs) * 1000;
+  results.push({ what: "VALUE, pinned pack (1,000,000 sequential awaited calls)", figure: `${format(pinnedRate)} calls/s`, target: "≥ 1,000,000 calls/s", met: pinnedRate >= 1_000_000 });
+
+  const RANGE_CALLS = 200_000;
+  const rangeMs = await time(5, async () => {
+    let sum = 0;
+    for (let i = 0; i < RANGE_CALLS; i++) sum += await toms.value(codes[i % 60] ?? "M1", i % 10, copies[i % copies.length]);
+    if (!(sum > 0)) throw new Error("no value");
+  });
+  const rangeRate = (RANGE_CALLS / rangeMs) * 1000;
+  results.push({ what: "VALUE, 60-row measures range (a fresh copy each call)", figure: `${format(rangeRate)} calls/s`, target: "≥ 100,000 calls/s", met: rangeRate >= 100_000 });
+
+  const ROWS = 100_000;
+  const totalCodes = Array.from({ length: ROWS }, (_, i) => [codes[i % 60]]);
+  const totalQuantities = Array.from({ length: ROWS }, (_, i) => [(i % 9) + 1]);
+  const totalPinnedMs = await time(9, () => toms.total(totalCodes, totalQuantities).then(() => undefined));
+  results.push({ what: "TOTAL over 100,000 rows, pinned pack", figure: `${format(totalPinnedMs, 1)} ms`, target: "< 100 ms", met: totalPinnedMs < 100 });
+  let copy = 0;
+  const totalRangeMs = await time(9, () => toms.total(totalCodes, totalQuantities, copies[copy++ % copies.length]).then(() => undefined));
+  results.push({ what: "TOTAL over 100,000 rows, 60-row measures range", figure: `${format(totalRangeMs, 1)} ms`, target: "< 100 ms", met: totalRangeMs < 100 });
+
+  // What every call would cost without the cache: parsing the range again.
+  const parse60Ms = await time(21, () => {
+    for (let i = 0; i < 100; i++) readMeasuresRange(copies[i % copies.length] ?? measures60);
+  });
+  results.push({ what: "Parse and index the 60-row range (the cost a call would pay without the cache)", figure: `${format(parse60Ms * 10, 0)} µs` });
+
+  const measures500 = measuresTable(500);
+  const parseMs = await time(21, () => {
+    readMeasuresRange(measures500);
+  });
+  results.push({ what: "Parse and index a 500-measure pack (a range not seen before)", figure: `${format(parseMs, 2)} ms (${format(1000 / parseMs)} packs/s)` });
+
+  const cpu = cpus();
+  console.log(`Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"}, ${platform()} ${release()}, Node ${process.version}`);
+  console.log("Command: npm run bench:functions\n");
+  console.log("| measurement | result | target | |");
+  console.log("|---|---|---|---|");
+  for (const r of results) console.log(`| ${r.what} | ${r.figure} | ${r.target ?? ""} | ${r.met === undefined ? "" : r.met ? "met" : "MISSED"} |`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

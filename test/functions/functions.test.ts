@@ -1,0 +1,412 @@
+import { workbook } from "./setupExcel";
+import * as toms from "../../functions/functions";
+import { EXAMPLE_PACK, isoDateToExcelSerial, PINNED_PACK_SETTING } from "../../shared";
+import { badMeasuresRange, measuresRange } from "./fixtures";
+import { ERROR_CODES, excelErrorOf } from "./standIns";
+
+// This workbook has no pinned pack, so formulas without a measures range use the example pack.
+const EXAMPLE = "example 2026-illustrative";
+
+beforeAll(() => {
+  expect(workbook.settings.has(PINNED_PACK_SETTING)).toBe(false);
+});
+
+describe("TOMS.PROXY", () => {
+  test("gives £ per unit from the example pack, whatever the code's case or spacing", async () => {
+    await expect(toms.proxy("J1")).resolves.toBe(25000);
+    await expect(toms.proxy(" j1 ")).resolves.toBe(25000);
+  });
+
+  test("a measure counted in £ (face value) is £1 per £", async () => {
+    await expect(toms.proxy("S2")).resolves.toBe(1);
+  });
+
+  test("reads a measures range instead of the pinned pack when one is given", async () => {
+    await expect(toms.proxy("NT1", measuresRange())).resolves.toBe(30000);
+    await expect(toms.proxy("NT31", measuresRange())).resolves.toBe(80.5);
+  });
+
+  test("codes written as numbers are looked up as text", async () => {
+    const range = [["Code", "Units", "Proxy"], [12, "hours", 9]];
+    await expect(toms.proxy(12 as unknown as string, range)).resolves.toBe(9);
+  });
+
+  test("a record-only or qualitative measure is #N/A, saying why", async () => {
+    const recordOnly = await excelErrorOf(() => toms.proxy("G3"));
+    expect(recordOnly.code).toBe(ERROR_CODES.notAvailable);
+    expect(recordOnly.message).toBe(`Measure G3 is record-only in pack ${EXAMPLE}: it has no proxy value.`);
+    const qualitative = await excelErrorOf(() => toms.proxy("S4"));
+    expect(qualitative.code).toBe(ERROR_CODES.notAvailable);
+    expect(qualitative.message).toContain("qualitative");
+  });
+
+  test("an unknown code is #VALUE! naming the code and the pack", async () => {
+    const error = await excelErrorOf(() => toms.proxy("NT99"));
+    expect(error.code).toBe(ERROR_CODES.invalidValue);
+    expect(error.message).toBe(`Measure "NT99" is not in pack ${EXAMPLE}.`);
+    const fromRange = await excelErrorOf(() => toms.proxy("J1", measuresRange()));
+    expect(fromRange.message).toMatch(/^Measure "J1" is not in pack workbook table-[0-9a-f]{8}\.$/);
+  });
+
+  test("no code at all is #VALUE! asking for one", async () => {
+    const error = await excelErrorOf(() => toms.proxy(""));
+    expect(error.code).toBe(ERROR_CODES.invalidValue);
+    expect(error.message).toBe("Give a measure code, e.g. J1.");
+    expect((await excelErrorOf(() => toms.proxy(null as unknown as string))).message).toBe("Give a measure code, e.g. J1.");
+  });
+});
+
+describe("TOMS.VALUE", () => {
+  test("is quantity × proxy", async () => {
+    await expect(toms.value("J1", 2.5)).resolves.toBe(62500);
+    await expect(toms.value("J3", 0)).resolves.toBe(0);
+    await expect(toms.value("NT3", 2, measuresRange())).resolves.toBe(42000);
+  });
+
+  test("a face-value measure returns the quantity as £", async () => {
+    await expect(toms.value("S2", 1234.5)).resolves.toBe(1234.5);
+  });
+
+  test("a record-only or qualitative measure is #N/A saying it is not valued in £", async () => {
+    const error = await excelErrorOf(() => toms.value("NT14", 3, measuresRange()));
+    expect(error.code).toBe(ERROR_CODES.notAvailable);
+    expect(error.message).toMatch(/^Measure NT14 is record-only in pack workbook table-[0-9a-f]{8}: it is recorded, not valued in £\.$/);
+    expect((await excelErrorOf(() => toms.value("S4", 1))).code).toBe(ERROR_CODES.notAvailable);
+  });
+
+  test("a negative quantity is #NUM!", async () => {
+    const error = await excelErrorOf(() => toms.value("J1", -1));
+    expect(error.code).toBe(ERROR_CODES.invalidNumber);
+    expect(error.message).toBe("Quantity cannot be negative (got -1).");
+  });
+
+  test("a quantity that is not a number is #VALUE!", async () => {
+    const error = await excelErrorOf(() => toms.value("J1", null as unknown as number));
+    expect(error.code).toBe(ERROR_CODES.invalidValue);
+    expect(error.message).toBe("Quantity must be a number.");
+  });
+
+  test("an unknown code is #VALUE! naming the code and the pack", async () => {
+    const error = await excelErrorOf(() => toms.value("X1", 1));
+    expect(error.code).toBe(ERROR_CODES.invalidValue);
+    expect(error.message).toBe(`Measure "X1" is not in pack ${EXAMPLE}.`);
+  });
+
+  test("a bad measures range is #VALUE! with its first problem: row, column and why", async () => {
+    const error = await excelErrorOf(() => toms.value("NT1", 1, badMeasuresRange()));
+    expect(error.code).toBe(ERROR_CODES.invalidValue);
+    expect(error.message).toBe(
+      'The measures table: row 3, column "Proxy Value (£)": -5 is negative; a proxy value cannot be negative (and 1 more problem)',
+    );
+  });
+
+  test("a range without a measures header is #VALUE! saying what header it needs", async () => {
+    const error = await excelErrorOf(() => toms.value("NT1", 1, [["Name", "Amount"], ["NT1", 3]]));
+    expect(error.code).toBe(ERROR_CODES.invalidValue);
+    expect(error.message).toMatch(/^The measures table: row 1: no header row with a measure code .* column and a unit .* column/);
+  });
+
+  test("a bad range stays refused on every call, and a good one is not affected by it", async () => {
+    for (let i = 0; i < 3; i++) {
+      expect((await excelErrorOf(() => toms.value("NT1", 1, badMeasuresRange()))).code).toBe(ERROR_CODES.invalidValue);
+      await expect(toms.value("NT1", 1, measuresRange())).resolves.toBe(30000);
+    }
+  });
+
+  test("an edited range is read again: the cache is keyed by the cells, not the array", async () => {
+    const edited = measuresRange();
+    edited[1] = ["NT1", "Jobs", "More local people in employment", "Local people employed on the contract", "no. people FTE", 31000];
+    await expect(toms.value("NT1", 1, measuresRange())).resolves.toBe(30000);
+    await expect(toms.value("NT1", 1, edited)).resolves.toBe(31000);
+    await expect(toms.value("NT1", 1, measuresRange())).resolves.toBe(30000);
+  });
+});
+
+describe("TOMS.UNIT, TOMS.DESCRIPTION and TOMS.THEME", () => {
+  test("describe a measure of the example pack", async () => {
+    const j3 = EXAMPLE_PACK.measures.find((m) => m.code === "J3");
+    await expect(toms.unit("J3")).resolves.toBe("weeks");
+    await expect(toms.description("J3")).resolves.toBe(j3?.description);
+    await expect(toms.themeOf("J3")).resolves.toBe("Jobs");
+  });
+
+  test("describe a measure of a measures range, carrying merged theme cells down", async () => {
+    await expect(toms.unit("NT31", measuresRange())).resolves.toBe("tonnes CO2e");
+    await expect(toms.description("NT3", measuresRange())).resolves.toBe("Long-term unemployed people employed");
+    await expect(toms.themeOf("NT3", measuresRange())).resolves.toBe("Jobs");
+  });
+
+  test("work for measures that have no £ value", async () => {
+    await expect(toms.unit("S4")).resolves.toBe("case study");
+    await expect(toms.themeOf("G3")).resolves.toBe("Growth");
+  });
+
+  test("an unknown code is #VALUE! naming code and pack", async () => {
+    for (const call of [() => toms.unit("Q1"), () => toms.description("Q1"), () => toms.themeOf("Q1")]) {
+      const error = await excelErrorOf(call);
+      expect(error.code).toBe(ERROR_CODES.invalidValue);
+      expect(error.message).toBe(`Measure "Q1" is not in pack ${EXAMPLE}.`);
+    }
+  });
+
+  test("a bad measures range is #VALUE!", async () => {
+    expect((await excelErrorOf(() => toms.unit("NT1", badMeasuresRange()))).code).toBe(ERROR_CODES.invalidValue);
+  });
+});
+
+describe("TOMS.TOTAL", () => {
+  const codes = [["J1"], ["G1"], [""], ["S2"], ["G3"]];
+  const quantities = [[2], ["1000"], [null], [500], [10]];
+
+  test("sums quantity × proxy, skipping blank rows and counting record-only measures as £0", async () => {
+    await expect(toms.total(codes, quantities)).resolves.toBeCloseTo(2 * 25000 + 1000 * 0.18 + 500, 6);
+  });
+
+  test("works across rows and columns of the same shape", async () => {
+    await expect(toms.total([["J1", "J3"]], [[1, 10]])).resolves.toBe(25000 + 2400);
+  });
+
+  test("uses a measures range when given", async () => {
+    await expect(toms.total([["NT1"], ["NT31"]], [[1], [2]], measuresRange())).resolves.toBe(30000 + 161);
+  });
+
+  test("ranges of different shapes are #VALUE! naming both sizes", async () => {
+    const error = await excelErrorOf(() => toms.total([["J1"], ["J2"], ["J3"]], [[1], [2]]));
+    expect(error.code).toBe(ERROR_CODES.invalidValue);
+    expect(error.message).toBe("codes is 3×1 but quantities is 2×1; they must be the same size.");
+  });
+
+  test("a negative quantity is #NUM!", async () => {
+    expect((await excelErrorOf(() => toms.total([["J1"]], [[-2]]))).code).toBe(ERROR_CODES.invalidNumber);
+  });
+
+  test("a quantity that is not a number is #VALUE! naming the row", async () => {
+    const error = await excelErrorOf(() => toms.total([["J1"], ["J2"]], [[1], ["two"]]));
+    expect(error.code).toBe(ERROR_CODES.invalidValue);
+    expect(error.message).toBe('Row 2: "two" is not a number.');
+  });
+
+  test("an unknown code is #VALUE! naming code and pack; a quantity without a code is #VALUE!", async () => {
+    expect((await excelErrorOf(() => toms.total([["J1"], ["ZZ"]], [[1], [1]]))).message).toBe(`Measure "ZZ" is not in pack ${EXAMPLE}.`);
+    const orphan = await excelErrorOf(() => toms.total([["J1"], [""]], [[1], [5]]));
+    expect(orphan.code).toBe(ERROR_CODES.invalidValue);
+    expect(orphan.message).toBe("Row 2 has a quantity (5) but no measure code.");
+  });
+
+  test("a bad measures range is #VALUE!", async () => {
+    expect((await excelErrorOf(() => toms.total([["NT1"]], [[1]], badMeasuresRange()))).code).toBe(ERROR_CODES.invalidValue);
+  });
+});
+
+describe("TOMS.BYTHEME", () => {
+  test("spills theme and £ in the pack's theme order, £0 for themes with nothing", async () => {
+    await expect(toms.byTheme([["J1"], ["E1"], ["J3"]], [[1], [2], [10]])).resolves.toEqual([
+      ["Jobs", 25000 + 2400],
+      ["Growth", 0],
+      ["Social", 0],
+      ["Environment", 520],
+      ["Innovation", 0],
+    ]);
+  });
+
+  test("uses the themes of a measures range when given", async () => {
+    await expect(toms.byTheme([["NT1"], ["NT3"]], [[1], [1]], measuresRange())).resolves.toEqual([
+      ["Jobs", 51000],
+      ["Growth", 0],
+      ["Environment", 0],
+    ]);
+  });
+
+  test("ranges of different shapes are #VALUE! naming both sizes", async () => {
+    const error = await excelErrorOf(() => toms.byTheme([["J1", "J2"]], [[1]]));
+    expect(error.code).toBe(ERROR_CODES.invalidValue);
+    expect(error.message).toBe("codes is 1×2 but quantities is 1×1; they must be the same size.");
+  });
+
+  test("a negative quantity is #NUM!", async () => {
+    expect((await excelErrorOf(() => toms.byTheme([["J1"]], [[-1]]))).code).toBe(ERROR_CODES.invalidNumber);
+  });
+});
+
+describe("TOMS.MEASURES", () => {
+  const HEADER = ["Code", "Theme", "Outcome", "Measure", "Units", "Valuation", "Proxy Value (£)"];
+
+  test("spills the whole pack under a header row", async () => {
+    const table = await toms.listMeasures(null as unknown as undefined);
+    expect(table[0]).toEqual(HEADER);
+    expect(table).toHaveLength(EXAMPLE_PACK.measures.length + 1);
+    expect(table[1]).toEqual(["J1", "Jobs", "More local people in employment", "Local people (FTE) employed on the contract for one year", "FTE", "proxy", 25000]);
+    expect(table.find((row) => row[0] === "G3")).toEqual(expect.arrayContaining(["record-only", ""]));
+  });
+
+  test("lists one theme, whatever its case", async () => {
+    const table = await toms.listMeasures("environment");
+    expect(table.slice(1).map((row) => row[0])).toEqual(["E1", "E2", "E3", "E4"]);
+  });
+
+  test("lists a measures range", async () => {
+    const table = await toms.listMeasures(undefined, measuresRange());
+    expect(table.slice(1).map((row) => row[0])).toEqual(["NT1", "NT3", "NT14", "NT31"]);
+    await expect(toms.listMeasures("Growth", measuresRange())).resolves.toEqual([HEADER, ["NT14", "Growth", "Fair work", "Staff paid the real Living Wage", "no. staff", "record-only", ""]]);
+  });
+
+  test("an empty theme cell means every theme", async () => {
+    await expect(toms.listMeasures("")).resolves.toHaveLength(EXAMPLE_PACK.measures.length + 1);
+  });
+
+  test("an unknown theme is #VALUE! listing the pack's themes", async () => {
+    const error = await excelErrorOf(() => toms.listMeasures("Wellbeing"));
+    expect(error.code).toBe(ERROR_CODES.invalidValue);
+    expect(error.message).toBe(`Pack ${EXAMPLE} has no theme "Wellbeing"; its themes are Jobs, Growth, Social, Environment, Innovation.`);
+  });
+
+  test("a bad measures range is #VALUE!", async () => {
+    expect((await excelErrorOf(() => toms.listMeasures(undefined, badMeasuresRange()))).code).toBe(ERROR_CODES.invalidValue);
+  });
+});
+
+describe("TOMS.RATIO", () => {
+  test("is social value ÷ contract value", () => {
+    expect(toms.ratio(120000, 1000000)).toBeCloseTo(0.12, 12);
+  });
+
+  test("a contract value of £0 or less is #VALUE! saying so", async () => {
+    const error = await excelErrorOf(() => toms.ratio(100, 0));
+    expect(error.code).toBe(ERROR_CODES.invalidValue);
+    expect(error.message).toBe("Contract value must be more than £0 (got 0).");
+  });
+
+  test("a negative social value is #NUM!", async () => {
+    expect((await excelErrorOf(() => toms.ratio(-1, 100))).code).toBe(ERROR_CODES.invalidNumber);
+  });
+});
+
+describe("TOMS.PV", () => {
+  test("a single year-0 amount is worth itself", () => {
+    expect(toms.pv([[1000]])).toBe(1000);
+  });
+
+  test("discounts later years with the Green Book rate, from a row or a column", () => {
+    const expected = 100 + 100 / 1.035 + 100 / 1.035 ** 2;
+    expect(toms.pv([[100, 100, 100]])).toBeCloseTo(expected, 9);
+    expect(toms.pv([[100], [100], [100]])).toBeCloseTo(expected, 9);
+  });
+
+  test("uses a flat rate when given (a blank rate cell means the Green Book)", () => {
+    expect(toms.pv([[100, 110]], 0.1)).toBeCloseTo(200, 9);
+    expect(toms.pv([[100, 100]], null as unknown as undefined)).toBeCloseTo(100 + 100 / 1.035, 9);
+  });
+
+  test("an empty cell is a year with nothing in it", () => {
+    expect(toms.pv([[0], [null], [100]])).toBeCloseTo(100 / 1.035 ** 2, 9);
+  });
+
+  test("a block of several rows and columns is #VALUE! naming its size", async () => {
+    const error = await excelErrorOf(() => toms.pv([[1, 2], [3, 4]]));
+    expect(error.code).toBe(ERROR_CODES.invalidValue);
+    expect(error.message).toBe("The amounts are 2×2; give one row or one column, year 0 first.");
+  });
+
+  test("an amount that is not a number is #VALUE! naming its year", async () => {
+    const error = await excelErrorOf(() => toms.pv([[100, "lots"]]));
+    expect(error.code).toBe(ERROR_CODES.invalidValue);
+    expect(error.message).toBe('The amount for year 1 is "lots", which is not a number.');
+  });
+
+  test("a rate written as a whole percentage is #VALUE! suggesting the fraction", async () => {
+    const error = await excelErrorOf(() => toms.pv([[100, 100]], 3.5));
+    expect(error.code).toBe(ERROR_CODES.invalidValue);
+    expect(error.message).toBe("Rate 3.5 looks like a percentage; write 3.5% or 0.035.");
+  });
+});
+
+describe("TOMS.SCORE", () => {
+  test("scores a bid relative to the best: value ÷ best × points", () => {
+    expect(toms.score(50000, [[50000], [100000], [80000]], 20)).toBe(10);
+    expect(toms.score(100000, [[50000, 100000]], 20)).toBe(20);
+  });
+
+  test("leaves empty cells out of the bids", () => {
+    expect(toms.score(25, [[50], [null], [""]], 10)).toBe(5);
+  });
+
+  test("no social value anywhere scores 0", () => {
+    expect(toms.score(0, [[0], [0]], 10)).toBe(0);
+  });
+
+  test("a negative bid is #NUM!", async () => {
+    expect((await excelErrorOf(() => toms.score(-5, [[10]], 10))).code).toBe(ERROR_CODES.invalidNumber);
+    expect((await excelErrorOf(() => toms.score(5, [[10], [-1]], 10))).code).toBe(ERROR_CODES.invalidNumber);
+  });
+
+  test("a bid that is not a number is #VALUE! naming it", async () => {
+    const error = await excelErrorOf(() => toms.score(5, [[10], ["n/a"]], 10));
+    expect(error.code).toBe(ERROR_CODES.invalidValue);
+    expect(error.message).toBe('Bid 2 is "n/a", which is not a number.');
+  });
+});
+
+describe("TOMS.EXPECTED", () => {
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  test("is the commitment pro rata to the time elapsed, dates as ISO text or Excel serials", () => {
+    expect(toms.expected(100, "2026-01-01", "2026-01-11", "2026-01-06")).toBe(50);
+    const serial = isoDateToExcelSerial;
+    expect(toms.expected(100, serial("2026-01-01"), serial("2026-01-11"), serial("2026-01-06"))).toBe(50);
+    expect(toms.expected(100, serial("2026-01-01"), "2026-01-11", "2026-01-06T12:00:00Z")).toBe(50);
+  });
+
+  test("nothing is due before the start and everything after the end", () => {
+    expect(toms.expected(100, "2026-01-01", "2026-12-31", "2025-06-01")).toBe(0);
+    expect(toms.expected(100, "2026-01-01", "2026-12-31", "2027-06-01")).toBe(100);
+  });
+
+  test("measures to today when no date is given", () => {
+    jest.useFakeTimers({ now: new Date(2026, 0, 6, 23, 30) });
+    expect(toms.expected(100, "2026-01-01", "2026-01-11", null as unknown as undefined)).toBe(50);
+    expect(toms.expected(100, "2026-01-01", "2026-01-11")).toBe(50);
+  });
+
+  test("a date that is not a date is #VALUE! saying how to write one", async () => {
+    const error = await excelErrorOf(() => toms.expected(100, "1 April 2026", "2026-12-31", "2026-06-01"));
+    expect(error.code).toBe(ERROR_CODES.invalidValue);
+    expect(error.message).toBe('The contract start "1 April 2026" is not a date: give an Excel date or text written yyyy-mm-dd.');
+    expect((await excelErrorOf(() => toms.expected(100, "2026-01-01", "2026-02-30"))).message).toContain("contract end");
+  });
+
+  test("a missing start or end is #VALUE! asking for it", async () => {
+    expect((await excelErrorOf(() => toms.expected(100, "", "2026-12-31"))).message).toBe("Give the contract start.");
+  });
+
+  test("an end before the start is #VALUE!", async () => {
+    const error = await excelErrorOf(() => toms.expected(100, "2026-12-31", "2026-01-01", "2026-06-01"));
+    expect(error.code).toBe(ERROR_CODES.invalidValue);
+    expect(error.message).toBe("The contract end (2026-01-01) must be after its start (2026-12-31).");
+  });
+
+  test("a negative commitment is #NUM!", async () => {
+    expect((await excelErrorOf(() => toms.expected(-1, "2026-01-01", "2026-12-31", "2026-06-01"))).code).toBe(ERROR_CODES.invalidNumber);
+  });
+});
+
+describe("TOMS.PACK", () => {
+  test("names the pack values come from, by id and edition", async () => {
+    await expect(toms.pack()).resolves.toBe(EXAMPLE);
+    await expect(toms.pack(null as unknown as undefined)).resolves.toBe(EXAMPLE);
+  });
+
+  test("names a measures range by its content, so a changed table is a different edition", async () => {
+    const label = await toms.pack(measuresRange());
+    expect(label).toMatch(/^workbook table-[0-9a-f]{8}$/);
+    await expect(toms.pack(measuresRange())).resolves.toBe(label);
+    const edited = measuresRange();
+    edited[2] = ["NT3", "", "", "Long-term unemployed people employed", "no. people FTE", 22000];
+    await expect(toms.pack(edited)).resolves.not.toBe(label);
+  });
+
+  test("a bad measures range is #VALUE!", async () => {
+    expect((await excelErrorOf(() => toms.pack(badMeasuresRange()))).code).toBe(ERROR_CODES.invalidValue);
+  });
+});
