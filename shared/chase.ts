@@ -1,4 +1,5 @@
-import { daysBetween, IsoDate } from "./dates";
+import { z } from "zod";
+import { daysBetween, IsoDate, IsoDateSchema } from "./dates";
 import { isAwaitingEvidence } from "./evidence";
 import type { Contact, Contract, Contribution } from "./model";
 
@@ -125,3 +126,43 @@ export function weeklyDigests(items: readonly ChaseItem[], today: IsoDate): Dige
   }
   return [...byManager.values()].sort((a, b) => a.recipient.email.localeCompare(b.recipient.email));
 }
+
+export const CHASE_MESSAGE_KINDS = ["reminder", "digest"] as const;
+export const CHASE_OUTCOMES = ["claimed", "sent", "failed", "deferred"] as const;
+
+/**
+ * One email in the chase ledger. It is written as `claimed` before sending and updated to `sent`
+ * (with Graph's request id), `failed` (with Graph's reason) or `deferred` (to be retried next run).
+ */
+export const ChaseLedgerEntrySchema = z
+  .object({
+    id: z.string(),
+    runDate: IsoDateSchema,
+    kind: z.enum(CHASE_MESSAGE_KINDS),
+    recipient: z.object({ name: z.string(), email: z.string() }),
+    /** The highest rung this email was for: supplier reminder, escalation, line manager, or a digest. */
+    role: z.enum(["supplier", "contract-manager", "line-manager", "digest"]),
+    subject: z.string(),
+    contractIds: z.array(z.string()),
+    contributionIds: z.array(z.string()),
+    outcome: z.enum(CHASE_OUTCOMES),
+    claimedAt: z.iso.datetime(),
+    finishedAt: z.iso.datetime().optional(),
+    graphRequestId: z.string().optional(),
+    failure: z.string().optional(),
+  })
+  .strict();
+export type ChaseLedgerEntry = z.infer<typeof ChaseLedgerEntrySchema>;
+
+/** What POST /api/chase/run answers: the emails this run handled, and the steps it found already done. */
+export const ChaseRunResultSchema = z
+  .object({
+    runDate: IsoDateSchema,
+    sent: z.number().int(),
+    failed: z.number().int(),
+    deferred: z.number().int(),
+    alreadyDone: z.number().int(),
+    messages: z.array(ChaseLedgerEntrySchema),
+  })
+  .strict();
+export type ChaseRunResult = z.infer<typeof ChaseRunResultSchema>;
