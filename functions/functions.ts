@@ -10,11 +10,13 @@ import {
   socialValueRatio,
   totalsByTheme,
   totalValue,
+  ValuationError,
 } from "../shared";
+import { followApiSession, LiveValues } from "./apiBatch";
 import { amountsByYear, dateArgument, isBlank, measureCode, numbersIn, today } from "./cells";
 import { inExcelTerms, toExcelError } from "./excelErrors";
 import { MeasuresRangeCache, PinnedPackSource } from "./packSource";
-import { followPinnedPackSetting } from "./workbook";
+import { followPinnedPackSetting, recalculateAll } from "./workbook";
 
 /*
  * The =TOMS.* custom functions: thin wrappers over shared/. custom-functions-metadata-plugin
@@ -25,6 +27,13 @@ import { followPinnedPackSetting } from "./workbook";
 const measuresRanges = new MeasuresRangeCache();
 const pinnedPack = new PinnedPackSource();
 followPinnedPackSetting(pinnedPack);
+
+// Cells that asked the officer to sign in ask again once the task pane hands over a session.
+const liveValues: LiveValues = new LiveValues({
+  session: followApiSession(window, (session) => {
+    if (session && liveValues.takeSignInRefusals()) recalculateAll();
+  }),
+});
 
 /** The pack a formula values with: its own measures range, else the pinned pack, else the example. */
 async function withPack<T>(measures: unknown[][] | null | undefined, use: (pack: PackIndex) => T): Promise<T> {
@@ -186,4 +195,38 @@ export function expected(committed: number, start: number | string, end: number 
  */
 export async function pack(measures?: unknown[][]): Promise<string> {
   return withPack(measures, (index) => index.label);
+}
+
+/** A contract reference from a cell: references like 1001 arrive as numbers. */
+function contractReference(value: unknown): string {
+  if (typeof value === "number") return String(value);
+  if (typeof value === "string" && value.trim() !== "") return value.trim();
+  throw new ValuationError("invalid-argument", "Give a contract reference, e.g. C-1001.");
+}
+
+/**
+ * Social value delivered on a contract so far, in £: contributions whose evidence has been accepted, valued with the contract's pinned pack. Live from the Social Value Ledger API: sign in from the task pane, and recalculate (Ctrl+Alt+F9) to refresh.
+ * @customfunction DELIVERED
+ * @param contract Contract reference, e.g. C-1001.
+ * @param code Optional measure code, e.g. J1. Leave out for every measure.
+ * @returns £ delivered with accepted evidence.
+ */
+export async function delivered(contract: string, code?: string): Promise<number> {
+  const query = inExcelTerms(() => ({
+    kind: "delivered" as const,
+    contract: contractReference(contract),
+    ...(isBlank(code) ? {} : { code: measureCode(code) }),
+  }));
+  return liveValues.ask(query);
+}
+
+/**
+ * Number of a contract's evidence items that are overdue: past their due date with nothing submitted or accepted. Live from the Social Value Ledger API: sign in from the task pane, and recalculate (Ctrl+Alt+F9) to refresh.
+ * @customfunction OVERDUE
+ * @param contract Contract reference, e.g. C-1001.
+ * @returns Count of overdue evidence items.
+ */
+export async function overdue(contract: string): Promise<number> {
+  const query = inExcelTerms(() => ({ kind: "overdue" as const, contract: contractReference(contract) }));
+  return liveValues.ask(query);
 }

@@ -22,3 +22,16 @@ export function followPinnedPackSetting(listener: PinnedPackListener): void {
   window.addEventListener(PINNED_PACK_CHANGED_EVENT, read);
   Office.onReady().then(read, (error: unknown) => listener.loadFailed(error));
 }
+
+/**
+ * A full recalculation, so cells that could not ask the API (not signed in) ask again. Nobody awaits
+ * it, so a failure is written to the console with what the officer can do instead.
+ */
+export function recalculateAll(): void {
+  Excel.run(async (context) => {
+    context.workbook.application.calculate(Excel.CalculationType.full);
+    await context.sync();
+  }).catch((error: unknown) => {
+    console.error("Excel could not recalculate after sign-in; press Ctrl+Alt+F9 to refresh the TOMS formulas.", error);
+  });
+}

@@ -10,3 +10,5 @@ export * from "./submission";
 export * from "./wire";
 export * from "./pinnedPack";
 export * from "./chase";
+export * from "./api";
+export * from "./apiSession";

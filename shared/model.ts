@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { IsoDateSchema, daysBetween } from "./dates";
+import { IsoDateSchema, daysBetween, isValidIsoDate } from "./dates";
 import { EvidenceStatusSchema } from "./evidence";
 import { PACK_ID } from "./pack";
 
@@ -68,7 +68,9 @@ const ContractFields = z.object({
   formUrl: z.url().optional(),
 });
 
-const periodInOrder = (c: { startDate: string; endDate: string }) => daysBetween(c.startDate, c.endDate) > 0;
+/** Only compares dates that parse: zod 4 runs this refinement even when a date already failed, and daysBetween throws on those. */
+const periodInOrder = (c: { startDate: string; endDate: string }) =>
+  !isValidIsoDate(c.startDate) || !isValidIsoDate(c.endDate) || daysBetween(c.startDate, c.endDate) > 0;
 
 export const ContractInputSchema = ContractFields.strict().refine(periodInOrder, {
   path: ["endDate"],
@@ -79,8 +81,18 @@ export type ContractInput = z.input<typeof ContractInputSchema>;
 export const ContractSchema = ContractFields.extend({ createdAt: z.iso.datetime(), updatedAt: z.iso.datetime() }).strict();
 export type Contract = z.infer<typeof ContractSchema>;
 
-/** A PATCH may change anything but the id and the pinned pack (values already stored depend on it). */
-export const ContractPatchSchema = ContractFields.omit({ id: true, packId: true, packEdition: true }).partial().strict();
+/**
+ * A PATCH may change anything but the id and the pinned pack (values already stored depend on it).
+ * Fields that have defaults on creation lose them here: zod 4 applies a default inside `.partial()`,
+ * which would silently reset contacts and the reminder policy of a PATCH that does not mention them.
+ */
+export const ContractPatchSchema = ContractFields.extend({
+  escalationContacts: z.array(ContactSchema).max(10),
+  reminderPolicy: ReminderPolicySchema,
+})
+  .omit({ id: true, packId: true, packEdition: true })
+  .partial()
+  .strict();
 export type ContractPatch = z.infer<typeof ContractPatchSchema>;
 
 export const CommitmentSchema = z

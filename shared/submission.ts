@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { IsoDateSchema, daysBetween } from "./dates";
+import { IsoDateSchema, daysBetween, isValidIsoDate } from "./dates";
 import { ContractRefSchema, ContributionRefSchema, EvidenceLinkSchema } from "./model";
 import type { EvidenceLink } from "./model";
 import { Problem, problemsFromZod } from "./problems";
@@ -85,7 +85,11 @@ export const ContributionReportSchema = z
     evidence: EvidenceAnswerSchema.default([]),
   })
   .strict()
-  .refine((r) => daysBetween(r.periodStart, r.periodEnd) >= 0, { path: ["periodEnd"], message: "the period ends before it starts" });
+  // zod 4 runs this even when a date already failed; only compare dates that parse (daysBetween throws otherwise).
+  .refine((r) => !isValidIsoDate(r.periodStart) || !isValidIsoDate(r.periodEnd) || daysBetween(r.periodStart, r.periodEnd) >= 0, {
+    path: ["periodEnd"],
+    message: "the period ends before it starts",
+  });
 export type ContributionReport = z.infer<typeof ContributionReportSchema>;
 
 /** The answer names a flow may send; their values are checked by the report or evidence schema. */

@@ -1,5 +1,5 @@
 import { Component, ErrorInfo, ReactNode } from "react";
-import { MessageBar, MessageBarBody, MessageBarTitle } from "@fluentui/react-components";
+import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle } from "@fluentui/react-components";
 
 interface Props {
   children: ReactNode;
@@ -30,6 +30,12 @@ export class ErrorBoundary extends Component<Props, State> {
         <MessageBarBody>
           <MessageBarTitle>Something went wrong in this panel.</MessageBarTitle> {error.message}
         </MessageBarBody>
+        <MessageBarActions>
+          {/* Panels stay mounted across tabs, so the way back from a crash is to start the panel afresh here. */}
+          <Button size="small" onClick={() => this.setState({ error: undefined })}>
+            Reload this panel
+          </Button>
+        </MessageBarActions>
       </MessageBar>
     );
   }

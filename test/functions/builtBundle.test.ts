@@ -1,5 +1,6 @@
 import { createContext, runInContext } from "node:vm";
-import { EXAMPLE_PACK, PINNED_PACK_CHANGED_EVENT, PINNED_PACK_SETTING, serialisePinnedPack } from "../../shared";
+import { API_SESSION_GLOBAL, EXAMPLE_PACK, PINNED_PACK_CHANGED_EVENT, PINNED_PACK_SETTING, serialisePinnedPack } from "../../shared";
+import type { ValueQuery } from "../../shared";
 import { FUNCTION_IDS, readDist } from "./dist";
 import { measuresRange } from "./fixtures";
 import { CustomFunctionsError, customFunctionsStandIn, ERROR_CODES, Registered } from "./standIns";
@@ -16,16 +17,35 @@ interface Page {
   window: EventTarget;
 }
 
+/** Requests the live functions sent, each as the list of queries in its body. */
+const apiRequests: ValueQuery[][] = [];
+
+/** Stands in for the API behind the session: C-1001 delivered £1,250 (£250 of it J1), 3 items overdue. */
+async function fakeApi(_url: string, init: { body: string }): Promise<Response> {
+  const { queries } = JSON.parse(init.body) as { queries: ValueQuery[] };
+  apiRequests.push(queries);
+  const answers = queries.map((q) =>
+    q.contract !== "C-1001"
+      ? { ok: false, error: { code: "unknown-contract", message: `There is no contract ${q.contract}.` } }
+      : { ok: true, value: q.kind === "overdue" ? 3 : q.code === "J1" ? 250 : 1250 },
+  );
+  return new Response(JSON.stringify({ answers }), { status: 200, headers: { "content-type": "application/json" } });
+}
+
 function loadFunctionsScript(settings: Record<string, unknown> = {}): Page {
   const script = readDist("functions.js");
   const { global: customFunctions, registrations } = customFunctionsStandIn();
   const store = new Map<string, unknown>(Object.entries(settings));
-  const window = new EventTarget();
+  // The task pane signed in before the functions loaded (the same page in Excel's shared runtime).
+  const window = Object.assign(new EventTarget(), {
+    [API_SESSION_GLOBAL]: { apiBaseUrl: "https://api.example.gov.uk/api", getAccessToken: async () => "token" },
+  });
   const office = {
     onReady: async () => ({ host: "Excel", platform: "OfficeOnline" }),
     context: { document: { settings: { get: (name: string) => (store.has(name) ? store.get(name) : null) } } },
   };
-  const page = createContext({ CustomFunctions: customFunctions, Office: office, window, console });
+  // Excel's runtime is a browser page: timers, fetch and AbortController are there.
+  const page = createContext({ CustomFunctions: customFunctions, Office: office, window, console, fetch: fakeApi, AbortController, setTimeout, clearTimeout });
   runInContext(script, page, { filename: "dist/functions.js" });
   return { registrations, settings: store, window };
 }
@@ -80,11 +100,27 @@ test("every function answers when called by its id", async () => {
     SCORE: [[30, [[60], [30]], 10], 5],
     EXPECTED: [[100, "2026-01-01", "2026-01-11", "2026-01-06"], 50],
     PACK: [[null], "example 2026-illustrative"],
+    DELIVERED: [["C-1001", "J1"], 250],
+    OVERDUE: [["C-1001"], 3],
   };
   for (const id of FUNCTION_IDS) {
     const [args, expected] = answers[id];
     await expect(call(page, id, ...args)).resolves.toEqual(expected);
   }
+});
+
+test("the live functions called together go to the API in one request", async () => {
+  apiRequests.length = 0;
+  const cells = [call(page, "DELIVERED", "C-1001", null), call(page, "OVERDUE", "C-1001"), call(page, "DELIVERED", "C-1001", "J1")];
+  await expect(Promise.all(cells)).resolves.toEqual([1250, 3, 250]);
+  expect(apiRequests).toEqual([
+    [
+      { kind: "delivered", contract: "C-1001" },
+      { kind: "overdue", contract: "C-1001" },
+      { kind: "delivered", contract: "C-1001", code: "J1" },
+    ],
+  ]);
+  expect(await errorOf(page, "OVERDUE", "C-9")).toMatchObject({ code: ERROR_CODES.invalidValue, message: "There is no contract C-9." });
 });
 
 test("errors reach Excel as CustomFunctions.Error with the right code and message", async () => {

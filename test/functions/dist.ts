@@ -27,4 +27,6 @@ export const FUNCTION_IDS = [
   "SCORE",
   "EXPECTED",
   "PACK",
+  "DELIVERED",
+  "OVERDUE",
 ] as const;

@@ -44,6 +44,8 @@ const SIGNATURES = [
   "SCORE(bid:number, bids:any[], maxPoints:number): number",
   "EXPECTED(committed:number, start:any, end:any, asOf:any?): number",
   "PACK(measures:any[]?): string",
+  "DELIVERED(contract:string, code:string?): number",
+  "OVERDUE(contract:string): number",
 ];
 
 let functions: FunctionMetadata[];
@@ -70,6 +72,7 @@ test("every valuing function takes an optional measures range last", () => {
 });
 
 test("only EXPECTED is volatile (it measures to today); nothing streams or needs an address", () => {
+  // DELIVERED and OVERDUE ask the API: volatile, they would send a request at every edit.
   for (const f of functions) {
     expect(f.options ?? {}).toEqual(f.id === "EXPECTED" ? { volatile: true } : {});
   }

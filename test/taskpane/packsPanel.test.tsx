@@ -31,7 +31,7 @@ function renderPane(host: "Excel" | null, workbook: WorkbookSetup = IN_TABLE, se
   office = installFakeOffice(workbook, { settings });
   render(
     <FluentProvider theme={webLightTheme}>
-      <App gateway={createWorkbookGateway(host === "Excel" ? Office.HostType.Excel : null)} />
+      <App gateway={createWorkbookGateway(host === "Excel" ? Office.HostType.Excel : null)} initialPanelId="packs" />
     </FluentProvider>,
   );
   return office;

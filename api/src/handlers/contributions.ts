@@ -1,0 +1,145 @@
+import {
+  ContributionFiltersSchema,
+  ContributionRefSchema,
+  dueDateAfterRejection,
+  EvidenceTransitionError,
+  ManualContributionSchema,
+  nextEvidenceStatus,
+  ReviewRequestSchema,
+  supplierKey,
+  todayIn,
+} from "../../../shared";
+import type { Contribution, ContributionDetail } from "../../../shared";
+import type { Deps } from "../compose";
+import { parseWith, queryObject, readJson } from "../http/body";
+import type { Handler } from "../http/dispatch";
+import { ApiFailure, invalid, notFound } from "../http/errors";
+import { unwrapToken, wrapToken } from "../http/paging";
+import { json } from "../http/respond";
+import { buildContribution, createdAudit, resolveReport } from "../ledger";
+import { randomReference } from "../references";
+import { StaleEtagError } from "../store/errors";
+import type { Stored } from "../store/ledgerStore";
+import { actorOf } from "./principal";
+
+const DEFAULT_PAGE_SIZE = 100;
+
+function reference(raw: string | undefined): string {
+  const parsed = ContributionRefSchema.safeParse(raw ?? "");
+  if (!parsed.success) throw invalid(`"${raw ?? ""}" is not a contribution reference.`, [{ path: ["id"], message: "a contribution reference looks like SV-7K3Q9M2D" }]);
+  return parsed.data;
+}
+
+async function find(deps: Deps, id: string): Promise<Stored<Contribution>> {
+  const owner = await deps.store.findReference(id);
+  const stored = owner ? await deps.store.getContribution(owner.contractId, id) : undefined;
+  if (!stored) throw notFound(`There is no contribution ${id}.`);
+  return stored;
+}
+
+async function detail(deps: Deps, c: Contribution): Promise<ContributionDetail> {
+  return { ...c, audit: await deps.store.auditTrail(c.contractId, c.id) };
+}
+
+/** GET /api/contributions?contractId&status&supplier&overdue&pageSize&continuationToken */
+export const listContributions: Handler = async ({ request, deps }) => {
+  const filters = parseWith(ContributionFiltersSchema, queryObject(request), "The query");
+  const { continuationToken, pageSize, ...query } = filters;
+  const scope = `contributions ${JSON.stringify(query)}`;
+  const page = await deps.store.listContributions(
+    {
+      contractId: query.contractId,
+      status: query.status,
+      supplierKey: query.supplier === undefined ? undefined : supplierKey(query.supplier),
+      overdueOn: query.overdue ? todayIn(deps.settings.timeZone, deps.clock.now()) : undefined,
+    },
+    { pageSize: pageSize ?? DEFAULT_PAGE_SIZE, continuationToken: unwrapToken(continuationToken, scope) },
+  );
+  return json(200, { items: page.items, continuationToken: wrapToken(page.continuationToken, scope) });
+};
+
+/** GET /api/contributions/{id}: with evidence links, audit trail and an ETag for review. */
+export const getContribution: Handler = async ({ request, deps }) => {
+  const stored = await find(deps, reference(request.params.id));
+  return json(200, await detail(deps, stored.value), { etag: stored.etag });
+};
+
+/** POST /api/contributions: an officer records figures by hand, valued like a form submission. */
+export const recordContribution: Handler = async ({ request, deps, principal }) => {
+  const input = parseWith(ManualContributionSchema, await readJson(request), "The contribution");
+  const { responder, ...report } = input;
+  const resolved = await resolveReport(deps, report);
+  if (!resolved.ok) throw invalid(`The contribution cannot be recorded: ${resolved.problems.map((p) => p.message).join("; ")}.`, resolved.problems);
+  const contractId = resolved.context.contract.id;
+
+  const now = deps.clock.now().toISOString();
+  const actor = actorOf(principal);
+  let id: string | undefined;
+  for (let attempt = 0; attempt < 5 && id === undefined; attempt++) {
+    const candidate = randomReference();
+    const contribution = buildContribution({
+      id: candidate,
+      context: resolved.context,
+      report,
+      // Without a supplier contact nobody can be chased; the officer who recorded it is not the one to chase.
+      responder: responder ?? "",
+      source: { kind: "manual", recordedBy: actor },
+      submittedAt: now,
+    });
+    const saved = await deps.store.createContribution(contribution, createdAudit(contribution, now, actor, "Recorded by hand"), { owner: { contractId } });
+    if (saved.outcome === "created") id = candidate;
+  }
+  if (id === undefined) throw new Error("No free contribution reference after 5 attempts");
+  const stored = await deps.store.getContribution(contractId, id);
+  if (!stored) throw new Error(`Contribution ${id} was saved but cannot be read back`);
+  return json(201, await detail(deps, stored.value), { location: `/api/contributions/${id}`, etag: stored.etag });
+};
+
+/** POST /api/contributions/{id}/review: accept or reject submitted evidence; If-Match with the ETag is required. */
+export const reviewEvidence: Handler = async ({ request, deps, principal }) => {
+  const id = reference(request.params.id);
+  const ifMatch = request.headers.get("if-match");
+  const review = parseWith(ReviewRequestSchema, await readJson(request), "The review");
+  if (!ifMatch) {
+    throw new ApiFailure(428, "if-match-required", "Send the contribution's ETag (from GET /api/contributions/{id}) in If-Match, so a review never overwrites a change you have not seen.");
+  }
+  const stored = await find(deps, id);
+  const stale = () =>
+    new ApiFailure(412, "stale-etag", `Contribution ${id} changed since you loaded it (new evidence or another review). Reload it, check the evidence again, then review.`);
+  if (stored.etag !== ifMatch) throw stale();
+
+  const current = stored.value;
+  let status;
+  try {
+    status = nextEvidenceStatus(current.evidenceStatus, review.decision);
+  } catch (e) {
+    if (e instanceof EvidenceTransitionError) throw new ApiFailure(409, "not-reviewable", `${id}: ${e.message}`);
+    throw e;
+  }
+  const now = deps.clock.now();
+  const actor = actorOf(principal);
+  let after: Contribution = { ...current, evidenceStatus: status, reviewedBy: actor, reviewedAt: now.toISOString() };
+  if (review.decision === "reject") {
+    const contract = await deps.store.getContract(current.contractId);
+    if (!contract) throw new Error(`Contribution ${id} belongs to contract ${current.contractId}, which does not exist`);
+    const due = dueDateAfterRejection(todayIn(deps.settings.timeZone, now), contract.value.reminderPolicy.evidenceGraceDays);
+    after = { ...after, evidenceDueDate: due, rejectionReason: review.reason };
+  } else {
+    const { rejectionReason: _previous, ...rest } = after;
+    after = rest;
+  }
+  const detailText = review.decision === "reject" ? `Evidence rejected: ${review.reason}. New evidence due ${after.evidenceDueDate}.` : `Evidence accepted.${review.reason ? ` ${review.reason}` : ""}`;
+  try {
+    const outcome = await deps.store.updateContribution({ ...stored, etag: ifMatch }, after, {
+      at: now.toISOString(),
+      actor,
+      action: review.decision === "reject" ? "rejected" : "accepted",
+      detail: detailText,
+    });
+    if (outcome.outcome !== "updated") throw new Error(`Review of ${id} was taken for a repeat`);
+    return json(200, await detail(deps, after), { etag: outcome.etag });
+  } catch (e) {
+    if (e instanceof StaleEtagError) throw stale();
+    throw e;
+  }
+};

@@ -1,0 +1,276 @@
+import { z } from "zod";
+import {
+  CommitmentsSchema,
+  ContractDetailSchema,
+  ContractInputSchema,
+  ContractPatchSchema,
+  ContractSchema,
+  ContributionDetailSchema,
+  ContributionFiltersSchema,
+  ContributionSchema,
+  FrameworkPackSchema,
+  HealthSchema,
+  IngestionResultSchema,
+  ManualContributionSchema,
+  PackSummarySchema,
+  PageQuerySchema,
+  pageOf,
+  QuarantineItemSchema,
+  ReviewRequestSchema,
+  SubmissionSchema,
+  ValuesBatchRequestSchema,
+  ValuesBatchResponseSchema,
+} from "../../shared";
+import { createContract, getContract, listContracts, patchContract, putCommitments } from "./handlers/contracts";
+import { getContribution, listContributions, recordContribution, reviewEvidence } from "./handlers/contributions";
+import { receiveFormResponse } from "./handlers/forms";
+import { health } from "./handlers/health";
+import { getPack, listPacks, uploadPack } from "./handlers/packs";
+import { corsPreflight } from "./handlers/preflight";
+import { listQuarantine } from "./handlers/quarantine";
+import { valuesBatch } from "./handlers/values";
+import type { RouteSpec } from "./http/dispatch";
+import { buildOpenApi } from "./http/openapi";
+import { json } from "./http/respond";
+
+const OFFICER = { kind: "roles", roles: ["Officer"] } as const;
+const OFFICER_OR_MANAGER = { kind: "roles", roles: ["Officer", "Manager"] } as const;
+const ANYONE = { kind: "anonymous" } as const;
+
+let openApi: Record<string, unknown> | undefined;
+
+/**
+ * The route table (DESIGN.md "The API contract"). The Functions registrations in functions/ and
+ * the local host both read it, so the two can never disagree about a route or its roles.
+ */
+export const ROUTES: readonly RouteSpec[] = [
+  {
+    name: "health",
+    methods: ["GET"],
+    route: "health",
+    access: ANYONE,
+    authLevel: "anonymous",
+    handler: health,
+    summary: "Is the API up, and can it reach storage?",
+    responses: { 200: { description: "Up", schema: HealthSchema }, 503: { description: "Storage unreachable", schema: HealthSchema } },
+    usesStorage: false,
+  },
+  {
+    name: "formsResponses",
+    methods: ["POST"],
+    route: "forms/responses",
+    access: { kind: "ingest-secret" },
+    authLevel: "function",
+    handler: receiveFormResponse,
+    summary: "Ingest one Microsoft Forms submission (figures, or evidence for an earlier contribution)",
+    body: SubmissionSchema,
+    responses: {
+      201: { description: "New contribution, or evidence attached", schema: IngestionResultSchema, headers: ["Location"] },
+      200: { description: "A repeat of a response already received (same formId + responseId)", schema: IngestionResultSchema },
+      400: { description: "Invalid; kept in quarantine with every problem", headers: ["x-quarantine-id"] },
+      413: { description: "Body over 256 KiB" },
+      415: { description: "Not application/json" },
+      503: { description: "Storage is unreachable; send the submission again (repeats are recognised)" },
+    },
+    // The handler prepares storage itself, after the size and content-type checks (DESIGN's order).
+    usesStorage: false,
+  },
+  {
+    name: "packsList",
+    methods: ["GET"],
+    route: "packs",
+    access: OFFICER,
+    authLevel: "anonymous",
+    handler: listPacks,
+    summary: "Framework packs: the bundled example and uploaded packs",
+    responses: { 200: { description: "Packs without their measures", schema: z.object({ items: z.array(PackSummarySchema) }) } },
+    usesStorage: true,
+  },
+  {
+    name: "packsGet",
+    methods: ["GET"],
+    route: "packs/{id}",
+    access: OFFICER,
+    authLevel: "anonymous",
+    handler: getPack,
+    summary: "One framework pack with its measures (?edition=, default the latest uploaded)",
+    query: z.object({ edition: z.string().optional() }),
+    responses: { 200: { description: "The pack", schema: FrameworkPackSchema }, 404: { description: "No such pack or edition" } },
+    usesStorage: true,
+  },
+  {
+    name: "packsCreate",
+    methods: ["POST"],
+    route: "packs",
+    access: OFFICER,
+    authLevel: "anonymous",
+    handler: uploadPack,
+    summary: "Upload a framework pack (validated; an id + edition is stored once and never changes)",
+    body: FrameworkPackSchema,
+    responses: { 201: { description: "Stored", schema: FrameworkPackSchema, headers: ["Location"] }, 409: { description: "That id + edition is already stored" } },
+    usesStorage: true,
+  },
+  {
+    name: "contractsList",
+    methods: ["GET"],
+    route: "contracts",
+    access: OFFICER,
+    authLevel: "anonymous",
+    handler: listContracts,
+    summary: "Contracts, paged",
+    query: PageQuerySchema,
+    responses: { 200: { description: "A page of contracts", schema: pageOf(ContractSchema) } },
+    usesStorage: true,
+  },
+  {
+    name: "contractsCreate",
+    methods: ["POST"],
+    route: "contracts",
+    access: OFFICER,
+    authLevel: "anonymous",
+    handler: createContract,
+    summary: "Create a contract pinned to a framework pack edition",
+    body: ContractInputSchema,
+    responses: { 201: { description: "Created", schema: ContractSchema, headers: ["Location", "ETag"] }, 409: { description: "The id exists" } },
+    usesStorage: true,
+  },
+  {
+    name: "contractsGet",
+    methods: ["GET"],
+    route: "contracts/{id}",
+    access: OFFICER,
+    authLevel: "anonymous",
+    handler: getContract,
+    summary: "One contract with its commitments",
+    responses: { 200: { description: "The contract", schema: ContractDetailSchema, headers: ["ETag"] }, 404: { description: "No such contract" } },
+    usesStorage: true,
+  },
+  {
+    name: "contractsPatch",
+    methods: ["PATCH"],
+    route: "contracts/{id}",
+    access: OFFICER,
+    authLevel: "anonymous",
+    handler: patchContract,
+    summary: "Change a contract (not its id or pinned pack); If-Match honoured",
+    body: ContractPatchSchema,
+    responses: { 200: { description: "Changed", schema: ContractSchema, headers: ["ETag"] }, 404: { description: "No such contract" }, 412: { description: "Changed by someone else" } },
+    usesStorage: true,
+  },
+  {
+    name: "commitmentsPut",
+    methods: ["PUT"],
+    route: "contracts/{id}/commitments",
+    access: OFFICER,
+    authLevel: "anonymous",
+    handler: putCommitments,
+    summary: "Replace the committed quantities per measure",
+    body: CommitmentsSchema,
+    responses: { 200: { description: "Stored", schema: CommitmentsSchema }, 404: { description: "No such contract" } },
+    usesStorage: true,
+  },
+  {
+    name: "contributionsList",
+    methods: ["GET"],
+    route: "contributions",
+    access: OFFICER_OR_MANAGER,
+    authLevel: "anonymous",
+    handler: listContributions,
+    summary: "Delivered contributions, paged, filtered by contract, evidence status, supplier, overdue",
+    query: ContributionFiltersSchema,
+    responses: { 200: { description: "A page of contributions", schema: pageOf(ContributionSchema) } },
+    usesStorage: true,
+  },
+  {
+    name: "contributionsGet",
+    methods: ["GET"],
+    route: "contributions/{id}",
+    access: OFFICER_OR_MANAGER,
+    authLevel: "anonymous",
+    handler: getContribution,
+    summary: "One contribution with its evidence links and audit trail",
+    responses: { 200: { description: "The contribution", schema: ContributionDetailSchema, headers: ["ETag"] }, 404: { description: "No such contribution" } },
+    usesStorage: true,
+  },
+  {
+    name: "contributionsCreate",
+    methods: ["POST"],
+    route: "contributions",
+    access: OFFICER,
+    authLevel: "anonymous",
+    handler: recordContribution,
+    summary: "Record a contribution by hand (same figures as a form submission)",
+    body: ManualContributionSchema,
+    responses: { 201: { description: "Recorded", schema: ContributionDetailSchema, headers: ["Location", "ETag"] } },
+    usesStorage: true,
+  },
+  {
+    name: "contributionsReview",
+    methods: ["POST"],
+    route: "contributions/{id}/review",
+    access: OFFICER,
+    authLevel: "anonymous",
+    handler: reviewEvidence,
+    summary: "Accept or reject submitted evidence; needs If-Match with the ETag",
+    body: ReviewRequestSchema,
+    responses: {
+      200: { description: "Reviewed", schema: ContributionDetailSchema, headers: ["ETag"] },
+      409: { description: "Nothing submitted to review, or already accepted" },
+      412: { description: "The ETag is stale" },
+      428: { description: "If-Match missing" },
+    },
+    usesStorage: true,
+  },
+  {
+    name: "quarantineList",
+    methods: ["GET"],
+    route: "quarantine",
+    access: OFFICER,
+    authLevel: "anonymous",
+    handler: listQuarantine,
+    summary: "Submissions that failed validation, newest first, with raw body and reasons",
+    query: PageQuerySchema,
+    responses: { 200: { description: "A page of quarantined submissions", schema: pageOf(QuarantineItemSchema) } },
+    usesStorage: true,
+  },
+  {
+    name: "valuesBatch",
+    methods: ["POST"],
+    route: "values/batch",
+    access: OFFICER,
+    authLevel: "anonymous",
+    handler: valuesBatch,
+    summary: "Batched look-ups for custom functions: delivered £ (accepted evidence) and overdue counts",
+    body: ValuesBatchRequestSchema,
+    responses: { 200: { description: "One answer per query, same order", schema: ValuesBatchResponseSchema } },
+    usesStorage: true,
+  },
+  {
+    name: "openapi",
+    methods: ["GET"],
+    route: "openapi.json",
+    access: ANYONE,
+    authLevel: "anonymous",
+    handler: async () => json(200, (openApi ??= buildOpenApi(ROUTES))),
+    summary: "This description",
+    responses: { 200: { description: "OpenAPI 3.1 document" } },
+    usesStorage: false,
+  },
+  {
+    name: "corsPreflight",
+    methods: ["OPTIONS"],
+    route: "{*path}",
+    access: ANYONE,
+    authLevel: "anonymous",
+    handler: corsPreflight,
+    summary: "CORS preflight for the add-in's origins",
+    responses: { 204: { description: "Allowed" }, 403: { description: "Origin not allowed" } },
+    usesStorage: false,
+  },
+];
+
+export function routeNamed(name: string): RouteSpec {
+  const route = ROUTES.find((r) => r.name === name);
+  if (!route) throw new Error(`No route named ${name} in the route table`);
+  return route;
+}

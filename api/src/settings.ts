@@ -1,0 +1,140 @@
+import path from "node:path";
+import { isValidTimeZone } from "../../shared";
+
+/** Values the local dev issuer signs with; only accepted when AUTH_MODE=dev. */
+export const DEV_ISSUER = "https://dev-issuer.social-value-ledger.local/";
+export const DEV_AUDIENCE = "api://social-value-ledger-dev";
+export const DEV_TENANT_ID = "00000000-0000-4000-8000-000000000000";
+
+export type AuthSettings =
+  | {
+      kind: "entra";
+      tenantId: string;
+      audiences: string[];
+      issuers: string[];
+      jwksUrl: string;
+      clockToleranceSeconds: number;
+    }
+  | {
+      kind: "dev";
+      /** Folder holding the dev issuer's key pair (generated on first start). */
+      dir: string;
+      tenantId: string;
+      audiences: string[];
+      issuers: string[];
+      clockToleranceSeconds: number;
+    };
+
+export interface Settings {
+  storageConnectionString: string;
+  /** Prepended to every table name, so several ledgers (or test runs) can share one storage account. */
+  tablePrefix: string;
+  ingestSecret: string;
+  timeZone: string;
+  corsOrigins: string[];
+  auth: AuthSettings;
+  /** Longest a single storage request may take before the API answers 503. */
+  storageTimeoutMs: number;
+  /** Storage requests one instance keeps in flight at once. */
+  storageConcurrency: number;
+}
+
+/** The app cannot start: names every setting that is missing or wrong. */
+export class SettingsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`The API cannot start. Fix these settings (environment variables or local.settings.json "Values"):\n - ${problems.join("\n - ")}`);
+    this.name = "SettingsError";
+  }
+}
+
+const DEV_STORAGE = "UseDevelopmentStorage=true";
+const DEV_INGEST_SECRET = "local-ingest-secret";
+
+const list = (text: string | undefined) =>
+  (text ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) {
+    problems.push(`${name} must be a whole number of ${name.endsWith("_MS") ? "milliseconds" : "seconds"} (got "${raw}")`);
+    return fallback;
+  }
+  return n;
+}
+
+/**
+ * Reads the settings. AUTH_MODE=dev is the local stack (dev issuer, Azurite, a known ingest
+ * secret); anything else is production, where every secret and Entra setting must be given.
+ */
+export function loadSettings(env: NodeJS.ProcessEnv, cwd = process.cwd()): Settings {
+  const problems: string[] = [];
+  const dev = (env.AUTH_MODE ?? "entra").trim().toLowerCase() === "dev";
+  if (env.AUTH_MODE !== undefined && !["dev", "entra"].includes(env.AUTH_MODE.trim().toLowerCase())) {
+    problems.push(`AUTH_MODE must be "entra" (production) or "dev" (local dev issuer), not "${env.AUTH_MODE}"`);
+  }
+  if (dev && env.WEBSITE_INSTANCE_ID) {
+    problems.push("AUTH_MODE=dev is refused when running in Azure (WEBSITE_INSTANCE_ID is set): it would accept locally minted tokens");
+  }
+  const required = (name: string, devDefault: string): string => {
+    const value = env[name]?.trim();
+    if (value) return value;
+    if (dev) return devDefault;
+    problems.push(`${name} is missing`);
+    return "";
+  };
+
+  const storageConnectionString = required("STORAGE_CONNECTION_STRING", DEV_STORAGE);
+  const ingestSecret = required("INGEST_SECRET", DEV_INGEST_SECRET);
+  if (!dev && ingestSecret && ingestSecret.length < 16) problems.push("INGEST_SECRET must be at least 16 characters");
+
+  const timeZone = env.TIME_ZONE?.trim() || "Europe/London";
+  if (!isValidTimeZone(timeZone)) problems.push(`TIME_ZONE "${timeZone}" is not a time zone (e.g. Europe/London)`);
+
+  const tablePrefix = env.TABLE_PREFIX?.trim() || "svl";
+  if (!/^[A-Za-z][A-Za-z0-9]{0,29}$/.test(tablePrefix)) problems.push(`TABLE_PREFIX "${tablePrefix}" must be letters and digits, starting with a letter (at most 30)`);
+
+  const corsOrigins = env.CORS_ORIGINS !== undefined ? list(env.CORS_ORIGINS) : ["https://localhost:3000"];
+  for (const origin of corsOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`CORS_ORIGINS entry "${origin}" is not an origin like https://addin.example.gov.uk`);
+  }
+
+  const clockToleranceSeconds = positiveInt(env, "AUTH_CLOCK_TOLERANCE_SECONDS", 60, problems);
+  const storageTimeoutMs = positiveInt(env, "STORAGE_TIMEOUT_MS", 5000, problems);
+  const storageConcurrency = Math.max(1, positiveInt(env, "STORAGE_CONCURRENCY", 8, problems));
+
+  let auth: AuthSettings;
+  if (dev) {
+    auth = {
+      kind: "dev",
+      dir: path.resolve(cwd, env.AUTH_DEV_DIR?.trim() || path.join(".data", "dev-issuer")),
+      tenantId: DEV_TENANT_ID,
+      audiences: [DEV_AUDIENCE],
+      issuers: [DEV_ISSUER],
+      clockToleranceSeconds,
+    };
+  } else {
+    const tenantId = env.AUTH_TENANT_ID?.trim() ?? "";
+    if (!tenantId) problems.push("AUTH_TENANT_ID is missing (the Entra tenant id of the council)");
+    const audiences = list(env.AUTH_AUDIENCE);
+    if (audiences.length === 0) problems.push("AUTH_AUDIENCE is missing (the API's application id URI and/or client id, comma-separated)");
+    const issuers = env.AUTH_ISSUER
+      ? list(env.AUTH_ISSUER)
+      : [`https://login.microsoftonline.com/${tenantId}/v2.0`, `https://sts.windows.net/${tenantId}/`];
+    auth = {
+      kind: "entra",
+      tenantId,
+      audiences,
+      issuers,
+      jwksUrl: env.AUTH_JWKS_URL?.trim() || `https://login.microsoftonline.com/${tenantId}/discovery/v2.0/keys`,
+      clockToleranceSeconds,
+    };
+  }
+
+  if (problems.length > 0) throw new SettingsError(problems);
+  return { storageConnectionString, tablePrefix, ingestSecret, timeZone, corsOrigins, auth, storageTimeoutMs, storageConcurrency };
+}

@@ -1,0 +1,222 @@
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import type { Result } from "autocannon";
+import { EXAMPLE_PACK } from "../../shared";
+import { compose } from "../../api/src/compose";
+import { loadDevIssuer } from "../../api/src/devIssuer";
+import { buildContribution, createdAudit } from "../../api/src/ledger";
+import { formReference } from "../../api/src/references";
+import { loadSettings } from "../../api/src/settings";
+import { freePort, startAzurite, stopChild } from "../../scripts/azurite";
+
+/**
+ * npm run bench:ingest -- [--duration 60] [--connections 16] [--rate 300] [--rate-duration 30] [--rows 10000]
+ *
+ * Loopback only: an in-memory Azurite and the local API host (a separate node process) on free
+ * ports. Phase 1 ("sustained"): --connections clients post Forms submissions back to back for
+ * --duration seconds, each a new response. Phase 2: submissions at a fixed --rate for
+ * --rate-duration seconds over the same connections (0 skips it). autocannon paces a rate per
+ * second per connection, so each second starts with a burst of up to --connections requests.
+ * Then a contract of --rows contributions is listed page by page. Results print as Markdown and
+ * go to bench/ingest/results.json.
+ */
+const ROOT = path.resolve(__dirname, "../..");
+const SECRET = "bench-ingest-secret-0123456789";
+
+function cpuSeconds(pid: number): number {
+  // utime + stime in clock ticks (fields 14 and 15 of /proc/PID/stat); 100 ticks a second on Linux.
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: "string", default: process.env.BENCH_DURATION ?? "60" },
+      connections: { type: "string", default: "16" },
+      rate: { type: "string", default: "300" },
+      "rate-duration": { type: "string", default: "30" },
+      rows: { type: "string", default: "10000" },
+    },
+  });
+  const duration = Number(values.duration);
+  const connections = Number(values.connections);
+  const rate = Number(values.rate);
+  const rateDuration = Number(values["rate-duration"]);
+  const rows = Number(values.rows);
+
+  // Other work on the machine skews every figure; the load average goes into the results.
+  const loadAverageBefore = os.loadavg().map((l) => Math.round(l * 100) / 100);
+  const azurite = await startAzurite({ root: ROOT });
+  const issuerDir = mkdtempSync(path.join(os.tmpdir(), "svl-bench-issuer-"));
+  const env = { ...process.env, AUTH_MODE: "dev", AUTH_DEV_DIR: issuerDir, STORAGE_CONNECTION_STRING: azurite.connectionString, INGEST_SECRET: SECRET, TABLE_PREFIX: "bench" };
+  const port = await freePort();
+  let api: ChildProcess | undefined;
+  try {
+    const profile = process.env.BENCH_API_PROFILE ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_API_PROFILE] : [];
+    api = spawn(process.execPath, [...profile, "--import", "tsx", path.join(ROOT, "scripts/serve-api.ts"), "--port", String(port), "--quiet"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "inherit"] });
+    await new Promise<void>((resolve, reject) => {
+      api?.stdout?.on("data", (d: Buffer) => (d.toString().includes("listening") ? resolve() : undefined));
+      api?.once("exit", (code) => reject(new Error(`The API exited (code ${code}) before listening`)));
+    });
+    const base = `http://127.0.0.1:${port}`;
+    const token = await (await loadDevIssuer(issuerDir)).sign({ roles: ["Officer"], email: "bench@council.example" });
+    const officer = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    const contract = (id: string) => ({
+      id,
+      title: `Benchmark ${id}`,
+      buyer: "Example County Council",
+      packId: EXAMPLE_PACK.id,
+      packEdition: EXAMPLE_PACK.edition,
+      value: 1_000_000,
+      startDate: "2026-01-01",
+      endDate: "2028-12-31",
+      contractManager: { name: "Bench Manager", email: "manager@council.example" },
+    });
+    for (const id of ["C-BENCH", "C-10K"]) {
+      const res = await fetch(`${base}/api/contracts`, { method: "POST", headers: officer, body: JSON.stringify(contract(id)) });
+      if (res.status !== 201) throw new Error(`Creating ${id}: ${res.status} ${await res.text()}`);
+    }
+
+    let responseId = 0;
+    const submissionRequest = {
+      method: "POST",
+      path: "/api/forms/responses",
+      headers: { "content-type": "application/json", "x-ingest-secret": SECRET },
+      setupRequest: (request: { method?: string; path?: string; headers?: Record<string, string> }) => ({
+        ...request,
+        body: JSON.stringify({
+          formId: "bench-form",
+          responseId: ++responseId,
+          submittedAt: "11/20/2026 10:15:00 AM",
+          responder: `supplier${responseId % 50}@acme.example`,
+          answers: {
+            contractRef: "C-BENCH",
+            supplier: `Supplier ${responseId % 50} Ltd`,
+            measureCode: ["J1", "J3", "G1", "S1", "E1"][responseId % 5],
+            quantity: String((responseId % 97) + 0.5),
+            periodStart: "2026-07-01",
+            periodEnd: "2026-09-30",
+            description: "Benchmark submission",
+            evidence: responseId % 3 === 0 ? JSON.stringify([{ name: "payroll.pdf", link: "https://contoso.sharepoint.com/x/payroll.pdf", id: "01A", type: null, size: 1, status: 1 }]) : "",
+          },
+        }),
+      }),
+    };
+    const cpuBefore = () => ({ api: cpuSeconds(api?.pid ?? 0), azurite: cpuSeconds(azurite.pid), bench: process.cpuUsage() });
+    const cpuSince = (before: ReturnType<typeof cpuBefore>, seconds: number) => {
+      const bench = process.cpuUsage(before.bench);
+      return {
+        api: (cpuSeconds(api?.pid ?? 0) - before.api) / seconds,
+        azurite: (cpuSeconds(azurite.pid) - before.azurite) / seconds,
+        bench: (bench.user + bench.system) / 1e6 / seconds,
+      };
+    };
+
+    console.log("Warm-up: 5 s at 100/s");
+    await autocannon({ url: base, connections: 10, overallRate: 100, duration: 5, requests: [submissionRequest] });
+
+    const phase = async (label: string, options: { connections: number; duration: number; overallRate?: number }) => {
+      console.log(label);
+      const before = cpuBefore();
+      const result = await autocannon({ url: base, timeout: 10, requests: [submissionRequest], ...options });
+      return { result, cpu: cpuSince(before, options.duration) };
+    };
+    const sustained = await phase(`Phase 1: ${connections} connections back to back for ${duration} s`, { connections, duration });
+    const atRate = rateDuration > 0 ? await phase(`Phase 2: ${rate} submissions/s for ${rateDuration} s`, { connections, duration: rateDuration, overallRate: rate }) : undefined;
+
+    console.log(`Loading ${rows} contributions into C-10K (straight into storage, through the same store code)`);
+    const deps = await compose(loadSettings(env, ROOT), { warn: () => undefined });
+    const stored = await deps.store.getContract("C-10K");
+    const pack = await deps.packs.get(EXAMPLE_PACK.id, EXAMPLE_PACK.edition);
+    const measure = pack?.byCode.get("J3");
+    if (!stored || !pack || !measure) throw new Error("C-10K or the example pack is missing");
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next < rows) {
+          const n = next++;
+          const id = formReference("bench-10k", String(n), 0);
+          const c = buildContribution({
+            id,
+            context: { contract: stored.value, pack, measure },
+            report: { contractRef: "C-10K", supplier: `Supplier ${n % 40} Ltd`, measureCode: "J3", quantity: n % 50, periodStart: "2026-07-01", periodEnd: "2026-09-30", description: "Listing benchmark row", evidence: [] },
+            responder: `s${n % 40}@acme.example`,
+            source: { kind: "form", formId: "bench-10k", responseId: String(n) },
+            submittedAt: "2026-11-20T10:15:00.000Z",
+          });
+          await deps.store.createContribution(c, createdAudit(c, c.submittedAt, c.responder, "Benchmark"), { owner: { contractId: "C-10K", formId: "bench-10k", responseId: String(n) } });
+        }
+      }),
+    );
+
+    const listAll = async (pageSize: number) => {
+      const started = performance.now();
+      let token: string | undefined;
+      let count = 0;
+      let pages = 0;
+      do {
+        const q = new URLSearchParams({ contractId: "C-10K", pageSize: String(pageSize), ...(token ? { continuationToken: token } : {}) });
+        const res = await fetch(`${base}/api/contributions?${q}`, { headers: officer });
+        if (res.status !== 200) throw new Error(`Listing: ${res.status} ${await res.text()}`);
+        const page = (await res.json()) as { items: unknown[]; continuationToken?: string };
+        count += page.items.length;
+        token = page.continuationToken;
+        pages++;
+      } while (token);
+      return { ms: performance.now() - started, count, pages };
+    };
+    const listing: Record<string, { ms: number[]; count: number; pages: number }> = {};
+    for (const pageSize of [1000, 100]) {
+      const runs = [];
+      for (let i = 0; i < 3; i++) runs.push(await listAll(pageSize));
+      listing[pageSize] = { ms: runs.map((r) => Math.round(r.ms)), count: runs[0]?.count ?? 0, pages: runs[0]?.pages ?? 0 };
+    }
+
+    const summary = (r: Result) => ({
+      requestsPerSecond: Math.round((r["2xx"] / r.duration) * 10) / 10,
+      ok: r["2xx"],
+      non2xx: r.non2xx,
+      errors: r.errors,
+      timeouts: r.timeouts,
+      latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max },
+    });
+    const results = {
+      date: new Date().toISOString(),
+      loadAverageBefore,
+      loadAverageAfter: os.loadavg().map((l) => Math.round(l * 100) / 100),
+      machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}`,
+      sustained: { connections, duration, ...summary(sustained.result), cpu: sustained.cpu },
+      atRate: atRate ? { rate, connections, duration: rateDuration, ...summary(atRate.result), cpu: atRate.cpu } : undefined,
+      listing: { rows, ...listing },
+    };
+    writeFileSync(path.join(__dirname, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+    const row = (name: string, p: { result: Result; cpu: { api: number; azurite: number } }) =>
+      `| ${name} | ${Math.round((p.result["2xx"] / p.result.duration) * 10) / 10}/s (${p.result["2xx"]} ok, ${p.result.non2xx} non-2xx, ${p.result.errors} errors) | p50 ${p.result.latency.p50} ms, p90 ${p.result.latency.p90} ms, p99 ${p.result.latency.p99} ms, max ${p.result.latency.max} ms | API ${p.cpu.api.toFixed(2)}, Azurite ${p.cpu.azurite.toFixed(2)} |`;
+    console.log(`
+| phase | submissions answered 2xx | latency | CPU (1.00 = one core) |
+|---|---|---|---|
+${row(`sustained: ${connections} connections, ${duration} s`, sustained)}
+${atRate ? `${row(`fixed rate ${rate}/s, ${rateDuration} s`, atRate)}\n` : ""}
+| listing ${rows} contributions page by page | median | runs |
+|---|---|---|
+| pageSize 1000 (${listing[1000]?.pages} pages) | ${median(listing[1000]?.ms ?? [])} ms | ${listing[1000]?.ms.join(", ")} ms |
+| pageSize 100 (${listing[100]?.pages} pages) | ${median(listing[100]?.ms ?? [])} ms | ${listing[100]?.ms.join(", ")} ms |
+`);
+    console.log(`Machine: ${results.machine}; load average before ${loadAverageBefore.join(" ")}, after ${results.loadAverageAfter.join(" ")}; results in bench/ingest/results.json`);
+  } finally {
+    if (api) await stopChild(api);
+    await azurite.stop();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,42 @@
+/** How the pane writes money and dates: British English, pounds, day month year. */
+
+const POUNDS = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP", maximumFractionDigits: 0 });
+const POUNDS_PENCE = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP", minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const NUMBER = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 2 });
+const PERCENT = new Intl.NumberFormat("en-GB", { style: "percent", maximumFractionDigits: 1 });
+const DATE = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+const DATE_TIME = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "Europe/London" });
+
+/** Whole pounds for totals; pence only below £100, where they matter. */
+export function formatMoney(value: number): string {
+  return Math.abs(value) < 100 && !Number.isInteger(value) ? POUNDS_PENCE.format(value) : POUNDS.format(value);
+}
+
+const POUNDS_COMPACT = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP", notation: "compact", maximumFractionDigits: 2 });
+
+/** For narrow columns: full pounds below £1m, then "£1.25M" (the full figure goes in a tooltip and the details). */
+export function formatMoneyShort(value: number): string {
+  return Math.abs(value) < 1_000_000 ? formatMoney(value) : POUNDS_COMPACT.format(value);
+}
+
+export function formatNumber(value: number): string {
+  return NUMBER.format(value);
+}
+
+export function formatPercent(fraction: number): string {
+  return PERCENT.format(fraction);
+}
+
+/** A calendar date (yyyy-mm-dd) as "20 Nov 2026". */
+export function formatDate(isoDate: string): string {
+  return DATE.format(new Date(`${isoDate}T00:00:00Z`));
+}
+
+/** An instant as people in the UK read it, e.g. "20 Nov 2026, 10:15". */
+export function formatDateTime(iso: string): string {
+  return DATE_TIME.format(new Date(iso));
+}
+
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${formatNumber(count)} ${count === 1 ? one : many}`;
+}

@@ -1,0 +1,89 @@
+/**
+ * The task pane's settings, fixed when the add-in is built. webpack's DefinePlugin replaces each
+ * `process.env.SVL_…` expression below with its value; in jest `process.env` is real. In a browser
+ * bundle built without a definition `process` (or its `env`) does not exist, so reading it throws a
+ * ReferenceError or TypeError: that, and only that, means "not set" and the default applies.
+ */
+
+export type AuthMode = "local" | "entra";
+
+export interface TaskPaneConfig {
+  /** e.g. http://localhost:7071/api; never ends with a slash. */
+  apiBaseUrl: string;
+  authMode: AuthMode;
+  /** Entra mode only: the add-in's app registration (nested app authentication). */
+  clientId?: string;
+  /** Entra mode only: the API's own scope, api://<API client id>/access_as_user. */
+  apiScope?: string;
+  /** Entra mode: the tenant the add-in is registered in; "organizations" when unset. */
+  tenantId?: string;
+}
+
+/** What the build may set; undefined means unset. */
+export interface BuildValues {
+  SVL_API_BASE_URL?: string;
+  SVL_AUTH_MODE?: string;
+  SVL_CLIENT_ID?: string;
+  SVL_API_SCOPE?: string;
+  SVL_TENANT_ID?: string;
+}
+
+export const DEFAULT_API_BASE_URL = "http://localhost:7071/api";
+
+/** The organisation's time zone for "overdue" (the API's TIME_ZONE default). */
+export const ORGANISATION_TIME_ZONE = "Europe/London";
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+function defined(read: () => string | undefined): string | undefined {
+  try {
+    const value = read();
+    return value === undefined || value.trim() === "" ? undefined : value.trim();
+  } catch (err) {
+    if (err instanceof ReferenceError || err instanceof TypeError) return undefined;
+    throw err;
+  }
+}
+
+/** The values the build defined. Each name is spelled out so DefinePlugin can find and replace it. */
+export function buildValues(): BuildValues {
+  return {
+    SVL_API_BASE_URL: defined(() => process.env.SVL_API_BASE_URL),
+    SVL_AUTH_MODE: defined(() => process.env.SVL_AUTH_MODE),
+    SVL_CLIENT_ID: defined(() => process.env.SVL_CLIENT_ID),
+    SVL_API_SCOPE: defined(() => process.env.SVL_API_SCOPE),
+    SVL_TENANT_ID: defined(() => process.env.SVL_TENANT_ID),
+  };
+}
+
+/** Checks the values and says which to fix; entra mode cannot work without a client id and scope. */
+export function readConfig(values: BuildValues = buildValues()): TaskPaneConfig {
+  const problems: string[] = [];
+  const base = values.SVL_API_BASE_URL ?? DEFAULT_API_BASE_URL;
+  let apiBaseUrl = base;
+  try {
+    const url = new URL(base);
+    if (url.protocol !== "https:" && url.protocol !== "http:") problems.push(`SVL_API_BASE_URL "${base}" must start with https:// (or http:// for a local API)`);
+    apiBaseUrl = base.replace(/\/+$/, "");
+  } catch {
+    problems.push(`SVL_API_BASE_URL "${base}" is not a URL; give the API's address ending in /api, e.g. ${DEFAULT_API_BASE_URL}`);
+  }
+
+  const mode = values.SVL_AUTH_MODE ?? "local";
+  if (mode !== "local" && mode !== "entra") problems.push(`SVL_AUTH_MODE "${mode}" must be "local" or "entra"`);
+  if (mode === "entra") {
+    if (!values.SVL_CLIENT_ID) problems.push("SVL_CLIENT_ID (the add-in's app registration client id) is needed for Entra sign-in");
+    if (!values.SVL_API_SCOPE) problems.push("SVL_API_SCOPE (api://<API client id>/access_as_user) is needed for Entra sign-in");
+  }
+  if (problems.length > 0) throw new ConfigError(`The add-in was built with settings it cannot use: ${problems.join("; ")}. Rebuild it with them fixed.`);
+
+  return {
+    apiBaseUrl,
+    authMode: mode as AuthMode,
+    ...(values.SVL_CLIENT_ID ? { clientId: values.SVL_CLIENT_ID } : {}),
+    ...(values.SVL_API_SCOPE ? { apiScope: values.SVL_API_SCOPE } : {}),
+    ...(values.SVL_TENANT_ID ? { tenantId: values.SVL_TENANT_ID } : {}),
+  };
+}

@@ -1,0 +1,199 @@
+import { forwardRef, useRef, useState } from "react";
+import {
+  Badge,
+  Button,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Spinner,
+  Subtitle1,
+  Subtitle2,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  makeStyles,
+  mergeClasses,
+  tokens,
+} from "@fluentui/react-components";
+import type { BadgeProps } from "@fluentui/react-components";
+import type { ChaseLedgerEntry, ChaseRunResult } from "../../shared";
+import { useLoad } from "../api";
+import { ApiProblemNotice } from "../components/ApiProblemNotice";
+import { formatDate, formatDateTime, plural } from "../components/format";
+import type { PanelProps } from "./PanelProps";
+
+const useStyles = makeStyles({
+  root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
+  section: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
+  heading: { margin: 0 },
+  headingRow: { display: "flex", flexWrap: "wrap", alignItems: "center", justifyContent: "space-between", gap: tokens.spacingHorizontalS },
+  table: { tableLayout: "auto" },
+  cell: { verticalAlign: "top", paddingTop: tokens.spacingVerticalXS, paddingBottom: tokens.spacingVerticalXS },
+  // Email addresses and subjects are long unbroken words; only this column breaks them.
+  wrap: { overflowWrap: "anywhere" },
+  when: { width: "72px" },
+  stack: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXXS, alignItems: "flex-start" },
+  list: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, overflowWrap: "anywhere" },
+  actions: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: tokens.spacingHorizontalS },
+});
+
+const STEP: Record<ChaseLedgerEntry["role"], string> = {
+  supplier: "Reminder to the supplier",
+  "contract-manager": "Escalation to the contract manager",
+  "line-manager": "Escalation to the line manager",
+  digest: "Weekly digest",
+};
+
+const OUTCOME: Record<ChaseLedgerEntry["outcome"], { label: string; sentence: string; color: BadgeProps["color"] }> = {
+  sent: { label: "sent", sentence: "sent", color: "success" },
+  failed: { label: "failed", sentence: "failed", color: "danger" },
+  deferred: { label: "deferred", sentence: "deferred to the next run", color: "warning" },
+  // Claimed but never finished: the run stopped while sending; the next run settles it.
+  claimed: { label: "unconfirmed", sentence: "not confirmed yet; the next run settles it", color: "informative" },
+};
+
+function newestFirst(a: ChaseLedgerEntry, b: ChaseLedgerEntry): number {
+  return b.claimedAt.localeCompare(a.claimedAt);
+}
+
+/** Who was chased for evidence, when, at which step, and what happened; Managers can run the chase now. */
+export function ChaseLedgerPanel({ api, user, contract }: PanelProps) {
+  const styles = useStyles();
+  const contractId = contract.selected?.id;
+  const ledger = useLoad(`ledger ${contractId ?? "all"}`, (signal) => api.chaseLedger(contractId, { signal }));
+  const [running, setRunning] = useState(false);
+  const [run, setRun] = useState<{ result: ChaseRunResult } | { error: unknown }>();
+  const runNoticeRef = useRef<HTMLDivElement>(null);
+  const isManager = user?.roles.includes("Manager") === true;
+
+  async function runChase() {
+    setRunning(true);
+    setRun(undefined);
+    try {
+      setRun({ result: await api.runChase() });
+      ledger.retry();
+    } catch (err) {
+      setRun({ error: err });
+    } finally {
+      setRunning(false);
+      // The outcome appears where focus goes, so a screen reader hears it.
+      requestAnimationFrame(() => runNoticeRef.current?.focus());
+    }
+  }
+
+  return (
+    <div className={styles.root}>
+      <div className={styles.headingRow}>
+        <Subtitle1 as="h2" className={styles.heading}>
+          Chase ledger
+        </Subtitle1>
+        {ledger.state.status === "ok" && (
+          <Button size="small" onClick={ledger.retry}>
+            Refresh
+          </Button>
+        )}
+      </div>
+      <Text>
+        {contractId ? `Reminders and escalations for contract ${contractId}, newest first.` : "Reminders, escalations and digests for every contract, newest first. Pick a contract to see only its chasing."}
+      </Text>
+
+      {isManager && (
+        <section className={styles.section} aria-labelledby="chase-run-heading">
+          <Subtitle2 as="h3" id="chase-run-heading" className={styles.heading}>
+            Run the chase
+          </Subtitle2>
+          <Text>The chase runs every weekday morning. Run it now to send today&apos;s reminders at once; nothing already sent is sent again.</Text>
+          <div className={styles.actions}>
+            <Button appearance="primary" disabledFocusable={running} onClick={() => void runChase()}>
+              Run the chase now
+            </Button>
+            {running && <Spinner size="tiny" labelPosition="after" label="Running the chase…" />}
+          </div>
+          {run && "error" in run && <ApiProblemNotice ref={runNoticeRef} title="The chase did not run." error={run.error} onRetry={() => void runChase()} />}
+          {run && "result" in run && <RunResult ref={runNoticeRef} result={run.result} />}
+        </section>
+      )}
+
+      {ledger.state.status === "loading" && <Spinner size="tiny" labelPosition="after" label="Loading the chase ledger…" />}
+      {ledger.state.status === "error" && <ApiProblemNotice title="The chase ledger could not be loaded." error={ledger.state.error} onRetry={ledger.retry} />}
+      {ledger.state.status === "ok" &&
+        (ledger.state.data.length === 0 ? (
+          <Text>Nobody has been chased{contractId ? ` on ${contractId}` : ""} yet.</Text>
+        ) : (
+          <LedgerTable entries={[...ledger.state.data].sort(newestFirst)} />
+        ))}
+    </div>
+  );
+}
+
+const RunResult = forwardRef<HTMLDivElement, { result: ChaseRunResult }>(function RunResult({ result }, ref) {
+  const styles = useStyles();
+  const handled = result.sent + result.failed + result.deferred;
+  return (
+    <MessageBar ref={ref} tabIndex={-1} intent={result.failed > 0 ? "warning" : "success"} layout="multiline">
+      <MessageBarBody>
+        <MessageBarTitle>Chase run for {formatDate(result.runDate)}.</MessageBarTitle>{" "}
+        {handled === 0 && result.alreadyDone === 0
+          ? "Nothing was due: nobody needed chasing today."
+          : `${plural(result.sent, "email")} sent, ${result.failed} failed, ${result.deferred} deferred to the next run; ${plural(result.alreadyDone, "step")} already done earlier.`}
+        {result.messages.length > 0 && (
+          <ul className={styles.list} aria-label="Emails this run handled">
+            {result.messages.map((m) => (
+              <li key={m.id}>
+                {m.recipient.name} ({m.recipient.email}): {STEP[m.role].toLowerCase()}, {OUTCOME[m.outcome].sentence}
+                {m.failure ? `: ${m.failure}` : ""}
+              </li>
+            ))}
+          </ul>
+        )}
+      </MessageBarBody>
+    </MessageBar>
+  );
+});
+
+function LedgerTable({ entries }: { entries: readonly ChaseLedgerEntry[] }) {
+  const styles = useStyles();
+  return (
+    <Table size="extra-small" aria-label="Chase ledger" className={styles.table}>
+      <TableHeader>
+        <TableRow>
+          <TableHeaderCell className={styles.when}>When</TableHeaderCell>
+          <TableHeaderCell>Who and which step</TableHeaderCell>
+          <TableHeaderCell>Result</TableHeaderCell>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {entries.map((e) => (
+          <TableRow key={e.id}>
+            <TableCell className={styles.cell}>{formatDateTime(e.finishedAt ?? e.claimedAt)}</TableCell>
+            <TableCell className={mergeClasses(styles.cell, styles.wrap)}>
+              <div className={styles.stack}>
+                <Text>
+                  <strong>{e.recipient.name}</strong> ({e.recipient.email})
+                </Text>
+                <Text size={200}>
+                  {STEP[e.role]}: {e.kind === "digest" ? plural(e.contractIds.length, "contract") : plural(e.contributionIds.length, "contribution")}
+                </Text>
+                <Text size={200}>“{e.subject}”</Text>
+                {/* Graph's reason sits here, where there is room to read it, not in the narrow result column. */}
+                {e.failure && <Text size={200}>Why it failed: {e.failure}</Text>}
+              </div>
+            </TableCell>
+            <TableCell className={styles.cell}>
+              <div className={styles.stack}>
+                <Badge appearance="tint" color={OUTCOME[e.outcome].color}>
+                  {OUTCOME[e.outcome].label}
+                </Badge>
+
+              </div>
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}

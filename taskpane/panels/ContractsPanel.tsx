@@ -1,0 +1,210 @@
+import {
+  Badge,
+  Button,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Radio,
+  RadioGroup,
+  Spinner,
+  Subtitle1,
+  Subtitle2,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
+import { socialValueRatio } from "../../shared";
+import type { Contract, ContractDetail, FrameworkPack, ValueAnswer } from "../../shared";
+import type { ApiClient } from "../api";
+import { useLoad } from "../api";
+import { ApiProblemNotice } from "../components/ApiProblemNotice";
+import { FactList } from "../components/FactList";
+import { formatDate, formatMoney, formatPercent, plural } from "../components/format";
+import type { PanelProps } from "./PanelProps";
+import { SocialValueSummary, socialValueByTheme } from "./contracts/socialValue";
+
+const useStyles = makeStyles({
+  root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
+  section: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
+  heading: { margin: 0 },
+  headingRow: { display: "flex", flexWrap: "wrap", alignItems: "center", justifyContent: "space-between", gap: tokens.spacingHorizontalS },
+  choice: { display: "flex", flexDirection: "column", overflowWrap: "anywhere" },
+  table: { tableLayout: "auto" },
+  number: { textAlign: "right", whiteSpace: "nowrap" },
+  total: { fontWeight: tokens.fontWeightSemibold },
+});
+
+/** Contracts: pick the one to work on; see its value, pack, and committed against delivered social value. */
+export function ContractsPanel({ api, contract, ledger }: PanelProps) {
+  const styles = useStyles();
+  const contracts = useLoad("contracts", (signal) => api.listContracts({ signal }));
+  const selected = contract.selected;
+
+  return (
+    <div className={styles.root}>
+      <section className={styles.section} aria-labelledby="contracts-heading">
+        <div className={styles.headingRow}>
+          <Subtitle1 as="h2" id="contracts-heading" className={styles.heading}>
+            Contracts
+          </Subtitle1>
+          {contracts.state.status === "ok" && (
+            <Button size="small" onClick={contracts.retry}>
+              Refresh
+            </Button>
+          )}
+        </div>
+        {contracts.state.status === "loading" && <Spinner size="tiny" labelPosition="after" label="Loading contracts…" />}
+        {contracts.state.status === "error" && (
+          <ApiProblemNotice title="The contracts could not be loaded." error={contracts.state.error} onRetry={contracts.retry} />
+        )}
+        {contracts.state.status === "ok" &&
+          (contracts.state.data.length === 0 ? (
+            <Text>No contracts yet. Contracts are created through the API (POST /api/contracts) with their pinned framework pack.</Text>
+          ) : (
+            <RadioGroup
+              aria-labelledby="contracts-heading"
+              value={selected?.id ?? ""}
+              onChange={(_e, data) => contract.select(contracts.state.status === "ok" ? contracts.state.data.find((c) => c.id === data.value) : undefined)}
+            >
+              {contracts.state.data.map((c) => (
+                <Radio
+                  key={c.id}
+                  value={c.id}
+                  label={
+                    <span className={styles.choice}>
+                      <span>
+                        <strong>{c.id}</strong> {c.title}
+                      </span>
+                      <Text size={200}>{c.buyer}</Text>
+                    </span>
+                  }
+                />
+              ))}
+            </RadioGroup>
+          ))}
+      </section>
+      {selected && <ContractSummary key={selected.id} api={api} contract={selected} version={ledger.version} />}
+    </div>
+  );
+}
+
+interface Summary {
+  detail: ContractDetail;
+  pack: FrameworkPack;
+  value: SocialValueSummary;
+  overdue: ValueAnswer | undefined;
+}
+
+function ContractSummary({ api, contract, version }: { api: ApiClient; contract: Contract; version: number }) {
+  const styles = useStyles();
+  const summary = useLoad<Summary>(`${contract.id} ${version}`, async (signal) => {
+    const [detail, pack, accepted, overdue] = await Promise.all([
+      api.getContract(contract.id, { signal }),
+      api.getPack(contract.packId, contract.packEdition),
+      api.listContributions({ contractId: contract.id, status: "accepted" }, { signal }),
+      api.values([{ kind: "overdue", contract: contract.id }], { signal }),
+    ]);
+    return { detail: detail.value, pack, value: socialValueByTheme(pack, detail.value.commitments, accepted), overdue: overdue[0] };
+  });
+  const headingId = "contract-summary-heading";
+
+  return (
+    <section className={styles.section} aria-labelledby={headingId}>
+      <Subtitle2 as="h3" id={headingId} className={styles.heading}>
+        {contract.id}: {contract.title}
+      </Subtitle2>
+      {summary.state.status === "loading" && <Spinner size="tiny" labelPosition="after" label="Loading the contract's social value…" />}
+      {summary.state.status === "error" && (
+        <ApiProblemNotice title={`Contract ${contract.id} could not be loaded.`} error={summary.state.error} onRetry={summary.retry} />
+      )}
+      {summary.state.status === "ok" && <SummaryView summary={summary.state.data} />}
+    </section>
+  );
+}
+
+function overdueText(answer: ValueAnswer | undefined): string {
+  if (!answer) return "not known";
+  if (!answer.ok) return `not known: ${answer.error.message}`;
+  return answer.value === 0 ? "none" : plural(answer.value, "contribution");
+}
+
+function SummaryView({ summary }: { summary: Summary }) {
+  const styles = useStyles();
+  const { detail, pack, value } = summary;
+  const overdueCount = summary.overdue?.ok ? summary.overdue.value : 0;
+  return (
+    <>
+      <FactList
+        facts={[
+          ["Buyer", detail.buyer],
+          ["Contract value", formatMoney(detail.value)],
+          ["Runs", `${formatDate(detail.startDate)} to ${formatDate(detail.endDate)}`],
+          ["Contract manager", `${detail.contractManager.name} (${detail.contractManager.email})`],
+          [
+            "Framework pack",
+            <>
+              {pack.name} ({pack.id}, edition {pack.edition}){" "}
+              {pack.illustrative && (
+                <Badge appearance="tint" color="warning" size="small">
+                  Example pack
+                </Badge>
+              )}
+            </>,
+          ],
+          [
+            "Overdue evidence",
+            overdueCount > 0 ? (
+              <Badge appearance="filled" color="danger">
+                {overdueText(summary.overdue)}
+              </Badge>
+            ) : (
+              overdueText(summary.overdue)
+            ),
+          ],
+        ]}
+      />
+      {pack.illustrative && (
+        <MessageBar intent="warning" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>Illustrative values.</MessageBarTitle> This contract is pinned to the example pack, so the £ figures below are
+            made up and not for real evaluations.
+          </MessageBarBody>
+        </MessageBar>
+      )}
+      <Table size="extra-small" aria-label="Social value by theme" className={styles.table}>
+        <TableHeader>
+          <TableRow>
+            <TableHeaderCell>Theme</TableHeaderCell>
+            <TableHeaderCell className={styles.number}>Committed</TableHeaderCell>
+            <TableHeaderCell className={styles.number}>Delivered</TableHeaderCell>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {value.lines.map((line) => (
+            <TableRow key={line.theme}>
+              <TableCell>{line.theme}</TableCell>
+              <TableCell className={styles.number}>{formatMoney(line.committed)}</TableCell>
+              <TableCell className={styles.number}>{formatMoney(line.delivered)}</TableCell>
+            </TableRow>
+          ))}
+          <TableRow className={styles.total}>
+            <TableCell>Total</TableCell>
+            <TableCell className={styles.number}>{formatMoney(value.committed)}</TableCell>
+            <TableCell className={styles.number}>{formatMoney(value.delivered)}</TableCell>
+          </TableRow>
+        </TableBody>
+      </Table>
+      <Text>
+        Delivered counts contributions whose evidence is accepted. So far {formatMoney(value.delivered)}
+        {value.committed > 0 && ` of ${formatMoney(value.committed)} committed (${formatPercent(value.delivered / value.committed)})`}, which is{" "}
+        {formatPercent(socialValueRatio(value.delivered, detail.value))} of the contract value.
+      </Text>
+    </>
+  );
+}

@@ -1,0 +1,252 @@
+import { useEffect, useMemo, useRef, useState } from "react";
+import {
+  Button,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarTitle,
+  Spinner,
+  Subtitle2,
+  Text,
+  makeStyles,
+  mergeClasses,
+  tokens,
+} from "@fluentui/react-components";
+import { findMeasure, indexPack, valueOrNull } from "../../../shared";
+import type { Commitment, Contract, FrameworkPack, PackIndex, Problem } from "../../../shared";
+import { commitmentsFromRows } from "../../../shared/commitmentsTable";
+import type { CommitmentsTable } from "../../../shared/commitmentsTable";
+import { useLoad } from "../../api";
+import { ApiProblemNotice } from "../../components/ApiProblemNotice";
+import { NO_WORKBOOK_EXPLANATION_ID } from "../../components/NoWorkbookNotice";
+import { ProblemList } from "../../components/ProblemList";
+import { formatMoney, plural } from "../../components/format";
+import type { SelectedTable, WorkbookGateway } from "../../workbookGateway";
+import { firstRowOf } from "../packs/packDraft";
+import { CommitmentsApi, commitmentsToSave, problemsOnRows } from "./commitmentsApi";
+import { CommitmentsPreview } from "./CommitmentsPreview";
+
+interface Basis {
+  /** What the contract has committed now: saving replaces it. */
+  current: Commitment[];
+  pack: FrameworkPack;
+  index: PackIndex;
+}
+
+interface Draft {
+  table: SelectedTable;
+  read: CommitmentsTable;
+}
+
+type Notice =
+  | { intent: "success"; title: string; message: string }
+  | { intent: "error"; title: string; message: string; problems: Problem[]; retry?: () => void };
+
+export interface CommitmentsEditorProps {
+  gateway: WorkbookGateway;
+  api: CommitmentsApi;
+  contract: Contract;
+  /** Told after a save, so panels showing totals load them again. */
+  onSaved: () => void;
+}
+
+const DRAFT_HEADING_ID = "commitments-draft-heading";
+const SAVE_HINT_ID = "commitments-save-hint";
+
+const useStyles = makeStyles({
+  root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
+  section: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
+  heading: { margin: 0 },
+  actions: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: tokens.spacingHorizontalS },
+  focusTarget: { outlineStyle: "none" },
+});
+
+/** £ of commitments already saved; a measure no longer in the pack counts nothing. */
+function committedValue(commitments: readonly Commitment[], index: PackIndex): number {
+  return commitments.reduce((sum, c) => {
+    const measure = findMeasure(index, c.measureCode);
+    return sum + (measure ? (valueOrNull(measure, c.quantity) ?? 0) : 0);
+  }, 0);
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** Import a contract's committed quantities from a worksheet table, check them against its pack, save them. */
+export function CommitmentsEditor({ gateway, api, contract, onSaved }: CommitmentsEditorProps) {
+  const styles = useStyles();
+  const inExcel = gateway.isInExcel();
+  const basis = useLoad<Basis>(contract.id, async (signal) => {
+    const [detail, pack] = await Promise.all([api.getContract(contract.id, { signal }), api.getPack(contract.packId, contract.packEdition)]);
+    return { current: detail.value.commitments, pack, index: indexPack(pack) };
+  });
+  const [draft, setDraft] = useState<Draft>();
+  const [busy, setBusy] = useState<"reading" | "saving">();
+  const [notice, setNotice] = useState<Notice>();
+  const [focusNext, setFocusNext] = useState<"notice" | "draft">();
+  const noticeRef = useRef<HTMLDivElement>(null);
+  const draftHeadingRef = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    if (focusNext === "notice") noticeRef.current?.focus();
+    if (focusNext === "draft") draftHeadingRef.current?.focus();
+    setFocusNext(undefined);
+  }, [focusNext]);
+
+  const loaded = basis.state.status === "ok" ? basis.state.data : undefined;
+  const currentValue = useMemo(() => (loaded ? committedValue(loaded.current, loaded.index) : 0), [loaded]);
+
+  async function importFromSelection(index: PackIndex) {
+    setBusy("reading");
+    setNotice(undefined);
+    try {
+      const table = await gateway.readSelectedTable();
+      setDraft({ table, read: commitmentsFromRows(table.values, index) });
+      setFocusNext("draft");
+    } catch (err) {
+      setNotice({ intent: "error", title: "The selection could not be read.", message: message(err), problems: [] });
+      setFocusNext("notice");
+    } finally {
+      setBusy(undefined);
+    }
+  }
+
+  async function save(current: Draft) {
+    setBusy("saving");
+    setNotice(undefined);
+    try {
+      const saved = await api.putCommitments(contract.id, commitmentsToSave(current.read.rows));
+      basis.update((b) => ({ ...b, current: saved }));
+      setDraft(undefined);
+      setNotice({
+        intent: "success",
+        title: "Commitments saved.",
+        message: `Contract ${contract.id} now has ${plural(saved.length, "commitment")}, worth ${formatMoney(current.read.total)} with pack ${contract.packId} ${contract.packEdition}.`,
+      });
+      onSaved();
+    } catch (err) {
+      setNotice({ intent: "error", title: "The commitments were not saved.", message: message(err), problems: problemsOnRows(err, current.read.rows), retry: () => void save(current) });
+    } finally {
+      setBusy(undefined);
+      setFocusNext("notice");
+    }
+  }
+
+  const workbookButtonProps = !inExcel
+    ? { disabledFocusable: true, "aria-describedby": NO_WORKBOOK_EXPLANATION_ID }
+    : { disabledFocusable: busy !== undefined };
+  const headerRow = draft && firstRowOf(draft.table.address);
+  const problems = draft?.read.problems ?? [];
+
+  return (
+    <div className={styles.root}>
+      {basis.state.status === "loading" && <Spinner size="tiny" labelPosition="after" label="Loading the contract's commitments and pack…" />}
+      {basis.state.status === "error" && (
+        <ApiProblemNotice title={`Contract ${contract.id}'s commitments could not be loaded.`} error={basis.state.error} onRetry={basis.retry} />
+      )}
+      {busy && <Spinner size="tiny" labelPosition="after" label={busy === "reading" ? "Reading the selection…" : "Saving the commitments…"} />}
+
+      {notice && (
+        <MessageBar ref={noticeRef} tabIndex={-1} intent={notice.intent} layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>{notice.title}</MessageBarTitle> {notice.message}
+            {notice.intent === "error" && notice.problems.length > 0 && <ProblemList problems={notice.problems} label="What was wrong" />}
+          </MessageBarBody>
+          {notice.intent === "error" && notice.retry && (
+            <MessageBarActions>
+              <Button size="small" onClick={notice.retry}>
+                Retry
+              </Button>
+            </MessageBarActions>
+          )}
+        </MessageBar>
+      )}
+
+      {loaded && (
+        <>
+          <section className={styles.section} aria-labelledby="commitments-current-heading">
+            <Subtitle2 as="h3" id="commitments-current-heading" className={styles.heading}>
+              Committed now
+            </Subtitle2>
+            <Text>
+              {loaded.current.length === 0
+                ? `Contract ${contract.id} has no commitments recorded yet.`
+                : `Contract ${contract.id} has ${plural(loaded.current.length, "commitment")}, worth ${formatMoney(currentValue)} with pack ${loaded.pack.id} ${loaded.pack.edition}.`}
+            </Text>
+            {loaded.pack.illustrative && (
+              <MessageBar intent="warning" layout="multiline">
+                <MessageBarBody>
+                  <MessageBarTitle>Illustrative values.</MessageBarTitle> This contract is pinned to the example pack, so the £ values here are made
+                  up and not for real evaluations.
+                </MessageBarBody>
+              </MessageBar>
+            )}
+          </section>
+
+          <section className={styles.section} aria-labelledby="commitments-import-heading">
+            <Subtitle2 as="h3" id="commitments-import-heading" className={styles.heading}>
+              Import commitments
+            </Subtitle2>
+            <Text>
+              Select your table of commitments, header row included, or a cell in it: a measure code column (Measure ref, Code or Ref) and a
+              quantity column (Quantity, Committed, Target or Qty); Supplier and Note columns are optional.
+            </Text>
+            <div className={styles.actions}>
+              <Button appearance={draft ? "secondary" : "primary"} {...workbookButtonProps} onClick={() => importFromSelection(loaded.index)}>
+                {draft ? "Import the selection again" : "Import from selection"}
+              </Button>
+            </div>
+          </section>
+
+          {draft && (
+            <section className={styles.section} aria-labelledby={DRAFT_HEADING_ID}>
+              <Text
+                as="h3"
+                size={400}
+                weight="semibold"
+                id={DRAFT_HEADING_ID}
+                ref={draftHeadingRef}
+                tabIndex={-1}
+                className={mergeClasses(styles.heading, styles.focusTarget)}
+              >
+                Imported from {draft.table.tableName ? `table ${draft.table.tableName} (${draft.table.address})` : draft.table.address}
+              </Text>
+              {problems.length > 0 && (
+                <>
+                  <MessageBar intent="error" layout="multiline">
+                    <MessageBarBody>
+                      <MessageBarTitle>{plural(problems.length, "problem")} in this table.</MessageBarTitle> Fix them in the worksheet, then import the
+                      selection again. Nothing is saved until the table has none.
+                    </MessageBarBody>
+                  </MessageBar>
+                  {headerRow !== undefined && headerRow > 1 && (
+                    <Text>Rows are counted from the top of the selection (row 1), which is row {headerRow} of the worksheet.</Text>
+                  )}
+                  <ProblemList problems={problems} label="Problems in the selected table" />
+                </>
+              )}
+              {draft.read.rows.length > 0 && <CommitmentsPreview read={draft.read} />}
+              <Text id={SAVE_HINT_ID} role="note">
+                {problems.length > 0
+                  ? "Saving waits until every problem is fixed."
+                  : `Saving replaces the contract's ${plural(loaded.current.length, "current commitment")} with these ${plural(draft.read.rows.length, "commitment")}.`}
+              </Text>
+              <div className={styles.actions}>
+                <Button
+                  appearance="primary"
+                  disabledFocusable={busy !== undefined || problems.length > 0}
+                  aria-describedby={SAVE_HINT_ID}
+                  onClick={() => save(draft)}
+                >
+                  Save to contract {contract.id}
+                </Button>
+                <Button disabledFocusable={busy !== undefined} onClick={() => setDraft(undefined)}>
+                  Cancel import
+                </Button>
+              </div>
+            </section>
+          )}
+        </>
+      )}
+    </div>
+  );
+}

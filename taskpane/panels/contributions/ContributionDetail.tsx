@@ -1,0 +1,329 @@
+import { FormEvent, useEffect, useRef, useState } from "react";
+import {
+  Button,
+  Field,
+  Link,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Spinner,
+  Subtitle2,
+  Text,
+  Textarea,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
+import { ReviewRequestSchema, daysOverdue, findMeasure, isOverdue, todayIn } from "../../../shared";
+import type { AuditEntry, ContributionDetail, PackIndex, ReviewRequest } from "../../../shared";
+import { ApiProblem } from "../../api";
+import type { ApiClient, Tagged } from "../../api";
+import { useLoad } from "../../api";
+import { ApiProblemNotice } from "../../components/ApiProblemNotice";
+import { EvidenceStatusBadge } from "../../components/EvidenceStatusBadge";
+import { FactList } from "../../components/FactList";
+import { formatDate, formatDateTime, formatMoney, formatNumber, plural } from "../../components/format";
+import { ORGANISATION_TIME_ZONE } from "../../config";
+
+const useStyles = makeStyles({
+  root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
+  section: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
+  heading: { margin: 0 },
+  list: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS, overflowWrap: "anywhere" },
+  actions: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: tokens.spacingHorizontalS },
+  form: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
+});
+
+const ACTION_WORDS: Record<AuditEntry["action"], string> = {
+  created: "Reported",
+  "evidence-submitted": "Evidence sent",
+  accepted: "Evidence accepted",
+  rejected: "Evidence rejected",
+  chased: "Chased",
+};
+
+type Notice =
+  | { kind: "done"; title: string; message: string }
+  | { kind: "stale"; message: string }
+  | { kind: "failed"; error: unknown; retry: () => void };
+
+interface Props {
+  id: string;
+  api: ApiClient;
+  pack: PackIndex;
+  /** Only Officers review evidence (the API's rule); Managers see the state. */
+  canReview: boolean;
+  /** Told of the contribution as it now is, after a load or a review, so the grid row matches. */
+  onChanged: (contribution: ContributionDetail) => void;
+}
+
+/** One contribution: its figures, evidence links, review and audit trail. */
+export function ContributionDetailView({ id, api, pack, canReview, onChanged }: Props) {
+  const styles = useStyles();
+  const detail = useLoad<Tagged<ContributionDetail>>(id, (signal) => api.getContribution(id, { signal }));
+  const [notice, setNotice] = useState<Notice>();
+  const [busy, setBusy] = useState(false);
+  const noticeRef = useRef<HTMLDivElement>(null);
+
+  const loaded = detail.state.status === "ok" ? detail.state.data : undefined;
+  useEffect(() => {
+    if (loaded) onChanged(loaded.value);
+    // Only a newly loaded or reviewed contribution is news for the grid.
+  }, [loaded]);
+
+  useEffect(() => {
+    if (notice) noticeRef.current?.focus();
+  }, [notice]);
+
+  async function review(request: ReviewRequest, etag: string): Promise<boolean> {
+    setBusy(true);
+    setNotice(undefined);
+    try {
+      const reviewed = await api.review(id, request, etag);
+      detail.update(() => reviewed);
+      setNotice(
+        request.decision === "accept"
+          ? { kind: "done", title: "Evidence accepted.", message: "Its social value now counts as delivered." }
+          : { kind: "done", title: "Evidence rejected.", message: `The supplier will be asked for new evidence by ${formatDate(reviewed.value.evidenceDueDate)}.` },
+      );
+      return true;
+    } catch (err) {
+      if (err instanceof ApiProblem && (err.status === 412 || err.status === 409)) {
+        // Never resend over someone else's change: show the contribution as it is now and let the officer look again.
+        // The view stays up while it refreshes, so a reason being typed is not lost if it can still be used.
+        try {
+          const current = await api.getContribution(id);
+          detail.update(() => current);
+          setNotice({
+            kind: "stale",
+            message:
+              err.status === 412
+                ? "Someone else reviewed this first, or the supplier sent new evidence, after you opened it. Your review was not saved. The contribution below is as it is now: check it before you review."
+                : `${err.message} Your review was not saved. The contribution below is as it is now.`,
+          });
+        } catch (refreshError) {
+          setNotice({ kind: "failed", error: refreshError, retry: detail.retry });
+        }
+      } else {
+        setNotice({ kind: "failed", error: err, retry: () => void review(request, etag) });
+      }
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className={styles.root}>
+      {notice?.kind === "done" && (
+        <MessageBar ref={noticeRef} tabIndex={-1} intent="success" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>{notice.title}</MessageBarTitle> {notice.message}
+          </MessageBarBody>
+        </MessageBar>
+      )}
+      {notice?.kind === "stale" && (
+        <MessageBar ref={noticeRef} tabIndex={-1} intent="warning" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>Someone else got there first.</MessageBarTitle> {notice.message}
+          </MessageBarBody>
+        </MessageBar>
+      )}
+      {notice?.kind === "failed" && <ApiProblemNotice ref={noticeRef} title="The review was not saved." error={notice.error} onRetry={notice.retry} />}
+
+      {detail.state.status === "loading" && <Spinner size="tiny" labelPosition="after" label={`Loading ${id}…`} />}
+      {detail.state.status === "error" && <ApiProblemNotice title={`Contribution ${id} could not be loaded.`} error={detail.state.error} onRetry={detail.retry} />}
+      {loaded && (
+        <>
+          <Facts contribution={loaded.value} pack={pack} />
+          <Evidence contribution={loaded.value} />
+          <EvidenceReview contribution={loaded.value} canReview={canReview} busy={busy} onReview={(request) => review(request, loaded.etag)} />
+          <AuditTrail entries={loaded.value.audit} />
+        </>
+      )}
+    </div>
+  );
+}
+
+function Facts({ contribution: c, pack }: { contribution: ContributionDetail; pack: PackIndex }) {
+  const measure = findMeasure(pack, c.measureCode);
+  const today = todayIn(ORGANISATION_TIME_ZONE, new Date());
+  const overdue = isOverdue(c.evidenceStatus, c.evidenceDueDate, today);
+  return (
+    <FactList
+      facts={[
+        ["Supplier", c.supplier],
+        ["Reported by", c.responder || "nobody named (recorded by hand)"],
+        ["Measure", measure ? `${measure.code}: ${measure.description}` : `${c.measureCode} (not in ${pack.label})`],
+        ["Quantity", `${formatNumber(c.quantity)}${measure ? ` ${measure.unit}` : ""}`],
+        ["Value", c.value === null ? "not valued in £ (recorded only)" : `${formatMoney(c.value)} (${c.packId} ${c.packEdition})`],
+        ["Period", `${formatDate(c.periodStart)} to ${formatDate(c.periodEnd)}`],
+        ["Description", c.description || "none given"],
+        ["Source", c.source.kind === "form" ? `Microsoft Form, response ${c.source.responseId}` : `recorded by hand by ${c.source.recordedBy}`],
+        ["Received", formatDateTime(c.submittedAt)],
+        [
+          "Evidence",
+          <>
+            <EvidenceStatusBadge status={c.evidenceStatus} />{" "}
+            {c.evidenceStatus === "accepted"
+              ? ""
+              : overdue
+                ? `due ${formatDate(c.evidenceDueDate)}, ${plural(daysOverdue(c.evidenceDueDate, today), "day")} overdue`
+                : `due ${formatDate(c.evidenceDueDate)}`}
+          </>,
+        ],
+        ...(c.reviewedBy && c.reviewedAt ? ([["Reviewed", `by ${c.reviewedBy}, ${formatDateTime(c.reviewedAt)}`]] as const) : []),
+        ...(c.rejectionReason ? ([["Why rejected", c.rejectionReason]] as const) : []),
+      ]}
+    />
+  );
+}
+
+function Evidence({ contribution }: { contribution: ContributionDetail }) {
+  const styles = useStyles();
+  return (
+    <section className={styles.section} aria-labelledby="evidence-links-heading">
+      <Subtitle2 as="h4" id="evidence-links-heading" className={styles.heading}>
+        Evidence links
+      </Subtitle2>
+      {contribution.evidence.length === 0 ? (
+        <Text>No evidence sent yet.</Text>
+      ) : (
+        <ul className={styles.list}>
+          {contribution.evidence.map((e, i) => (
+            <li key={i}>
+              {/* Suppliers' links open in a new tab that cannot reach back into the add-in. */}
+              <Link href={e.link} target="_blank" rel="noopener noreferrer">
+                {e.name}
+              </Link>{" "}
+              <Text size={200}>(opens in a new tab)</Text>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+const NOT_REVIEWABLE: Record<Exclude<ContributionDetail["evidenceStatus"], "submitted">, string> = {
+  missing: "Nothing to review yet: the supplier has not sent evidence.",
+  rejected: "The evidence was rejected; the supplier has been asked for new evidence.",
+  accepted: "The evidence is accepted; it cannot change any more.",
+};
+
+function EvidenceReview({
+  contribution,
+  canReview,
+  busy,
+  onReview,
+}: {
+  contribution: ContributionDetail;
+  canReview: boolean;
+  busy: boolean;
+  onReview: (request: ReviewRequest) => Promise<boolean>;
+}) {
+  const styles = useStyles();
+  const [rejecting, setRejecting] = useState(false);
+  const [reason, setReason] = useState("");
+  const [reasonError, setReasonError] = useState<string>();
+  const reasonRef = useRef<HTMLTextAreaElement>(null);
+  const status = contribution.evidenceStatus;
+
+  useEffect(() => {
+    if (rejecting) reasonRef.current?.focus();
+  }, [rejecting]);
+
+  async function reject(event: FormEvent) {
+    event.preventDefault();
+    const request = ReviewRequestSchema.safeParse({ decision: "reject", reason });
+    if (!request.success) {
+      const message = request.error.issues[0]?.message ?? "say why the evidence is rejected";
+      setReasonError(message.charAt(0).toUpperCase() + message.slice(1));
+      reasonRef.current?.focus();
+      return;
+    }
+    setReasonError(undefined);
+    if (await onReview(request.data)) {
+      setRejecting(false);
+      setReason("");
+    }
+  }
+
+  return (
+    <section className={styles.section} aria-labelledby="evidence-review-heading">
+      <Subtitle2 as="h4" id="evidence-review-heading" className={styles.heading}>
+        Evidence review
+      </Subtitle2>
+      {status !== "submitted" ? (
+        <Text>{NOT_REVIEWABLE[status]}</Text>
+      ) : !canReview ? (
+        <Text>Evidence is waiting for review. Officers review evidence; your account does not have the Officer role.</Text>
+      ) : (
+        <>
+          <Text>Open the evidence links, then accept the evidence, or reject it with a reason the supplier will read.</Text>
+          {!rejecting && (
+            <div className={styles.actions}>
+              <Button appearance="primary" disabledFocusable={busy} onClick={() => void onReview({ decision: "accept" })}>
+                Accept evidence
+              </Button>
+              <Button disabledFocusable={busy} onClick={() => setRejecting(true)}>
+                Reject evidence…
+              </Button>
+            </div>
+          )}
+          {rejecting && (
+            <form className={styles.form} onSubmit={reject} noValidate>
+              <Field
+                label="Why is the evidence rejected?"
+                required
+                hint="The supplier reads this in their reminder, with the new due date."
+                validationMessage={reasonError}
+                validationState={reasonError ? "error" : "none"}
+              >
+                <Textarea ref={reasonRef} value={reason} resize="vertical" onChange={(_e, data) => setReason(data.value)} />
+              </Field>
+              <div className={styles.actions}>
+                <Button type="submit" appearance="primary" disabledFocusable={busy}>
+                  Reject evidence
+                </Button>
+                <Button
+                  disabledFocusable={busy}
+                  onClick={() => {
+                    setRejecting(false);
+                    setReasonError(undefined);
+                  }}
+                >
+                  Cancel
+                </Button>
+              </div>
+            </form>
+          )}
+          {busy && <Spinner size="tiny" labelPosition="after" label="Saving the review…" />}
+        </>
+      )}
+    </section>
+  );
+}
+
+function AuditTrail({ entries }: { entries: readonly AuditEntry[] }) {
+  const styles = useStyles();
+  return (
+    <section className={styles.section} aria-labelledby="audit-trail-heading">
+      <Subtitle2 as="h4" id="audit-trail-heading" className={styles.heading}>
+        Audit trail
+      </Subtitle2>
+      {entries.length === 0 ? (
+        <Text>No entries.</Text>
+      ) : (
+        <ol className={styles.list} aria-label="Audit trail, oldest first">
+          {entries.map((entry, i) => (
+            <li key={i}>
+              <Text>
+                <strong>{ACTION_WORDS[entry.action]}</strong>, {formatDateTime(entry.at)}, by {entry.actor}. {entry.detail}
+              </Text>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,137 @@
+import { findMeasure, indexPack, isOverdue, isoDateToExcelSerial, valueOrNull } from "../../shared";
+import type { Commitment, Contract, Contribution, FrameworkPack, IsoDate, PackIndex } from "../../shared";
+import type { CellValue, SheetColumn, WorkbookSync } from "./sheetTable";
+
+export const CONTRIBUTIONS_SHEET = "Contributions";
+export const CONTRIBUTIONS_TABLE = "Contributions";
+export const SUMMARY_SHEET = "Social value";
+export const SUMMARY_TABLE = "SocialValueByTheme";
+export const SUMMARY_CHART = "SocialValueByThemeChart";
+
+/** The columns the sync owns in the Contributions table; officers may add their own beside them. */
+export const CONTRIBUTION_COLUMNS: readonly SheetColumn[] = [
+  { header: "Reference", kind: "text" },
+  { header: "Supplier", kind: "text" },
+  { header: "Measure", kind: "text" },
+  { header: "Theme", kind: "text" },
+  { header: "Quantity", kind: "number" },
+  { header: "Unit", kind: "text" },
+  { header: "Period start", kind: "date" },
+  { header: "Period end", kind: "date" },
+  { header: "Value (£)", kind: "money" },
+  { header: "Evidence", kind: "text" },
+  { header: "Due", kind: "date" },
+  { header: "Overdue", kind: "text" },
+  { header: "Pack", kind: "text" },
+];
+
+export const SUMMARY_COLUMNS: readonly SheetColumn[] = [
+  { header: "Theme", kind: "text" },
+  { header: "Committed (£)", kind: "money" },
+  { header: "Delivered (£)", kind: "money" },
+  { header: "Awaiting evidence (£)", kind: "money" },
+];
+
+/** Where a measure is missing from the contract's pack, the theme says so rather than staying blank. */
+export const NOT_IN_PACK = "Not in the contract's pack";
+
+export interface SyncInput {
+  contract: Contract;
+  /** Every contribution of the contract, not a filtered view: rows missing here leave the table. */
+  contributions: readonly Contribution[];
+  commitments: readonly Commitment[];
+  /** The contract's pinned pack: themes, units and the £ of commitments. */
+  pack: FrameworkPack;
+  /** Today where the officer is, for the Overdue column. */
+  today: IsoDate;
+}
+
+/** Today's date where the officer is, as Excel's TODAY() gives it. */
+export function localToday(now: Date = new Date()): IsoDate {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+export class SyncInputError extends Error {
+  override readonly name = "SyncInputError";
+}
+
+function contributionRow(c: Contribution, pack: PackIndex, today: IsoDate): CellValue[] {
+  const measure = findMeasure(pack, c.measureCode);
+  return [
+    c.id,
+    c.supplier,
+    c.measureCode,
+    measure?.theme ?? NOT_IN_PACK,
+    c.quantity,
+    measure?.unit ?? "",
+    isoDateToExcelSerial(c.periodStart),
+    isoDateToExcelSerial(c.periodEnd),
+    c.value ?? "",
+    c.evidenceStatus,
+    isoDateToExcelSerial(c.evidenceDueDate),
+    isOverdue(c.evidenceStatus, c.evidenceDueDate, today) ? "Yes" : "No",
+    `${c.packId} ${c.packEdition}`,
+  ];
+}
+
+interface ThemeTotals {
+  committed: number;
+  delivered: number;
+  awaiting: number;
+}
+
+/**
+ * Committed £ (quantity × the pack's proxy) against delivered £ (contributions whose evidence was
+ * accepted) and £ reported but still awaiting accepted evidence, theme by theme in the pack's order.
+ */
+export function committedAndDeliveredByTheme(input: Pick<SyncInput, "contributions" | "commitments">, pack: PackIndex): [string, ThemeTotals][] {
+  const totals = new Map<string, ThemeTotals>(pack.pack.themes.map((t) => [t, { committed: 0, delivered: 0, awaiting: 0 }]));
+  const themeOf = (code: string) => findMeasure(pack, code)?.theme ?? NOT_IN_PACK;
+  const add = (theme: string, field: keyof ThemeTotals, amount: number) => {
+    const row = totals.get(theme) ?? { committed: 0, delivered: 0, awaiting: 0 };
+    row[field] += amount;
+    totals.set(theme, row);
+  };
+  for (const c of input.commitments) {
+    const measure = findMeasure(pack, c.measureCode);
+    add(measure?.theme ?? NOT_IN_PACK, "committed", measure ? (valueOrNull(measure, c.quantity) ?? 0) : 0);
+  }
+  for (const c of input.contributions) {
+    add(themeOf(c.measureCode), c.evidenceStatus === "accepted" ? "delivered" : "awaiting", c.value ?? 0);
+  }
+  return [...totals];
+}
+
+/** Everything "Sync to workbook" writes for one contract. */
+export function buildWorkbookSync(input: SyncInput): WorkbookSync {
+  const { contract, pack } = input;
+  const strangers = input.contributions.filter((c) => c.contractId !== contract.id);
+  if (strangers.length > 0) {
+    throw new SyncInputError(`${strangers.length} of the contributions belong to another contract (${strangers[0]?.contractId}); only contract ${contract.id}'s can be synced.`);
+  }
+  if (pack.id !== contract.packId || pack.edition !== contract.packEdition) {
+    throw new SyncInputError(`Contract ${contract.id} is pinned to pack ${contract.packId} ${contract.packEdition}, not ${pack.id} ${pack.edition}.`);
+  }
+  const index = indexPack(pack);
+  return {
+    contributions: {
+      sheetName: CONTRIBUTIONS_SHEET,
+      tableName: CONTRIBUTIONS_TABLE,
+      columns: CONTRIBUTION_COLUMNS,
+      key: "Reference",
+      rows: input.contributions.map((c) => contributionRow(c, index, input.today)),
+      firstRow: 0,
+    },
+    summary: {
+      sheetName: SUMMARY_SHEET,
+      tableName: SUMMARY_TABLE,
+      columns: SUMMARY_COLUMNS,
+      key: "Theme",
+      rows: committedAndDeliveredByTheme(input, index).map(([theme, t]) => [theme, t.committed, t.delivered, t.awaiting]),
+      firstRow: 2,
+      title: `Contract ${contract.id}, ${contract.title}: social value committed and delivered by theme (pack ${pack.id} ${pack.edition}${pack.illustrative ? ", illustrative values" : ""})`,
+    },
+    chart: { name: SUMMARY_CHART, title: `${contract.id}: committed and delivered social value by theme (£)` },
+  };
+}

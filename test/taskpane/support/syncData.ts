@@ -1,0 +1,72 @@
+import { EXAMPLE_PACK } from "../../../shared";
+import type { Commitment, Contract, Contribution } from "../../../shared";
+
+/** Contract C-1001 on the example pack, as GET /api/contracts/{id} gives it. */
+export const CONTRACT: Contract = {
+  id: "C-1001",
+  title: "Highways maintenance",
+  buyer: "Example Council",
+  packId: EXAMPLE_PACK.id,
+  packEdition: EXAMPLE_PACK.edition,
+  value: 2_000_000,
+  startDate: "2026-01-01",
+  endDate: "2028-12-31",
+  contractManager: { name: "Sam Officer", email: "sam@council.example" },
+  escalationContacts: [],
+  reminderPolicy: { evidenceGraceDays: 30, remindEveryDays: 7, escalateAfterReminders: 2, lineManagerAfterReminders: 4 },
+  createdAt: "2026-01-02T09:00:00.000Z",
+  updatedAt: "2026-01-02T09:00:00.000Z",
+};
+
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/** SV-00000001 style references, in the alphabet real ones use. */
+export function reference(n: number): string {
+  let text = "";
+  let rest = n;
+  for (let i = 0; i < 8; i++) {
+    text = CROCKFORD[rest % 32] + text;
+    rest = Math.floor(rest / 32);
+  }
+  return `SV-${text}`;
+}
+
+const MEASURES = ["J1", "J3", "G1", "S1", "E1", "G3"];
+const STATUSES = ["accepted", "submitted", "missing", "rejected"] as const;
+
+/** Contribution number n: measures, statuses and suppliers cycle so every kind appears. */
+export function contribution(n: number, overrides: Partial<Contribution> = {}): Contribution {
+  const measureCode = MEASURES[n % MEASURES.length] ?? "J1";
+  const quantity = 1 + (n % 7);
+  const proxy = EXAMPLE_PACK.measures.find((m) => m.code === measureCode)?.proxy ?? null;
+  return {
+    id: reference(n),
+    contractId: CONTRACT.id,
+    supplier: `Supplier ${n % 13} Ltd`,
+    responder: `person${n % 13}@supplier${n % 13}.example`,
+    measureCode,
+    quantity,
+    periodStart: "2026-04-01",
+    periodEnd: "2026-06-30",
+    description: `Delivery number ${n}`,
+    evidence: [],
+    evidenceStatus: STATUSES[n % STATUSES.length] ?? "missing",
+    evidenceDueDate: n % 3 === 0 ? "2026-12-30" : "2026-07-30",
+    value: proxy === null ? null : quantity * proxy,
+    packId: EXAMPLE_PACK.id,
+    packEdition: EXAMPLE_PACK.edition,
+    source: { kind: "form", formId: "form-1", responseId: String(n) },
+    submittedAt: "2026-07-02T10:00:00.000Z",
+    ...overrides,
+  };
+}
+
+export function contributions(count: number, from = 1): Contribution[] {
+  return Array.from({ length: count }, (_c, i) => contribution(from + i));
+}
+
+export const COMMITMENTS: Commitment[] = [
+  { measureCode: "J1", quantity: 10 },
+  { measureCode: "E1", quantity: 100, supplier: "Supplier 1 Ltd" },
+  { measureCode: "G3", quantity: 5 },
+];
