@@ -1,4 +1,4 @@
-import { ApiClient, createApiClient } from "./api";
+import { ApiClient, createApiClient } from "./apiClient";
 import { AccountManager, AccountManagerOptions } from "./auth/AccountManager";
 import { readConfig } from "./config";
 

@@ -1,7 +1,7 @@
 import type { AccountInfo, AuthenticationResult, Configuration, IPublicClientApplication } from "@azure/msal-browser";
 import { z } from "zod";
 import type { ApiSession } from "../../shared";
-import { ApiProblem, DEFAULT_TIMEOUT_MS, FetchLike, browserFetch, send, validate } from "../api";
+import { ApiProblem, DEFAULT_TIMEOUT_MS, FetchLike, browserFetch, send, validate } from "../apiClient";
 import type { TaskPaneConfig } from "../config";
 import { SessionTarget, publishApiSession } from "./session";
 import { Role, readTokenClaims } from "./tokenClaims";

@@ -1,6 +1,6 @@
 import { forwardRef } from "react";
 import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle } from "@fluentui/react-components";
-import { ApiProblem } from "../api";
+import { ApiProblem } from "../apiClient";
 import { ProblemList } from "./ProblemList";
 
 interface Props {

@@ -21,7 +21,7 @@ import {
 } from "@fluentui/react-components";
 import type { BadgeProps } from "@fluentui/react-components";
 import type { ChaseLedgerEntry, ChaseRunResult } from "../../shared";
-import { useLoad } from "../api";
+import { useLoad } from "../apiClient";
 import { ApiProblemNotice } from "../components/ApiProblemNotice";
 import { formatDate, formatDateTime, plural } from "../components/format";
 import type { PanelProps } from "./PanelProps";

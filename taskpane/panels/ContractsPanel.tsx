@@ -21,8 +21,8 @@ import {
 } from "@fluentui/react-components";
 import { socialValueRatio } from "../../shared";
 import type { Contract, ContractDetail, FrameworkPack, ValueAnswer } from "../../shared";
-import type { ApiClient } from "../api";
-import { useLoad } from "../api";
+import type { ApiClient } from "../apiClient";
+import { useLoad } from "../apiClient";
 import { ApiProblemNotice } from "../components/ApiProblemNotice";
 import { FactList } from "../components/FactList";
 import { formatDate, formatMoney, formatPercent, plural } from "../components/format";

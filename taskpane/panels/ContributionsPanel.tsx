@@ -13,7 +13,7 @@ import {
 } from "@fluentui/react-components";
 import { EVIDENCE_STATUSES, indexPack, todayIn } from "../../shared";
 import type { Contract, Contribution, ContributionDetail, EvidenceStatus, FrameworkPack } from "../../shared";
-import { useLoad } from "../api";
+import { useLoad } from "../apiClient";
 import { ApiProblemNotice } from "../components/ApiProblemNotice";
 import { formatNumber, plural } from "../components/format";
 import { ORGANISATION_TIME_ZONE } from "../config";

@@ -1,5 +1,5 @@
 import type { Contract } from "../../shared";
-import type { ApiClient } from "../api";
+import type { ApiClient } from "../apiClient";
 import type { SignedInUser } from "../auth/AccountManager";
 import type { WorkbookGateway } from "../workbookGateway";
 

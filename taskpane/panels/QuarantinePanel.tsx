@@ -9,8 +9,8 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import type { QuarantineItem } from "../../shared";
-import type { Page } from "../api";
-import { useLoad } from "../api";
+import type { Page } from "../apiClient";
+import { useLoad } from "../apiClient";
 import { ApiProblemNotice } from "../components/ApiProblemNotice";
 import { FactList } from "../components/FactList";
 import { ProblemList } from "../components/ProblemList";

@@ -1,7 +1,7 @@
 /** @jest-environment jsdom */
 import { EXAMPLE_PACK, addDays } from "../../shared";
-import { ApiClient, ApiProblem, createApiClient } from "../../taskpane/api";
-import type { FetchLike } from "../../taskpane/api";
+import { ApiClient, ApiProblem, createApiClient } from "../../taskpane/apiClient";
+import type { FetchLike } from "../../taskpane/apiClient";
 import { FakeApi, TODAY, contractDetail, contributionDetail, fakeToken, reference } from "./support/fakeApi";
 
 function client(api: FakeApi, options: { roles?: ("Officer" | "Manager")[]; fetch?: FetchLike; timeoutMs?: number; onSignInRefused?: (p: ApiProblem) => void } = {}): ApiClient {

@@ -3,7 +3,7 @@ import { fireEvent, render, screen, waitFor, within } from "@testing-library/rea
 import { FluentProvider, webLightTheme } from "@fluentui/react-components";
 import { CommitmentsSchema, EXAMPLE_PACK, describeProblem } from "../../shared";
 import type { Commitment, ContractDetail, FrameworkPack } from "../../shared";
-import { ApiClient, ApiProblem, createApiClient } from "../../taskpane/api";
+import { ApiClient, ApiProblem, createApiClient } from "../../taskpane/apiClient";
 import { CommitmentsPanel } from "../../taskpane/panels/CommitmentsPanel";
 import { CommitmentsApi, CommitmentsRefused, commitmentsToSave } from "../../taskpane/panels/commitments/commitmentsApi";
 import type { PackSource } from "../../taskpane/sync/SyncButton";

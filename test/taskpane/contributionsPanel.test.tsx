@@ -3,7 +3,7 @@ import { act, fireEvent, render, screen, waitFor, within } from "@testing-librar
 import { FluentProvider, webLightTheme } from "@fluentui/react-components";
 import { EXAMPLE_PACK, addDays, indexPack } from "../../shared";
 import type { ContributionDetail } from "../../shared";
-import { createApiClient } from "../../taskpane/api";
+import { createApiClient } from "../../taskpane/apiClient";
 import type { Role } from "../../taskpane/auth/AccountManager";
 import { ContributionDetailView } from "../../taskpane/panels/contributions/ContributionDetail";
 import { FakeApi, TODAY, contributionDetail, fakeToken, reference } from "./support/fakeApi";

@@ -16,7 +16,7 @@ import { findMeasure, indexPack, valueOrNull } from "../../../shared";
 import type { Commitment, Contract, FrameworkPack, PackIndex, Problem } from "../../../shared";
 import { commitmentsFromRows } from "../../../shared/commitmentsTable";
 import type { CommitmentsTable } from "../../../shared/commitmentsTable";
-import { useLoad } from "../../api";
+import { useLoad } from "../../apiClient";
 import { ApiProblemNotice } from "../../components/ApiProblemNotice";
 import { NO_WORKBOOK_EXPLANATION_ID } from "../../components/NoWorkbookNotice";
 import { ProblemList } from "../../components/ProblemList";

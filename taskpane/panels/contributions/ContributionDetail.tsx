@@ -15,9 +15,9 @@ import {
 } from "@fluentui/react-components";
 import { ReviewRequestSchema, daysOverdue, findMeasure, isOverdue, todayIn } from "../../../shared";
 import type { AuditEntry, ContributionDetail, PackIndex, ReviewRequest } from "../../../shared";
-import { ApiProblem } from "../../api";
-import type { ApiClient, Tagged } from "../../api";
-import { useLoad } from "../../api";
+import { ApiProblem } from "../../apiClient";
+import type { ApiClient, Tagged } from "../../apiClient";
+import { useLoad } from "../../apiClient";
 import { ApiProblemNotice } from "../../components/ApiProblemNotice";
 import { EvidenceStatusBadge } from "../../components/EvidenceStatusBadge";
 import { FactList } from "../../components/FactList";

@@ -23,7 +23,7 @@ import type {
   QuarantineItem,
   ValueAnswer,
 } from "../../../shared";
-import type { FetchLike, ResponseLike } from "../../../taskpane/api";
+import type { FetchLike, ResponseLike } from "../../../taskpane/apiClient";
 
 /**
  * A small in-memory Social Value Ledger API behind a fetch function, for the task pane's tests.
