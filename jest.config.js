@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts", "**/*.test.tsx"],
+  // The browser tests have their own config, time limits and command (npm run test:e2e, after the build).
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/e2e/"],
   // One in-memory Azurite on a free loopback port for the API's integration tests, stopped after the run.
   globalSetup: "<rootDir>/test/support/globalSetup.ts",
   globalTeardown: "<rootDir>/test/support/globalTeardown.ts",

@@ -6,6 +6,7 @@ const path = require("path");
 const CopyWebpackPlugin = require("copy-webpack-plugin");
 const CustomFunctionsMetadataPlugin = require("custom-functions-metadata-plugin");
 const HtmlWebpackPlugin = require("html-webpack-plugin");
+const { DefinePlugin } = require("webpack");
 
 /** What manifest.xml is written with; builds replace it with the add-in's real base URL. */
 const DEV_BASE_URL = "https://localhost:3000";
@@ -33,6 +34,32 @@ function addinBaseUrl(value) {
     throw new Error(`ADDIN_BASE_URL "${value}" must be a plain address, without a query, fragment or credentials`);
   }
   return url.origin + url.pathname.replace(/\/{2,}/g, "/").replace(/\/+$/, "");
+}
+
+/** The manifest for an add-in served from `baseUrl`: manifest.xml is written with the development address. */
+function manifestFor(content, baseUrl) {
+  return content.split(DEV_BASE_URL).join(baseUrl);
+}
+
+/** The task pane's settings (taskpane/config.ts), fixed when the add-in is built. */
+const TASKPANE_SETTINGS = ["SVL_API_BASE_URL", "SVL_AUTH_MODE", "SVL_CLIENT_ID", "SVL_API_SCOPE", "SVL_TENANT_ID"];
+
+/**
+ * DefinePlugin definitions of the task pane's settings from `env`, checked by the task pane's own
+ * rules (readConfig in taskpane/config.ts) so that a build which could not sign in fails here,
+ * naming what to set. Every name is defined, unset ones as undefined (local mode), so the bundle
+ * never reaches for a `process` that a browser does not have.
+ */
+function taskPaneDefinitions(env) {
+  const values = Object.fromEntries(TASKPANE_SETTINGS.map((name) => [name, env[name]?.trim() || undefined]));
+  // tsx compiles the one TypeScript file the config needs, so the rules exist once.
+  const { readConfig } = require("tsx/cjs/api").require("./taskpane/config.ts", __filename);
+  try {
+    readConfig(values);
+  } catch (error) {
+    throw new Error(`Task pane settings (SVL_*): ${error.message}`, { cause: error });
+  }
+  return Object.fromEntries(TASKPANE_SETTINGS.map((name) => [`process.env.${name}`, values[name] === undefined ? "undefined" : JSON.stringify(values[name])]));
 }
 
 /** The page template is the task pane's; the build only insists it loads Office.js from the CDN. */
@@ -82,6 +109,13 @@ module.exports = async (env, argv) => {
     console.warn(`ADDIN_BASE_URL is not set: dist/manifest.xml points at ${DEV_BASE_URL} (for sideloading a local build).`);
   }
   checkTemplateLoadsOfficeJs();
+  const definitions = taskPaneDefinitions(process.env);
+  if (!dev && baseUrl !== DEV_BASE_URL && !process.env.SVL_API_BASE_URL?.trim()) {
+    console.warn("ADDIN_BASE_URL is set but SVL_API_BASE_URL is not: the task pane will call the local API at http://localhost:7071/api.");
+  }
+  if (!dev && baseUrl !== DEV_BASE_URL && process.env.SVL_AUTH_MODE?.trim() !== "entra") {
+    console.warn('ADDIN_BASE_URL is set but SVL_AUTH_MODE is not "entra": the task pane will sign in with the local dev issuer, which an API in Azure refuses.');
+  }
 
   return {
     mode: dev ? "development" : "production",
@@ -108,6 +142,7 @@ module.exports = async (env, argv) => {
       ],
     },
     plugins: [
+      new DefinePlugin(definitions),
       new CustomFunctionsMetadataPlugin({ output: "functions.json", input: FUNCTIONS_ENTRY }),
       new HtmlWebpackPlugin({
         filename: "taskpane.html",
@@ -119,10 +154,12 @@ module.exports = async (env, argv) => {
       new CopyWebpackPlugin({
         patterns: [
           { from: "assets/icon-*.png", to: "assets/[name][ext]" },
+          // SupportUrl and LearnMoreUrl in the manifest: how to get help, and privacy.
+          { from: "assets/support.html", to: "support.html" },
           {
             from: "manifest.xml",
             to: "manifest.xml",
-            transform: (content) => content.toString().split(DEV_BASE_URL).join(baseUrl),
+            transform: (content) => manifestFor(content.toString(), baseUrl),
           },
         ],
       }),
@@ -139,3 +176,5 @@ module.exports = async (env, argv) => {
 };
 
 module.exports.addinBaseUrl = addinBaseUrl;
+module.exports.manifestFor = manifestFor;
+module.exports.taskPaneDefinitions = taskPaneDefinitions;

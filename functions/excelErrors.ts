@@ -1,5 +1,6 @@
 import { describeProblem, ValidationError, ValuationError, ValuationErrorKind } from "../shared";
 import { PinnedPackUnreadableError } from "./packSource";
+import { OfficeUnavailableError } from "./workbook";
 
 /**
  * The Excel error each kind of failed valuation shows. Excel displays our message only with #VALUE!
@@ -35,7 +36,11 @@ export function firstProblemMessage(error: ValidationError): string {
 export function toExcelError(error: unknown): unknown {
   if (error instanceof ValuationError) return new CustomFunctions.Error(errorCodeFor(error.kind), error.message);
   if (error instanceof ValidationError) return new CustomFunctions.Error(CustomFunctions.ErrorCode.invalidValue, firstProblemMessage(error));
-  if (error instanceof PinnedPackUnreadableError) return new CustomFunctions.Error(CustomFunctions.ErrorCode.invalidValue, error.message);
+  if (error instanceof PinnedPackUnreadableError) {
+    // Office.js missing is not the workbook's fault: #N/A ("not available") with the reason.
+    const code = error.cause instanceof OfficeUnavailableError ? CustomFunctions.ErrorCode.notAvailable : CustomFunctions.ErrorCode.invalidValue;
+    return new CustomFunctions.Error(code, error.message);
+  }
   return error;
 }
 

@@ -16,13 +16,16 @@ import { followApiSession, LiveValues } from "./apiBatch";
 import { amountsByYear, dateArgument, isBlank, measureCode, numbersIn, today } from "./cells";
 import { inExcelTerms, toExcelError } from "./excelErrors";
 import { MeasuresRangeCache, PinnedPackSource } from "./packSource";
-import { followPinnedPackSetting, recalculateAll } from "./workbook";
+import { checkOfficeJs, followPinnedPackSetting, recalculateAll } from "./workbook";
 
 /*
  * The =TOMS.* custom functions: thin wrappers over shared/. custom-functions-metadata-plugin
  * generates functions.json and the CustomFunctions.associate calls from the JSDoc tags below, so
  * an id, a parameter or its type changes only here. Optional arguments arrive as null.
  */
+
+// First: without Office.js the rest must still load, and say why the functions cannot work.
+checkOfficeJs();
 
 const measuresRanges = new MeasuresRangeCache();
 const pinnedPack = new PinnedPackSource();

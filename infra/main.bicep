@@ -252,7 +252,6 @@ var apiSettings = {
   STORAGE_TABLE_ENDPOINT: storage.outputs.tableEndpoint
   INGEST_SECRET: '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.ingestSecretUri})'
   GRAPH_BASE_URL: 'https://graph.microsoft.com/v1.0'
-  GRAPH_CREDENTIAL: 'managedidentity'
   MAIL_SENDER: mailSender
   ORGANISATION_NAME: organisationName
   FORM_URL: formUrl

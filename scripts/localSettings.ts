@@ -18,11 +18,13 @@ export function localEnvironment(): NodeJS.ProcessEnv {
     // func start runs in api/, so a relative path in local.settings.json means relative to api/.
     if (values.AUTH_DEV_DIR) values.AUTH_DEV_DIR = path.resolve(ROOT, "api", values.AUTH_DEV_DIR);
   }
+  const chosen = { ...values, ...process.env };
+  // Azurite is the default only when no storage was chosen: the API refuses both an endpoint and a connection string.
+  const storage = chosen.STORAGE_TABLE_ENDPOINT ? {} : { STORAGE_CONNECTION_STRING: "UseDevelopmentStorage=true" };
   return {
     AUTH_MODE: "dev",
     AUTH_DEV_DIR: path.join(DATA_DIR, "dev-issuer"),
-    STORAGE_CONNECTION_STRING: "UseDevelopmentStorage=true",
-    ...values,
-    ...process.env,
+    ...storage,
+    ...chosen,
   };
 }

@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { compose } from "../api/src/compose";
 import type { Deps } from "../api/src/compose";
 import { createLocalHost, listen } from "../api/src/localHost";
+import { startLocalTimers } from "../api/src/localTimers";
 import { loadSettings } from "../api/src/settings";
 import { localEnvironment, ROOT } from "./localSettings";
 import { seedExampleData } from "./seed";
@@ -24,6 +25,7 @@ export async function serveApi(env: NodeJS.ProcessEnv, options: { port: number; 
     if (!options.quiet) console.log(seeded === "seeded" ? "Example data created: contract C-1001 with ten contributions." : "Example data already present; left as it is.");
   }
   const server = createLocalHost(deps, options.quiet ? { log: () => undefined } : {});
+  startLocalTimers(deps, server, { quiet: options.quiet, env });
   const port = await listen(server, options.port);
   return {
     deps,

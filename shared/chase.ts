@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { daysBetween, IsoDate, IsoDateSchema } from "./dates";
+import { addDays, dayNumber, daysBetween, IsoDate, IsoDateSchema } from "./dates";
 import { isAwaitingEvidence } from "./evidence";
+import { ContractRefSchema } from "./model";
 import type { Contact, Contract, Contribution } from "./model";
 
 /** What the chase needs to know about one contribution that owes evidence, and its contract. */
@@ -25,6 +26,8 @@ export interface ChaseStep {
   daysOverdue: number;
   /** Set when the supplier cannot be emailed, so the contract manager hears of it at once. */
   unreachableSupplier: boolean;
+  /** Why, when the mail system refused the supplier's address (Graph's words); absent when the report gave no usable address. */
+  unreachableReason?: string;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -72,6 +75,43 @@ export function dueSteps(item: ChaseItem, today: IsoDate): ChaseStep[] {
   }
   const lineManager = item.contract.contractManager.lineManager;
   if (lineManager && n > policy.lineManagerAfterReminders) add("line-manager", lineManager);
+  return steps;
+}
+
+/**
+ * The first day of the reminder window a step belongs to: its key stays the same from this date
+ * until the next reminder is due, so the ledger only needs records from here on to know it was done.
+ */
+export function stepWindowStart(step: Pick<ChaseStep, "item" | "reminderNumber">): IsoDate {
+  const c = step.item.contribution;
+  return addDays(c.evidenceDueDate, (step.reminderNumber - 1) * step.item.contract.reminderPolicy.remindEveryDays);
+}
+
+/**
+ * When the mail system refuses a supplier's address, the contract manager (and the escalation
+ * contacts) hear of it in the same run rather than weeks later: one step per item, keyed like the
+ * ladder's own escalation for that reminder, so nobody is told the same thing twice.
+ */
+export function escalateUnreachable(failed: readonly ChaseStep[], reason: string): ChaseStep[] {
+  const steps: ChaseStep[] = [];
+  for (const s of failed) {
+    if (s.role !== "supplier") continue;
+    const { lineManager: _lm, ...manager } = s.item.contract.contractManager;
+    for (const contact of [manager, ...s.item.contract.escalationContacts]) {
+      const email = contact.email.toLowerCase();
+      if (steps.some((x) => x.item === s.item && x.recipient.email.toLowerCase() === email)) continue;
+      steps.push({
+        key: stepKey(s.item, "contract-manager", s.reminderNumber, email),
+        item: s.item,
+        role: "contract-manager",
+        recipient: contact,
+        reminderNumber: s.reminderNumber,
+        daysOverdue: s.daysOverdue,
+        unreachableSupplier: true,
+        unreachableReason: reason,
+      });
+    }
+  }
   return steps;
 }
 
@@ -127,6 +167,19 @@ export function weeklyDigests(items: readonly ChaseItem[], today: IsoDate): Dige
   return [...byManager.values()].sort((a, b) => a.recipient.email.localeCompare(b.recipient.email));
 }
 
+export const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** 1970-01-01 (day 0) was a Thursday. */
+export function weekdayOf(date: IsoDate): Weekday {
+  return WEEKDAYS[(((dayNumber(date) + 4) % 7) + 7) % 7] as Weekday;
+}
+
+/** The ledger key of one manager's digest on one digest day. */
+export function digestKey(digestDate: IsoDate, email: string): string {
+  return `digest|${digestDate}|${email.toLowerCase()}`;
+}
+
 export const CHASE_MESSAGE_KINDS = ["reminder", "digest"] as const;
 export const CHASE_OUTCOMES = ["claimed", "sent", "failed", "deferred"] as const;
 
@@ -150,6 +203,11 @@ export const ChaseLedgerEntrySchema = z
     finishedAt: z.iso.datetime().optional(),
     graphRequestId: z.string().optional(),
     failure: z.string().optional(),
+    /**
+     * The recipient may have this email twice: Graph lost an answer before accepting it, or it repeats
+     * items of an earlier message whose fate is unknown (a run stopped between sending and recording).
+     */
+    possibleDuplicate: z.boolean().optional(),
   })
   .strict();
 export type ChaseLedgerEntry = z.infer<typeof ChaseLedgerEntrySchema>;
@@ -163,6 +221,20 @@ export const ChaseRunResultSchema = z
     deferred: z.number().int(),
     alreadyDone: z.number().int(),
     messages: z.array(ChaseLedgerEntrySchema),
+    /** Why the run stopped before sending everything (the rest is recorded as deferred for the next run). */
+    stoppedEarly: z.string().optional(),
   })
   .strict();
 export type ChaseRunResult = z.infer<typeof ChaseRunResultSchema>;
+
+/** Body of POST /api/chase/run: nothing to choose (the run is for today in TIME_ZONE); an empty body is as good. */
+export const ChaseRunRequestSchema = z.object({}).strict();
+
+/** Query of GET /api/chase/ledger: one contract's chasing, or everyone's, newest first. */
+export const ChaseLedgerQuerySchema = z
+  .object({
+    contractId: ContractRefSchema.optional(),
+    pageSize: z.coerce.number({ error: "pageSize is a whole number from 1 to 200" }).int().min(1).max(200).optional(),
+    continuationToken: z.string().max(4096).optional(),
+  })
+  .strict();

@@ -12,3 +12,5 @@ export * from "./pinnedPack";
 export * from "./chase";
 export * from "./api";
 export * from "./apiSession";
+export * from "./contractProgress";
+export * from "./formsPull";

@@ -1,5 +1,5 @@
 import { ComponentType, useCallback, useMemo, useReducer, useState } from "react";
-import { Spinner, Subtitle2, Tab, TabList, Text, makeStyles, tokens } from "@fluentui/react-components";
+import { MessageBar, MessageBarBody, Spinner, Subtitle2, Tab, TabList, Text, makeStyles, tokens } from "@fluentui/react-components";
 import type { Contract } from "../shared";
 import { Services, defaultServices } from "./services";
 import type { Role, SignedInUser } from "./auth/AccountManager";
@@ -88,7 +88,17 @@ export function App({ gateway, services: given, initialPanelId }: AppProps) {
   const email = user?.email;
   const selectedContract = choice.email === email ? choice.contract : undefined;
   const selectContract = useCallback((contract: Contract | undefined) => setChoice({ email, contract }), [email]);
-  const [ledgerVersion, ledgerChanged] = useReducer((n: number) => n + 1, 0);
+  const [ledgerVersion, bumpLedger] = useReducer((n: number) => n + 1, 0);
+  const [recalculation, setRecalculation] = useState<string>();
+  const ledgerChanged = useCallback(() => {
+    bumpLedger();
+    // TOMS.DELIVERED and TOMS.OVERDUE ask the API only when Excel calculates them; a review or new commitments changes their answers.
+    // (Outside Excel the gateway has nothing to recalculate.)
+    gateway.recalculateLiveValues().then(
+      () => setRecalculation(undefined),
+      (err: unknown) => setRecalculation(err instanceof Error ? err.message : String(err)),
+    );
+  }, [gateway]);
 
   const panelProps: PanelProps = useMemo(
     () => ({
@@ -99,7 +109,7 @@ export function App({ gateway, services: given, initialPanelId }: AppProps) {
       ledger: { version: ledgerVersion, changed: ledgerChanged },
       showPanel,
     }),
-    [gateway, services.api, user, selectedContract, selectContract, ledgerVersion, showPanel],
+    [gateway, services.api, user, selectedContract, selectContract, ledgerVersion, ledgerChanged, showPanel],
   );
 
   return (
@@ -112,6 +122,11 @@ export function App({ gateway, services: given, initialPanelId }: AppProps) {
         {account.status === "signed-out" && <SignInCard accounts={services.accounts} reason={account.reason} />}
         {account.status === "signed-in" && <AccountBar accounts={services.accounts} user={account.user} />}
         {!gateway.isInExcel() && <NoWorkbookNotice />}
+        {recalculation && (
+          <MessageBar intent="warning" layout="multiline">
+            <MessageBarBody>{recalculation}</MessageBarBody>
+          </MessageBar>
+        )}
       </header>
       <nav aria-label="Task pane">
         <TabList className={styles.tabs} size="small" selectedValue={selectedId} onTabSelect={(_e, data) => showPanel(String(data.value))}>

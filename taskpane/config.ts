@@ -87,3 +87,32 @@ export function readConfig(values: BuildValues = buildValues()): TaskPaneConfig 
     ...(values.SVL_TENANT_ID ? { tenantId: values.SVL_TENANT_ID } : {}),
   };
 }
+
+/** The page parameter that points a local-mode pane at another API on this computer. */
+export const API_BASE_URL_PARAMETER = "apiBaseUrl";
+
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * Local sign-in only: `taskpane.html?apiBaseUrl=http://127.0.0.1:7072/api` uses that API instead of
+ * the built one, so a second local API (`npm run start:api -- --port 7072`) or the end-to-end tests
+ * use the very bundle `npm run build` made. Only an API on this computer is accepted, and an Entra
+ * build ignores the parameter: a link can never send a council officer's pane to another server.
+ */
+export function withPageParameters(config: TaskPaneConfig, search: string): TaskPaneConfig {
+  if (config.authMode !== "local") return config;
+  const given = new URLSearchParams(search).get(API_BASE_URL_PARAMETER);
+  if (given === null) return config;
+  let url: URL;
+  try {
+    url = new URL(given);
+  } catch {
+    throw new ConfigError(`The page's ${API_BASE_URL_PARAMETER} "${given}" is not a URL; give the local API's address ending in /api, e.g. ${DEFAULT_API_BASE_URL}.`);
+  }
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || !LOOPBACK.has(url.hostname) || url.search || url.hash || url.username || url.password) {
+    throw new ConfigError(
+      `The page's ${API_BASE_URL_PARAMETER} "${given}" must be an API on this computer (http://localhost, 127.0.0.1 or [::1]), with no query or credentials.`,
+    );
+  }
+  return { ...config, apiBaseUrl: `${url.origin}${url.pathname}`.replace(/\/+$/, "") };
+}

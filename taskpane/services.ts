@@ -1,6 +1,6 @@
 import { ApiClient, createApiClient } from "./apiClient";
 import { AccountManager, AccountManagerOptions } from "./auth/AccountManager";
-import { readConfig } from "./config";
+import { readConfig, withPageParameters } from "./config";
 
 /** What the pane talks to: the account manager and the API client that takes its tokens. */
 export interface Services {
@@ -23,8 +23,8 @@ export function createServices(options: AccountManagerOptions & { timeoutMs?: nu
 
 let defaults: Services | undefined;
 
-/** The page's services from the build's configuration, made on first use. */
+/** The page's services from the build's configuration (and, signing in locally, the page's address), made on first use. */
 export function defaultServices(): Services {
-  defaults ??= createServices({ config: readConfig(), redirectUri: `${window.location.origin}${window.location.pathname}` });
+  defaults ??= createServices({ config: withPageParameters(readConfig(), window.location.search), redirectUri: `${window.location.origin}${window.location.pathname}` });
   return defaults;
 }

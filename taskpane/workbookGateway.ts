@@ -36,6 +36,11 @@ export interface WorkbookGateway {
    * A handful of round trips to Excel whatever the number of rows; `onProgress` hears each write.
    */
   syncToWorkbook(sync: WorkbookSync, options?: SyncOptions): Promise<SyncReport>;
+  /**
+   * Recalculates every formula, so TOMS.DELIVERED and TOMS.OVERDUE ask the API again after the
+   * officer changed what they count (a review, new commitments). Does nothing outside Excel.
+   */
+  recalculateLiveValues(): Promise<void>;
 }
 
 export interface SyncProgress {
@@ -70,7 +75,7 @@ export interface SyncReport {
 }
 
 export const NOT_IN_EXCEL_MESSAGE =
-  "This page is not running inside Excel, so it cannot read or change a workbook. Open Social Value Ledger from Excel's ribbon to import or pin a framework pack.";
+  "This page is not running inside Excel, so it cannot read or change a workbook: importing from a selection, pinning a pack and syncing to the workbook wait for Excel. Open Social Value Ledger from Excel's ribbon to use them.";
 
 export class WorkbookError extends Error {
   override readonly name = "WorkbookError";
@@ -142,6 +147,17 @@ export function createWorkbookGateway(host: Office.HostType | null): WorkbookGat
       requireExcel();
       await saveSetting(undefined);
       await announcePinnedPackChanged();
+    },
+
+    async recalculateLiveValues() {
+      if (!inExcel) return;
+      try {
+        await recalculateFully();
+      } catch (err) {
+        throw new WorkbookError(
+          `Excel could not recalculate the TOMS formulas (${(err as Error).message}). Press Ctrl+Alt+F9 to refresh TOMS.DELIVERED and TOMS.OVERDUE.`,
+        );
+      }
     },
 
     async syncToWorkbook(sync, options = {}) {
@@ -480,13 +496,18 @@ async function saveSetting(value: string | undefined): Promise<void> {
 async function announcePinnedPackChanged(): Promise<void> {
   window.dispatchEvent(new Event(PINNED_PACK_CHANGED_EVENT));
   try {
-    await Excel.run(async (context) => {
-      context.workbook.application.calculate(Excel.CalculationType.full);
-      await context.sync();
-    });
+    await recalculateFully();
   } catch (err) {
     throw new WorkbookError(
       `The pack was saved in the workbook, but Excel could not recalculate (${(err as Error).message}). Press Ctrl+Alt+F9 to refresh the TOMS formulas.`,
     );
   }
+}
+
+/** Custom functions are not volatile: only a full recalculation makes every TOMS formula run again. */
+async function recalculateFully(): Promise<void> {
+  await Excel.run(async (context) => {
+    context.workbook.application.calculate(Excel.CalculationType.full);
+    await context.sync();
+  });
 }

@@ -3,9 +3,14 @@ import type { Authenticator } from "./auth";
 import { systemClock } from "./clock";
 import type { Clock } from "./clock";
 import { loadDevIssuer } from "./devIssuer";
+import { connectGraph } from "./graph/connect";
+import type { GraphCaller } from "./graph/graphCall";
+import { createMailer } from "./mail/createMailer";
+import type { Mailer } from "./mail/mailer";
 import { PackRegistry } from "./packs";
 import { loadSettings } from "./settings";
 import type { Settings } from "./settings";
+import { tableConnection } from "./store/connection";
 import type { LedgerStore } from "./store/ledgerStore";
 import { TableLedgerStore } from "./store/tableStore";
 
@@ -16,6 +21,10 @@ export interface Deps {
   clock: Clock;
   auth: Authenticator;
   packs: PackRegistry;
+  /** The chase sends through this: Graph when a credential is configured, the .eml outbox otherwise. */
+  mailer: Mailer;
+  /** Graph for reading the Forms response workbooks; undefined when no credential is configured. */
+  graph: GraphCaller | undefined;
   /** Resolves once storage is prepared (tables exist); retried on the next request if storage was down. */
   ready(): Promise<void>;
 }
@@ -24,6 +33,8 @@ export interface Overrides {
   store?: LedgerStore;
   clock?: Clock;
   auth?: Authenticator;
+  mailer?: Mailer;
+  graph?: GraphCaller;
   warn?: (message: string, error: unknown) => void;
 }
 
@@ -32,7 +43,7 @@ export async function compose(settings: Settings, overrides: Overrides = {}): Pr
   const store =
     overrides.store ??
     new TableLedgerStore({
-      connectionString: settings.storageConnectionString,
+      connection: tableConnection(settings.storage),
       tablePrefix: settings.tablePrefix,
       timeoutMs: settings.storageTimeoutMs,
       maxConcurrentRequests: settings.storageConcurrency,
@@ -50,7 +61,9 @@ export async function compose(settings: Settings, overrides: Overrides = {}): Pr
     });
     return preparing;
   };
-  return { settings, store, clock: overrides.clock ?? systemClock, auth, packs: new PackRegistry(store), ready };
+  const mailer = overrides.mailer ?? createMailer(settings.mail);
+  const graph = overrides.graph ?? connectGraph(settings.mail.graph);
+  return { settings, store, clock: overrides.clock ?? systemClock, auth, packs: new PackRegistry(store), mailer, graph, ready };
 }
 
 let appDeps: Promise<Deps> | undefined;

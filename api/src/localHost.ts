@@ -5,6 +5,7 @@ import type { HttpMethod } from "@azure/functions";
 import type { Deps } from "./compose";
 import { dispatch } from "./http/dispatch";
 import type { RouteSpec } from "./http/dispatch";
+import { devTokenRoute } from "./devToken";
 import { errorBody } from "./http/errors";
 import { ROUTES } from "./routes";
 
@@ -47,11 +48,16 @@ function compile(spec: RouteSpec): CompiledRoute {
   return { spec, pattern: new RegExp(`^${parts.join("/")}$`, "i"), names, literals };
 }
 
-const COMPILED = ROUTES.map(compile).sort((a, b) => b.literals - a.literals);
+const compileAll = (routes: readonly RouteSpec[]) => routes.map(compile).sort((a, b) => b.literals - a.literals);
+const COMPILED = compileAll(ROUTES);
 
-export function matchRoute(path: string, method: string): { route?: RouteSpec; params: Record<string, string>; allowed: string[] } {
+export function matchRoute(
+  path: string,
+  method: string,
+  table: readonly CompiledRoute[] = COMPILED,
+): { route?: RouteSpec; params: Record<string, string>; allowed: string[] } {
   const allowed: string[] = [];
-  for (const candidate of COMPILED) {
+  for (const candidate of table) {
     const m = candidate.pattern.exec(path);
     if (!m) continue;
     if (!candidate.spec.methods.includes(method as HttpMethod)) {
@@ -100,6 +106,9 @@ export interface LocalHostOptions {
 
 export function createLocalHost(deps: Deps, options: LocalHostOptions = {}): http.Server {
   const log = options.log ?? ((level: string, message: string) => (level === "error" || level === "warning" ? console.error : console.log)(`[${level}] ${message}`));
+  // Local sign-in (POST /api/dev/token) only here, and only while the dev issuer is trusted.
+  const devToken = devTokenRoute(deps);
+  const table = devToken ? compileAll([...ROUTES, devToken]) : COMPILED;
 
   const server = http.createServer(async (req, res) => {
     try {
@@ -113,7 +122,7 @@ export function createLocalHost(deps: Deps, options: LocalHostOptions = {}): htt
       } catch {
         return send(res, 400, errorBody("invalid-request", "The path is not valid percent-encoding."));
       }
-      const match = matchRoute(url.pathname.slice(ROUTE_PREFIX.length), method);
+      const match = matchRoute(url.pathname.slice(ROUTE_PREFIX.length), method, table);
       if (!match.route) {
         if (match.allowed.length > 0) return send(res, 405, errorBody("method-not-allowed", `${method} is not allowed on /api/${path}; use ${[...new Set(match.allowed)].join(", ")}.`), { allow: [...new Set(match.allowed)].join(", ") });
         return send(res, 404, errorBody("not-found", `No route /api/${path}.`));

@@ -1,5 +1,9 @@
 import { z } from "zod";
 import {
+  ChaseLedgerEntrySchema,
+  ChaseLedgerQuerySchema,
+  ChaseRunRequestSchema,
+  ChaseRunResultSchema,
   CommitmentsSchema,
   ContractDetailSchema,
   ContractInputSchema,
@@ -21,6 +25,7 @@ import {
   ValuesBatchRequestSchema,
   ValuesBatchResponseSchema,
 } from "../../shared";
+import { listChaseLedger, runChaseNow } from "./handlers/chase";
 import { createContract, getContract, listContracts, patchContract, putCommitments } from "./handlers/contracts";
 import { getContribution, listContributions, recordContribution, reviewEvidence } from "./handlers/contributions";
 import { receiveFormResponse } from "./handlers/forms";
@@ -35,6 +40,7 @@ import { json } from "./http/respond";
 
 const OFFICER = { kind: "roles", roles: ["Officer"] } as const;
 const OFFICER_OR_MANAGER = { kind: "roles", roles: ["Officer", "Manager"] } as const;
+const MANAGER = { kind: "roles", roles: ["Manager"] } as const;
 const ANYONE = { kind: "anonymous" } as const;
 
 let openApi: Record<string, unknown> | undefined;
@@ -243,6 +249,34 @@ export const ROUTES: readonly RouteSpec[] = [
     summary: "Batched look-ups for custom functions: delivered £ (accepted evidence) and overdue counts",
     body: ValuesBatchRequestSchema,
     responses: { 200: { description: "One answer per query, same order", schema: ValuesBatchResponseSchema } },
+    usesStorage: true,
+  },
+  {
+    name: "chaseRun",
+    methods: ["POST"],
+    route: "chase/run",
+    access: MANAGER,
+    authLevel: "anonymous",
+    handler: runChaseNow,
+    summary: "Run the chase now (the timer runs the same code): reminders, escalations and, on the digest weekday, digests; nothing already sent is sent again",
+    body: ChaseRunRequestSchema,
+    responses: {
+      200: { description: "What this run handled, and the steps it found already done", schema: ChaseRunResultSchema },
+      409: { description: "Another chase run is in progress" },
+      503: { description: "Storage is unreachable; what was done is in the ledger, and the next run finishes the rest" },
+    },
+    usesStorage: true,
+  },
+  {
+    name: "chaseLedger",
+    methods: ["GET"],
+    route: "chase/ledger",
+    access: OFFICER_OR_MANAGER,
+    authLevel: "anonymous",
+    handler: listChaseLedger,
+    summary: "The chase ledger, newest first: who was chased, when, at which step, with what result (one contract, or all)",
+    query: ChaseLedgerQuerySchema,
+    responses: { 200: { description: "A page of ledger entries", schema: pageOf(ChaseLedgerEntrySchema) } },
     usesStorage: true,
   },
   {

@@ -1,5 +1,11 @@
 import path from "node:path";
 import { isValidTimeZone } from "../../shared";
+import { readChaseSettings } from "./chase/settings";
+import type { ChaseSettings } from "./chase/settings";
+import { readFormsPullSettings } from "./formsPull/settings";
+import type { FormsPullSettings } from "./formsPull/settings";
+import { readMailSettings } from "./mail/mailSettings";
+import type { MailSettings } from "./mail/mailSettings";
 
 /** Values the local dev issuer signs with; only accepted when AUTH_MODE=dev. */
 export const DEV_ISSUER = "https://dev-issuer.social-value-ledger.local/";
@@ -25,8 +31,22 @@ export type AuthSettings =
       clockToleranceSeconds: number;
     };
 
+/**
+ * Where the tables are. In Azure the account has shared keys disabled, so the API reaches it with
+ * its endpoint and an Entra credential; locally (Azurite) and with a key it is a connection string.
+ */
+export type StorageSettings =
+  | { kind: "connection-string"; connectionString: string }
+  | {
+      kind: "endpoint";
+      /** https://<account>.table.core.windows.net, without a trailing slash. */
+      endpoint: string;
+      /** "managed-identity" in Azure (the Function App's identity); "default" elsewhere (e.g. a developer's az login). */
+      credential: "managed-identity" | "default";
+    };
+
 export interface Settings {
-  storageConnectionString: string;
+  storage: StorageSettings;
   /** Prepended to every table name, so several ledgers (or test runs) can share one storage account. */
   tablePrefix: string;
   ingestSecret: string;
@@ -37,6 +57,10 @@ export interface Settings {
   storageTimeoutMs: number;
   /** Storage requests one instance keeps in flight at once. */
   storageConcurrency: number;
+  /** Graph, the sending mailbox, pacing and the local outbox. */
+  mail: MailSettings;
+  chase: ChaseSettings;
+  formsPull: FormsPullSettings;
 }
 
 /** The app cannot start: names every setting that is missing or wrong. */
@@ -49,6 +73,36 @@ export class SettingsError extends Error {
 
 const DEV_STORAGE = "UseDevelopmentStorage=true";
 const DEV_INGEST_SECRET = "local-ingest-secret";
+
+/** What App Service passes through, unchanged, when it cannot resolve a Key Vault reference. */
+const KEY_VAULT_REFERENCE = /^\s*@Microsoft\.KeyVault\(/i;
+
+/**
+ * Settings whose value is a Key Vault reference the platform could not resolve. The literal text
+ * would otherwise pass for a value (it is even longer than the 16 characters INGEST_SECRET needs).
+ */
+export function unresolvedKeyVaultReferences(env: NodeJS.ProcessEnv): string[] {
+  return Object.entries(env)
+    .filter(([, value]) => value !== undefined && KEY_VAULT_REFERENCE.test(value))
+    .map(([name]) => name)
+    .sort();
+}
+
+/** Reads the table endpoint: https only, the account's address and nothing else (no path, query or key). */
+function tableEndpoint(text: string, problems: string[]): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    problems.push(`STORAGE_TABLE_ENDPOINT "${text}" is not an address like https://<account>.table.core.windows.net`);
+    return "";
+  }
+  if (url.protocol !== "https:" || url.username || url.password || url.search || url.hash || url.pathname !== "/") {
+    problems.push(`STORAGE_TABLE_ENDPOINT "${text}" must be the account's https address only, like https://<account>.table.core.windows.net (no path, query or key)`);
+    return "";
+  }
+  return url.origin;
+}
 
 const list = (text: string | undefined) =>
   (text ?? "")
@@ -71,8 +125,21 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, pro
  * Reads the settings. AUTH_MODE=dev is the local stack (dev issuer, Azurite, a known ingest
  * secret); anything else is production, where every secret and Entra setting must be given.
  */
-export function loadSettings(env: NodeJS.ProcessEnv, cwd = process.cwd()): Settings {
+export function loadSettings(givenEnv: NodeJS.ProcessEnv, cwd = process.cwd()): Settings {
   const problems: string[] = [];
+  // Named here, whichever part of the app reads them, and then treated as missing.
+  const unresolved = new Set(unresolvedKeyVaultReferences(givenEnv));
+  for (const name of unresolved) {
+    problems.push(
+      `${name} is a Key Vault reference the platform could not resolve (its text starts "@Microsoft.KeyVault("): ` +
+        "check that the secret exists and the app's identity has the Key Vault Secrets User role, then restart the app",
+    );
+  }
+  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(givenEnv).filter(([name]) => !unresolved.has(name)));
+  /** A missing setting, unless it was already reported as an unresolved reference. */
+  const missing = (name: string, message = `${name} is missing`) => {
+    if (!unresolved.has(name)) problems.push(message);
+  };
   const dev = (env.AUTH_MODE ?? "entra").trim().toLowerCase() === "dev";
   if (env.AUTH_MODE !== undefined && !["dev", "entra"].includes(env.AUTH_MODE.trim().toLowerCase())) {
     problems.push(`AUTH_MODE must be "entra" (production) or "dev" (local dev issuer), not "${env.AUTH_MODE}"`);
@@ -84,11 +151,23 @@ export function loadSettings(env: NodeJS.ProcessEnv, cwd = process.cwd()): Setti
     const value = env[name]?.trim();
     if (value) return value;
     if (dev) return devDefault;
-    problems.push(`${name} is missing`);
+    missing(name);
     return "";
   };
 
-  const storageConnectionString = required("STORAGE_CONNECTION_STRING", DEV_STORAGE);
+  // Exactly one way to storage is in effect: both set would leave it to chance which one is used.
+  const endpointText = env.STORAGE_TABLE_ENDPOINT?.trim();
+  const connectionText = env.STORAGE_CONNECTION_STRING?.trim();
+  const inAzure = Boolean(env.WEBSITE_INSTANCE_ID || env.IDENTITY_ENDPOINT);
+  let storage: StorageSettings = { kind: "connection-string", connectionString: connectionText || DEV_STORAGE };
+  if (endpointText && connectionText) {
+    problems.push("STORAGE_TABLE_ENDPOINT and STORAGE_CONNECTION_STRING are both set: set only one (the endpoint in Azure, used with the managed identity; a connection string for Azurite or an account key)");
+  } else if (endpointText) {
+    storage = { kind: "endpoint", endpoint: tableEndpoint(endpointText, problems), credential: inAzure ? "managed-identity" : "default" };
+  } else if (!connectionText && !dev && !unresolved.has("STORAGE_TABLE_ENDPOINT") && !unresolved.has("STORAGE_CONNECTION_STRING")) {
+    problems.push("STORAGE_TABLE_ENDPOINT is missing (in Azure, the table endpoint the managed identity uses; or STORAGE_CONNECTION_STRING for a connection string)");
+  }
+
   const ingestSecret = required("INGEST_SECRET", DEV_INGEST_SECRET);
   if (!dev && ingestSecret && ingestSecret.length < 16) problems.push("INGEST_SECRET must be at least 16 characters");
 
@@ -119,9 +198,9 @@ export function loadSettings(env: NodeJS.ProcessEnv, cwd = process.cwd()): Setti
     };
   } else {
     const tenantId = env.AUTH_TENANT_ID?.trim() ?? "";
-    if (!tenantId) problems.push("AUTH_TENANT_ID is missing (the Entra tenant id of the council)");
+    if (!tenantId) missing("AUTH_TENANT_ID", "AUTH_TENANT_ID is missing (the Entra tenant id of the council)");
     const audiences = list(env.AUTH_AUDIENCE);
-    if (audiences.length === 0) problems.push("AUTH_AUDIENCE is missing (the API's application id URI and/or client id, comma-separated)");
+    if (audiences.length === 0) missing("AUTH_AUDIENCE", "AUTH_AUDIENCE is missing (the API's application id URI and/or client id, comma-separated)");
     const issuers = env.AUTH_ISSUER
       ? list(env.AUTH_ISSUER)
       : [`https://login.microsoftonline.com/${tenantId}/v2.0`, `https://sts.windows.net/${tenantId}/`];
@@ -135,6 +214,10 @@ export function loadSettings(env: NodeJS.ProcessEnv, cwd = process.cwd()): Setti
     };
   }
 
+  const mail = readMailSettings(env, problems, cwd);
+  const chase = readChaseSettings(env, problems);
+  const formsPull = readFormsPullSettings(env, problems);
+
   if (problems.length > 0) throw new SettingsError(problems);
-  return { storageConnectionString, tablePrefix, ingestSecret, timeZone, corsOrigins, auth, storageTimeoutMs, storageConcurrency };
+  return { storage, tablePrefix, ingestSecret, timeZone, corsOrigins, auth, storageTimeoutMs, storageConcurrency, mail, chase, formsPull };
 }

@@ -14,7 +14,7 @@ export type { Role } from "./tokenClaims";
  * - entra: MSAL nested app authentication, as in OfficeDev's Office-Add-in-samples NAA samples:
  *   silent first (acquireTokenSilent with the active account, else ssoSilent), then a popup only
  *   when Entra says interaction is required;
- * - local: the API's dev issuer, which mints a token for a chosen role and email (POST /dev/token).
+ * - local: the API's dev issuer, which mints a token for chosen roles and an email (POST /dev/token).
  */
 
 export interface SignedInUser {
@@ -29,7 +29,8 @@ export type AccountState =
   | { status: "signed-in"; user: SignedInUser };
 
 export interface LocalSignIn {
-  role: Role;
+  /** One role, or both: one person may review as Officer and run the chase as Manager. */
+  role: Role | readonly Role[];
   email: string;
   name?: string;
 }

@@ -18,6 +18,14 @@ import type { AccountManager, Role } from "./AccountManager";
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/** The local sign-in's choices: each role alone, or both for someone who reviews and runs the chase. */
+type RoleChoice = "officer" | "manager" | "both";
+const ROLE_CHOICES: Record<RoleChoice, { label: string; roles: Role | Role[] }> = {
+  officer: { label: "Officer", roles: "Officer" },
+  manager: { label: "Manager", roles: "Manager" },
+  both: { label: "Officer and Manager", roles: ["Officer", "Manager"] },
+};
+
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
   form: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
@@ -28,7 +36,7 @@ const useStyles = makeStyles({
 /** Sign-in for a signed-out pane: a button for Microsoft 365, or a small form for the local API. */
 export function SignInCard({ accounts, reason }: { accounts: AccountManager; reason?: string }) {
   const styles = useStyles();
-  const [role, setRole] = useState<Role>("Officer");
+  const [choice, setChoice] = useState<RoleChoice>("officer");
   const [email, setEmail] = useState("");
   const [name, setName] = useState("");
   const [emailError, setEmailError] = useState<string>();
@@ -44,7 +52,7 @@ export function SignInCard({ accounts, reason }: { accounts: AccountManager; rea
     setEmailError(undefined);
     setBusy(true);
     try {
-      if (accounts.mode === "local") await accounts.signInLocal({ role, email, name });
+      if (accounts.mode === "local") await accounts.signInLocal({ role: ROLE_CHOICES[choice].roles, email, name });
       else await accounts.signIn();
     } catch (err) {
       setError(err);
@@ -74,9 +82,10 @@ export function SignInCard({ accounts, reason }: { accounts: AccountManager; rea
             Local sign-in: the API at {accounts.apiBaseUrl} runs on this computer with its dev issuer. Choose who to be.
           </Text>
           <Field label="Role">
-            <RadioGroup layout="horizontal" value={role} onChange={(_e, data) => setRole(data.value as Role)}>
-              <Radio value="Officer" label="Officer" />
-              <Radio value="Manager" label="Manager" />
+            <RadioGroup layout="horizontal" value={choice} onChange={(_e, data) => setChoice(data.value as RoleChoice)}>
+              {Object.entries(ROLE_CHOICES).map(([value, c]) => (
+                <Radio key={value} value={value} label={c.label} />
+              ))}
             </RadioGroup>
           </Field>
           <Field label="Email" required validationMessage={emailError} validationState={emailError ? "error" : "none"}>

@@ -17,17 +17,17 @@ import {
   TableRow,
   Text,
   makeStyles,
+  tableHeaderCellClassNames,
   tokens,
 } from "@fluentui/react-components";
-import { socialValueRatio } from "../../shared";
-import type { Contract, ContractDetail, FrameworkPack, ValueAnswer } from "../../shared";
+import { contractProgress, indexPack, socialValueRatio } from "../../shared";
+import type { Contract, ContractDetail, ContractProgress, FrameworkPack, ValueAnswer } from "../../shared";
 import type { ApiClient } from "../apiClient";
 import { useLoad } from "../apiClient";
 import { ApiProblemNotice } from "../components/ApiProblemNotice";
 import { FactList } from "../components/FactList";
 import { formatDate, formatMoney, formatPercent, plural } from "../components/format";
 import type { PanelProps } from "./PanelProps";
-import { SocialValueSummary, socialValueByTheme } from "./contracts/socialValue";
 
 const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
@@ -36,7 +36,8 @@ const useStyles = makeStyles({
   headingRow: { display: "flex", flexWrap: "wrap", alignItems: "center", justifyContent: "space-between", gap: tokens.spacingHorizontalS },
   choice: { display: "flex", flexDirection: "column", overflowWrap: "anywhere" },
   table: { tableLayout: "auto" },
-  number: { textAlign: "right", whiteSpace: "nowrap" },
+  // A header cell lays its label out with flex, so text-align alone would leave it on the left, away from its figures.
+  number: { textAlign: "right", whiteSpace: "nowrap", [`& .${tableHeaderCellClassNames.button}`]: { justifyContent: "flex-end" } },
   total: { fontWeight: tokens.fontWeightSemibold },
 });
 
@@ -97,7 +98,8 @@ export function ContractsPanel({ api, contract, ledger }: PanelProps) {
 interface Summary {
   detail: ContractDetail;
   pack: FrameworkPack;
-  value: SocialValueSummary;
+  /** Committed against delivered by theme; only accepted contributions are loaded, as only they count as delivered. */
+  value: ContractProgress;
   overdue: ValueAnswer | undefined;
 }
 
@@ -110,7 +112,7 @@ function ContractSummary({ api, contract, version }: { api: ApiClient; contract:
       api.listContributions({ contractId: contract.id, status: "accepted" }, { signal }),
       api.values([{ kind: "overdue", contract: contract.id }], { signal }),
     ]);
-    return { detail: detail.value, pack, value: socialValueByTheme(pack, detail.value.commitments, accepted), overdue: overdue[0] };
+    return { detail: detail.value, pack, value: contractProgress(indexPack(pack), detail.value.commitments, accepted), overdue: overdue[0] };
   });
   const headingId = "contract-summary-heading";
 
@@ -186,7 +188,7 @@ function SummaryView({ summary }: { summary: Summary }) {
           </TableRow>
         </TableHeader>
         <TableBody>
-          {value.lines.map((line) => (
+          {value.themes.map((line) => (
             <TableRow key={line.theme}>
               <TableCell>{line.theme}</TableCell>
               <TableCell className={styles.number}>{formatMoney(line.committed)}</TableCell>

@@ -20,6 +20,7 @@ import { ORGANISATION_TIME_ZONE } from "../config";
 import type { PanelProps } from "./PanelProps";
 import { ContributionDetailView } from "./contributions/ContributionDetail";
 import { ContributionGrid } from "./contributions/ContributionGrid";
+import { SyncButton } from "../sync/SyncButton";
 import { ALL, Filters, NO_FILTERS, Sort, applyFilters, nextSort, sortRows, suppliersOf, toRows } from "./contributions/gridModel";
 
 const useStyles = makeStyles({
@@ -68,8 +69,10 @@ function withoutAudit({ audit: _audit, ...contribution }: ContributionDetail): C
   return contribution;
 }
 
-function ContractContributions({ api, user, ledger, selectedContract: contract }: PanelProps & { selectedContract: Contract }) {
+function ContractContributions({ api, gateway, user, ledger, selectedContract: contract }: PanelProps & { selectedContract: Contract }) {
   const styles = useStyles();
+  // The commitments the sync writes beside the contributions; loaded again whenever they may have changed.
+  const contractDetail = useLoad(`${contract.id} ${ledger.version}`, (signal) => api.getContract(contract.id, { signal }));
   const load = useLoad<Loaded>(contract.id, async (signal, progress) => {
     const [pack, items] = await Promise.all([
       api.getPack(contract.packId, contract.packEdition),
@@ -132,6 +135,14 @@ function ContractContributions({ api, user, ledger, selectedContract: contract }
 
         {data && pack && (
           <>
+            {contractDetail.state.status === "ok" && (
+              // Every contribution of the contract, whatever the filters: rows missing from the list would leave the table.
+              <SyncButton gateway={gateway} contract={contract} contributions={data.items} commitments={contractDetail.state.data.value.commitments} packs={api} />
+            )}
+            {contractDetail.state.status === "error" && (
+              <ApiProblemNotice title={`Contract ${contract.id}'s commitments could not be loaded, so it cannot be synced to the workbook.`} error={contractDetail.state.error} onRetry={contractDetail.retry} />
+            )}
+
             <div className={styles.filters} role="group" aria-label="Filter contributions">
               <Field label="Evidence" size="small" className={styles.filter}>
                 <Select size="small" className={styles.select} value={filters.status} onChange={(_e, d) => set("status", d.value as EvidenceStatus | typeof ALL)}>

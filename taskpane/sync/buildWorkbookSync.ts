@@ -1,4 +1,4 @@
-import { findMeasure, indexPack, isOverdue, isoDateToExcelSerial, valueOrNull } from "../../shared";
+import { NOT_IN_PACK, contractProgress, findMeasure, indexPack, isOverdue, isoDateToExcelSerial } from "../../shared";
 import type { Commitment, Contract, Contribution, FrameworkPack, IsoDate, PackIndex } from "../../shared";
 import type { CellValue, SheetColumn, WorkbookSync } from "./sheetTable";
 
@@ -31,9 +31,6 @@ export const SUMMARY_COLUMNS: readonly SheetColumn[] = [
   { header: "Delivered (£)", kind: "money" },
   { header: "Awaiting evidence (£)", kind: "money" },
 ];
-
-/** Where a measure is missing from the contract's pack, the theme says so rather than staying blank. */
-export const NOT_IN_PACK = "Not in the contract's pack";
 
 export interface SyncInput {
   contract: Contract;
@@ -75,34 +72,6 @@ function contributionRow(c: Contribution, pack: PackIndex, today: IsoDate): Cell
   ];
 }
 
-interface ThemeTotals {
-  committed: number;
-  delivered: number;
-  awaiting: number;
-}
-
-/**
- * Committed £ (quantity × the pack's proxy) against delivered £ (contributions whose evidence was
- * accepted) and £ reported but still awaiting accepted evidence, theme by theme in the pack's order.
- */
-export function committedAndDeliveredByTheme(input: Pick<SyncInput, "contributions" | "commitments">, pack: PackIndex): [string, ThemeTotals][] {
-  const totals = new Map<string, ThemeTotals>(pack.pack.themes.map((t) => [t, { committed: 0, delivered: 0, awaiting: 0 }]));
-  const themeOf = (code: string) => findMeasure(pack, code)?.theme ?? NOT_IN_PACK;
-  const add = (theme: string, field: keyof ThemeTotals, amount: number) => {
-    const row = totals.get(theme) ?? { committed: 0, delivered: 0, awaiting: 0 };
-    row[field] += amount;
-    totals.set(theme, row);
-  };
-  for (const c of input.commitments) {
-    const measure = findMeasure(pack, c.measureCode);
-    add(measure?.theme ?? NOT_IN_PACK, "committed", measure ? (valueOrNull(measure, c.quantity) ?? 0) : 0);
-  }
-  for (const c of input.contributions) {
-    add(themeOf(c.measureCode), c.evidenceStatus === "accepted" ? "delivered" : "awaiting", c.value ?? 0);
-  }
-  return [...totals];
-}
-
 /** Everything "Sync to workbook" writes for one contract. */
 export function buildWorkbookSync(input: SyncInput): WorkbookSync {
   const { contract, pack } = input;
@@ -128,7 +97,7 @@ export function buildWorkbookSync(input: SyncInput): WorkbookSync {
       tableName: SUMMARY_TABLE,
       columns: SUMMARY_COLUMNS,
       key: "Theme",
-      rows: committedAndDeliveredByTheme(input, index).map(([theme, t]) => [theme, t.committed, t.delivered, t.awaiting]),
+      rows: contractProgress(index, input.commitments, input.contributions).themes.map((t) => [t.theme, t.committed, t.delivered, t.awaiting]),
       firstRow: 2,
       title: `Contract ${contract.id}, ${contract.title}: social value committed and delivered by theme (pack ${pack.id} ${pack.edition}${pack.illustrative ? ", illustrative values" : ""})`,
     },

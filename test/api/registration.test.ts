@@ -65,10 +65,11 @@ describe("the Functions app (v4 model)", () => {
     });
   });
 
-  it("registers one function per route of the route table, with its methods, route and auth level", async () => {
+  it("registers one function per route of the route table, with its methods, route and auth level, and one per timer", async () => {
     const { ROUTES } = await import("../../api/src/routes");
-    expect(Object.keys(registry).sort()).toEqual(ROUTES.map((r) => r.name).sort());
-    expect(readdirSync(FUNCTIONS_DIR)).toHaveLength(ROUTES.length);
+    const { TIMERS } = await import("../../api/src/timers");
+    expect(Object.keys(registry).sort()).toEqual([...ROUTES, ...TIMERS].map((r) => r.name).sort());
+    expect(readdirSync(FUNCTIONS_DIR)).toHaveLength(ROUTES.length + TIMERS.length);
     for (const route of ROUTES) {
       const trigger = Object.values(registry[route.name]?.meta.bindings ?? {}).find((b) => b.type === "httpTrigger");
       expect(trigger).toMatchObject({ direction: "in", route: route.route, authLevel: route.authLevel });

@@ -147,3 +147,43 @@ test("uses the workbook's pinned pack and follows the task pane's change event",
   pinned.window.dispatchEvent(new Event(PINNED_PACK_CHANGED_EVENT));
   await expect(call(pinned, "PACK", null)).resolves.toBe("example 2026-illustrative");
 });
+
+describe("when Office.js could not load (offline, or blocked)", () => {
+  function loadWithout(globals: { customFunctions: boolean }) {
+    const errors: unknown[][] = [];
+    const quietConsole = { ...console, error: (...args: unknown[]) => errors.push(args) };
+    const { global: customFunctions, registrations } = customFunctionsStandIn();
+    const window = new EventTarget();
+    const page = createContext({
+      ...(globals.customFunctions ? { CustomFunctions: customFunctions } : {}),
+      window,
+      console: quietConsole,
+      fetch: fakeApi,
+      AbortController,
+      setTimeout,
+      clearTimeout,
+    });
+    runInContext(readDist("functions.js"), page, { filename: "dist/functions.js" });
+    return { errors, registrations };
+  }
+
+  test("the bundle still loads, and says once on the console why the functions cannot work", () => {
+    const { errors } = loadWithout({ customFunctions: false });
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0]?.[0])).toBe(
+      "Social Value Ledger: Office.js did not load (from appsforoffice.microsoft.com); check the connection, then reload the add-in. Until then the TOMS functions cannot reach the workbook and answer #N/A.",
+    );
+  });
+
+  test("functions that need the workbook answer #N/A with the reason; those given their own measures still answer", async () => {
+    const { errors, registrations } = loadWithout({ customFunctions: true });
+    expect(errors).toHaveLength(1);
+    const answer = Promise.resolve().then(() => registrations.get("PROXY")?.("J1", null));
+    await expect(answer).rejects.toBeInstanceOf(CustomFunctionsError);
+    await expect(answer).rejects.toMatchObject({
+      code: ERROR_CODES.notAvailable,
+      message: "Could not read the workbook's pinned pack: Office.js did not load (from appsforoffice.microsoft.com); check the connection, then reload the add-in.",
+    });
+    await expect(Promise.resolve(registrations.get("UNIT")?.("NT31", measuresRange()))).resolves.toBe("tonnes CO2e");
+  });
+});

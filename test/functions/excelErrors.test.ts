@@ -2,6 +2,7 @@ import "./setupExcel";
 import { ValidationError, ValuationError, ValuationErrorKind } from "../../shared";
 import { firstProblemMessage, inExcelTerms, toExcelError } from "../../functions/excelErrors";
 import { PinnedPackUnreadableError } from "../../functions/packSource";
+import { OFFICE_JS_MISSING, OfficeUnavailableError } from "../../functions/workbook";
 import { CustomFunctionsError, ERROR_CODES } from "./standIns";
 
 describe("toExcelError", () => {
@@ -29,6 +30,13 @@ describe("toExcelError", () => {
     expect(toExcelError(new PinnedPackUnreadableError(new Error("no host")))).toMatchObject({
       code: ERROR_CODES.invalidValue,
       message: "Could not read the workbook's pinned pack: no host",
+    });
+  });
+
+  test("a pinned pack unreadable because Office.js did not load becomes #N/A saying so", () => {
+    expect(toExcelError(new PinnedPackUnreadableError(new OfficeUnavailableError(OFFICE_JS_MISSING)))).toMatchObject({
+      code: ERROR_CODES.notAvailable,
+      message: `Could not read the workbook's pinned pack: ${OFFICE_JS_MISSING}`,
     });
   });
 

@@ -1,6 +1,6 @@
 import { OfficeMockObject } from "office-addin-mock";
 import { PINNED_PACK_CHANGED_EVENT, PINNED_PACK_SETTING } from "../../shared";
-import { followPinnedPackSetting, PinnedPackListener } from "../../functions/workbook";
+import { followPinnedPackSetting, OFFICE_JS_MISSING, OfficeUnavailableError, PinnedPackListener } from "../../functions/workbook";
 
 /** Office.js as office-addin-mock fakes it: onReady and the document's settings. */
 function installOffice(options: { settings: Record<string, unknown>; onReady?: () => Promise<unknown>; brokenSettings?: Error }) {
@@ -71,4 +71,17 @@ test("reports settings that cannot be read", async () => {
   followPinnedPackSetting(listener);
   await settled();
   expect(failures).toEqual([new Error("settings unavailable")]);
+});
+
+test("without Office.js, says at once that the setting cannot be read, and why", () => {
+  const saved = (globalThis as { Office?: unknown }).Office;
+  delete (globalThis as { Office?: unknown }).Office;
+  try {
+    const { listener, loads, failures } = recordingListener();
+    followPinnedPackSetting(listener);
+    expect(loads).toEqual([]);
+    expect(failures).toEqual([new OfficeUnavailableError(OFFICE_JS_MISSING)]);
+  } finally {
+    (globalThis as { Office?: unknown }).Office = saved;
+  }
 });

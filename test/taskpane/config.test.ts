@@ -1,4 +1,4 @@
-import { ConfigError, DEFAULT_API_BASE_URL, buildValues, readConfig } from "../../taskpane/config";
+import { ConfigError, DEFAULT_API_BASE_URL, buildValues, readConfig, withPageParameters } from "../../taskpane/config";
 
 test("with nothing set, the pane signs in locally against the API on localhost", () => {
   expect(readConfig({})).toEqual({ apiBaseUrl: DEFAULT_API_BASE_URL, authMode: "local" });
@@ -56,4 +56,27 @@ describe("build values", () => {
     }
     expect(readConfig({}).authMode).toBe("local");
   });
+});
+
+describe("the page's apiBaseUrl parameter", () => {
+  const local = readConfig({});
+  const entra = readConfig({ SVL_AUTH_MODE: "entra", SVL_CLIENT_ID: "c", SVL_API_SCOPE: "api://x/access_as_user", SVL_API_BASE_URL: "https://svl-api.example.gov.uk/api" });
+
+  test("signing in locally, it points the pane at another API on this computer", () => {
+    expect(withPageParameters(local, "?apiBaseUrl=http%3A%2F%2F127.0.0.1%3A54321%2Fapi%2F")).toEqual({ ...local, apiBaseUrl: "http://127.0.0.1:54321/api" });
+    expect(withPageParameters(local, "?apiBaseUrl=http://localhost:7072/api").apiBaseUrl).toBe("http://localhost:7072/api");
+    expect(withPageParameters(local, "?apiBaseUrl=http://[::1]:7072/api").apiBaseUrl).toBe("http://[::1]:7072/api");
+    expect(withPageParameters(local, "")).toBe(local);
+  });
+
+  test("an Entra build ignores it: a link cannot send an officer's pane elsewhere", () => {
+    expect(withPageParameters(entra, "?apiBaseUrl=http://127.0.0.1:7072/api")).toBe(entra);
+  });
+
+  test.each(["https://evil.example/api", "http://127.0.0.1.evil.example/api", "file:///etc/passwd", "http://user:pw@localhost/api", "http://localhost/api?x=1", "not a url"])(
+    "refuses %s, saying what it must be",
+    (given) => {
+      expect(() => withPageParameters(local, `?apiBaseUrl=${encodeURIComponent(given)}`)).toThrow(ConfigError);
+    },
+  );
 });

@@ -46,6 +46,18 @@ test("signed out, the pane offers local sign-in; the panels that need the API sa
   expect(screen.queryByRole("heading", { name: "Sign in" })).toBeNull();
 });
 
+test("local sign-in as Officer and Manager asks for both roles, for someone who reviews and runs the chase", async () => {
+  const api = new FakeApi();
+  renderPane(localServices(api));
+  fireEvent.click(screen.getByRole("radio", { name: "Officer and Manager" }));
+  fireEvent.change(screen.getByRole("textbox", { name: /^Email/ }), { target: { value: "sam.patel@council.example" } });
+  fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
+
+  expect(await screen.findByRole("button", { name: "Sign out" })).toBeTruthy();
+  expect(screen.getByText(/Signed in as/).textContent).toBe("Signed in as sam.patel@council.example · Officer and Manager");
+  expect(api.requestsTo("POST", "dev/token")[0]?.body).toEqual({ role: ["Officer", "Manager"], email: "sam.patel@council.example" });
+});
+
 test("a sign-in the API cannot give is explained with Retry", async () => {
   const api = new FakeApi();
   api.devIssuer = false;

@@ -40,6 +40,7 @@ function fakeGateway(inExcel = true): { gateway: WorkbookGateway; pending: Pendi
     pinPack: refuse,
     unpinPack: refuse,
     syncToWorkbook: (sync, options) => new Promise<SyncReport>((resolve, reject) => pending.push({ sync, options, resolve, reject })),
+    recalculateLiveValues: refuse,
   };
   return { gateway, pending };
 }

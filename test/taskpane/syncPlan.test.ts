@@ -1,5 +1,5 @@
-import { EXAMPLE_PACK, indexPack } from "../../shared";
-import { CONTRIBUTION_COLUMNS, SyncInputError, buildWorkbookSync, committedAndDeliveredByTheme } from "../../taskpane/sync/buildWorkbookSync";
+import { EXAMPLE_PACK } from "../../shared";
+import { CONTRIBUTION_COLUMNS, SyncInputError, buildWorkbookSync } from "../../taskpane/sync/buildWorkbookSync";
 import { planChunks } from "../../taskpane/sync/chunks";
 import { ExistingTable, RefreshRefused, matchColumns, newTablePlan, refreshPlan, rowAt } from "../../taskpane/sync/refreshPlan";
 import { SheetTable, excelCell, jsonBytes, literalText } from "../../taskpane/sync/sheetTable";
@@ -136,21 +136,14 @@ describe("buildWorkbookSync", () => {
     expect(sync.summary).toMatchObject({ sheetName: "Social value", tableName: "SocialValueByTheme", key: "Theme", firstRow: 2 });
   });
 
-  test("committed £ uses the pack's proxies; delivered counts accepted evidence only", () => {
-    const totals = committedAndDeliveredByTheme(
-      {
-        commitments: [...COMMITMENTS, { measureCode: "ZZ9", quantity: 3 }],
-        contributions: [contribution(1, { measureCode: "J1", value: 100, evidenceStatus: "accepted" }), contribution(2, { measureCode: "ZZ9", value: 7, evidenceStatus: "rejected" })],
-      },
-      indexPack(EXAMPLE_PACK),
-    );
-    expect(totals).toEqual([
-      ["Jobs", { committed: 250000, delivered: 100, awaiting: 0 }],
-      ["Growth", { committed: 0, delivered: 0, awaiting: 0 }],
-      ["Social", { committed: 0, delivered: 0, awaiting: 0 }],
-      ["Environment", { committed: 26000, delivered: 0, awaiting: 0 }],
-      ["Innovation", { committed: 0, delivered: 0, awaiting: 0 }],
-      ["Not in the contract's pack", { committed: 0, delivered: 0, awaiting: 7 }],
+  test("the summary is the shared committed vs delivered by theme, one row per theme", () => {
+    const sync = buildWorkbookSync({ ...input, contributions: [contribution(1, { measureCode: "J1", value: 100, evidenceStatus: "accepted" })] });
+    expect(sync.summary.rows).toEqual([
+      ["Jobs", 250000, 100, 0],
+      ["Growth", 0, 0, 0],
+      ["Social", 0, 0, 0],
+      ["Environment", 26000, 0, 0],
+      ["Innovation", 0, 0, 0],
     ]);
   });
 

@@ -125,6 +125,28 @@ describe("unpinPack", () => {
   });
 });
 
+describe("recalculateLiveValues", () => {
+  test("recalculates fully in one request, so TOMS.DELIVERED and TOMS.OVERDUE ask the API again", async () => {
+    const fake = install({ selection: { address: "A1", cellCount: 1 } });
+    await createWorkbookGateway(Office.HostType.Excel).recalculateLiveValues();
+    expect(fake.log).toEqual(["calculate Full"]);
+    expect(fake.sync).toHaveBeenCalledTimes(1);
+  });
+
+  test("a recalculation Excel refuses is reported with how to refresh by hand", async () => {
+    install({ selection: { address: "A1", cellCount: 1 }, calculateFails: "Calculation is suspended." });
+    await expect(createWorkbookGateway(Office.HostType.Excel).recalculateLiveValues()).rejects.toThrow(
+      "Excel could not recalculate the TOMS formulas (Calculation is suspended.). Press Ctrl+Alt+F9 to refresh TOMS.DELIVERED and TOMS.OVERDUE.",
+    );
+  });
+
+  test("outside Excel there is nothing to recalculate and Office is not touched", async () => {
+    const fake = install({ selection: { address: "A1", cellCount: 1 } });
+    await createWorkbookGateway(null).recalculateLiveValues();
+    expect(fake.run).not.toHaveBeenCalled();
+  });
+});
+
 describe("readPinnedPackSetting", () => {
   test("reads the pinned pack, or nothing when none is pinned", () => {
     install({ selection: { address: "A1", cellCount: 1 } }, { settings: { [PINNED_PACK_SETTING]: serialisePinnedPack(IMPORTED) } });

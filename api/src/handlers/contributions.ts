@@ -128,7 +128,9 @@ export const reviewEvidence: Handler = async ({ request, deps, principal }) => {
     const { rejectionReason: _previous, ...rest } = after;
     after = rest;
   }
-  const detailText = review.decision === "reject" ? `Evidence rejected: ${review.reason}. New evidence due ${after.evidenceDueDate}.` : `Evidence accepted.${review.reason ? ` ${review.reason}` : ""}`;
+  // The officer's reason usually ends a sentence already; the trail must not read "contracts.. New evidence…".
+  const reason = review.reason?.trim().replace(/([^.!?])$/, "$1.");
+  const detailText = review.decision === "reject" ? `Evidence rejected: ${reason} New evidence due ${after.evidenceDueDate}.` : `Evidence accepted.${reason ? ` ${reason}` : ""}`;
   try {
     const outcome = await deps.store.updateContribution({ ...stored, etag: ifMatch }, after, {
       at: now.toISOString(),

@@ -291,6 +291,8 @@ function sectionText(part: RoleSection, organisation: string): SectionText {
 interface Unreachable {
   supplier: string;
   responder: string;
+  /** The mail system's words when it refused the address. */
+  reason?: string;
 }
 
 function unreachableSuppliers(steps: ChaseStep[]): Unreachable[] {
@@ -298,12 +300,19 @@ function unreachableSuppliers(steps: ChaseStep[]): Unreachable[] {
   for (const s of steps) {
     if (!s.unreachableSupplier || s.role === "supplier") continue;
     const c = s.item.contribution;
-    seen.set(`${c.supplier}\u0000${c.responder}`, { supplier: clip(c.supplier, 120), responder: clip(c.responder, 120) });
+    seen.set(`${c.supplier}\u0000${c.responder}`, {
+      supplier: clip(c.supplier, 120),
+      responder: clip(c.responder, 120),
+      ...(s.unreachableReason ? { reason: clip(s.unreachableReason, 300) } : {}),
+    });
   }
   return [...seen.values()];
 }
 
 function unreachableSentence(u: Unreachable): string {
+  if (u.reason) {
+    return `We could not email ${u.supplier}: the mail system refused their address "${u.responder}" (${u.reason}). They have not been reminded, so please contact them directly.`;
+  }
   return u.responder
     ? `We could not email ${u.supplier}: their report gave "${u.responder}", which is not an email address. They have not been reminded, so please contact them directly.`
     : `We could not email ${u.supplier}: their report gave no email address. They have not been reminded, so please contact them directly.`;

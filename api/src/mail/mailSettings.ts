@@ -33,6 +33,13 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min
 /** Reads the mail and Graph settings; throws SettingsError naming every problem. */
 export function loadMailSettings(env: NodeJS.ProcessEnv, cwd = process.cwd()): MailSettings {
   const problems: string[] = [];
+  const settings = readMailSettings(env, problems, cwd);
+  if (problems.length > 0) throw new SettingsError(problems);
+  return settings;
+}
+
+/** Collects problems instead of throwing, so the app's settings can report everything at once. */
+export function readMailSettings(env: NodeJS.ProcessEnv, problems: string[], cwd = process.cwd()): MailSettings {
   const graph = readGraphSettings(env, problems);
   const senderEmail = env.MAIL_SENDER?.trim().toLowerCase() ?? "";
   if (graph.credential && !senderEmail) problems.push("MAIL_SENDER is missing (the mailbox the chase sends from, e.g. social.value@example.gov.uk)");
@@ -44,6 +51,5 @@ export function loadMailSettings(env: NodeJS.ProcessEnv, cwd = process.cwd()): M
     maxConcurrent: wholeNumber(env, "MAIL_MAX_CONCURRENT", DEFAULT_PACING.maxConcurrent, 1, problems),
   };
   const outboxDir = path.resolve(cwd, env.MAIL_OUTBOX_DIR?.trim() || path.join(".data", "outbox"));
-  if (problems.length > 0) throw new SettingsError(problems);
   return { graph, sender, outboxDir, pacing };
 }

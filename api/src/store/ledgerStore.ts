@@ -1,4 +1,6 @@
 import type { AuditEntry, Commitment, Contract, Contribution, EvidenceStatus, FrameworkPack, IsoDate, PackSummary, QuarantineItem } from "../../../shared";
+import type { ChaseLedgerStore } from "../chase/ledgerPort";
+import type { FormsPullStore } from "../formsPull/watermarks";
 
 /** One page of a listing; `continuationToken` is the storage's own token (the HTTP layer makes it opaque). */
 export interface Page<T> {
@@ -62,6 +64,15 @@ export function sameOwner(a: ReferenceOwner, b: ReferenceOwner): boolean {
 
 export type UpdateOutcome = { outcome: "updated"; etag: string } | { outcome: "duplicate" };
 
+/** An audit entry written by a program (the chase) under a key of its own, so writing it again changes nothing. */
+export interface KeyedAuditEntry {
+  contractId: string;
+  contributionId: string;
+  /** Unique among this contribution's entries at the same time, e.g. a digest of the chase message id. */
+  key: string;
+  entry: AuditEntry;
+}
+
 /** Everything the API keeps, as the handlers need it. Implementations say how it is keyed (api/STORAGE.md). */
 export interface LedgerStore {
   /** Creates what is missing (tables); safe to call at every start. */
@@ -70,6 +81,8 @@ export interface LedgerStore {
   ping(): Promise<void>;
 
   storeRaw(raw: RawSubmission): Promise<InboxEntry>;
+  /** Many raw arrivals at once (a page of a Forms response workbook), in as few transactions as their partitions allow. */
+  storeRawMany(raws: RawSubmission[]): Promise<InboxEntry[]>;
   addToQuarantine(item: QuarantineItem): Promise<void>;
   listQuarantine(page: PageRequest): Promise<Page<QuarantineItem>>;
 
@@ -110,4 +123,16 @@ export interface LedgerStore {
   /** £ values of contributions whose evidence is accepted (null for measures not valued in £). */
   acceptedValues(contractId: string): Promise<{ measureCode: string; value: number | null }[]>;
   countOverdue(contractId: string, today: IsoDate): Promise<number>;
+  /**
+   * Contributions still owing evidence (missing or rejected) that were due on or before `date`,
+   * from the EvidenceDue index, checked against the contributions: the cost follows the number
+   * owed, not the number of contributions.
+   */
+  listEvidenceOwed(dueOnOrBefore: IsoDate, page: PageRequest): Promise<Page<Contribution>>;
+  /** Audit entries for many contributions, one transaction per partition; writing one again overwrites it. */
+  addAuditEntries(entries: KeyedAuditEntry[]): Promise<void>;
+  /** The chase ledger (api/STORAGE.md, ChaseLedger). */
+  readonly chase: ChaseLedgerStore;
+  /** Where the pull of each Forms response workbook got to. */
+  readonly formsPull: FormsPullStore;
 }

@@ -1,8 +1,14 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { odata, RestError, TableClient, TableEntity, TableEntityResult, TransactionAction } from "@azure/data-tables";
-import { isAwaitingEvidence, supplierKey } from "../../../shared";
+import { addDays, isAwaitingEvidence, supplierKey } from "../../../shared";
 import type { AuditEntry, Commitment, Contract, Contribution, EvidenceLink, EvidenceStatus, IsoDate, PackSummary, Problem, QuarantineItem } from "../../../shared";
+import type { ChaseLedgerStore } from "../chase/ledgerPort";
+import { TableChaseLedger } from "../chase/tableChaseLedger";
+import { TableFormsPullStore } from "../formsPull/watermarks";
+import type { FormsPullStore } from "../formsPull/watermarks";
 import { fromChunks, toChunks } from "./chunks";
+import { tableClient } from "./connection";
+import type { TableConnection } from "./connection";
 import { StaleEtagError, StorageUnavailableError } from "./errors";
 import { bucketed, contractPartitionRange, contributionPartition, fromKeyPart, keyPart, prefixEnd, ROW } from "./keys";
 import { sameOwner } from "./ledgerStore";
@@ -10,6 +16,7 @@ import type {
   ContributionQuery,
   CreateOutcome,
   InboxEntry,
+  KeyedAuditEntry,
   LedgerStore,
   Page,
   PageRequest,
@@ -21,7 +28,7 @@ import type {
 } from "./ledgerStore";
 
 /** Table names without the prefix; see api/STORAGE.md for what each holds and how it is keyed. */
-const TABLES = {
+export const TABLES = {
   inbox: "Inbox",
   quarantine: "Quarantine",
   packs: "Packs",
@@ -31,6 +38,8 @@ const TABLES = {
   refs: "ContributionRefs",
   due: "EvidenceDue",
   suppliers: "SupplierContributions",
+  chaseLedger: "ChaseLedger",
+  formsPull: "FormsPull",
 } as const;
 type TableName = keyof typeof TABLES;
 
@@ -44,7 +53,7 @@ const VERIFY_CONCURRENCY = 32;
 type Entity = TableEntityResult<Record<string, unknown>>;
 
 export interface TableStoreOptions {
-  connectionString: string;
+  connection: TableConnection;
   tablePrefix: string;
   timeoutMs: number;
   /** Storage requests in flight at once, across all tables; more wait their turn (within timeoutMs). */
@@ -134,11 +143,9 @@ export class TableLedgerStore implements LedgerStore {
   private readonly recentContracts = new Map<string, { at: number; stored: Stored<Contract> }>();
 
   constructor(private readonly options: TableStoreOptions) {
-    const insecure = /UseDevelopmentStorage=true|DefaultEndpointsProtocol=http;|TableEndpoint=http:\/\//i.test(options.connectionString);
     const slots = new Slots(options.maxConcurrentRequests);
     const make = (name: string) => {
-      const client = TableClient.fromConnectionString(options.connectionString, `${options.tablePrefix}${name}`, {
-        allowInsecureConnection: insecure,
+      const client = tableClient(options.connection, `${options.tablePrefix}${name}`, {
         // A few quick retries ride out a blip; past that the caller answers 503 and the sender retries.
         retryOptions: { maxRetries: 2, retryDelayInMs: 100, maxRetryDelayInMs: 800 },
       });
@@ -223,20 +230,48 @@ export class TableLedgerStore implements LedgerStore {
 
   // ---- raw inbox and quarantine ----
 
+  private inboxEntity(raw: RawSubmission): { entry: InboxEntry; entity: TableEntity } {
+    const uuid = randomUUID();
+    const id = `${raw.receivedAt}|${uuid}`;
+    const entity = {
+      // An hour of arrivals spread over 16 partitions: no hot partition however fast the flow posts.
+      partitionKey: bucketed(raw.receivedAt.slice(0, 13), uuid.charAt(0)),
+      rowKey: id,
+      receivedAt: raw.receivedAt,
+      contentType: raw.contentType,
+      encoding: raw.encoding,
+      ...toChunks("body", raw.body),
+    };
+    return { entry: { id, receivedAt: raw.receivedAt }, entity };
+  }
+
   storeRaw(raw: RawSubmission): Promise<InboxEntry> {
     return this.io(async () => {
-      const uuid = randomUUID();
-      const id = `${raw.receivedAt}|${uuid}`;
-      await this.tables.inbox.createEntity({
-        // An hour of arrivals spread over 16 partitions: no hot partition however fast the flow posts.
-        partitionKey: bucketed(raw.receivedAt.slice(0, 13), uuid.charAt(0)),
-        rowKey: id,
-        receivedAt: raw.receivedAt,
-        contentType: raw.contentType,
-        encoding: raw.encoding,
-        ...toChunks("body", raw.body),
-      });
-      return { id, receivedAt: raw.receivedAt };
+      const { entry, entity } = this.inboxEntity(raw);
+      await this.tables.inbox.createEntity(entity);
+      return entry;
+    });
+  }
+
+  storeRawMany(raws: RawSubmission[]): Promise<InboxEntry[]> {
+    return this.io(async () => {
+      const built = raws.map((raw) => this.inboxEntity(raw));
+      // One transaction per partition and at most 100 entities or about 2 MB of text (a transaction carries 4 MiB).
+      const batches: TransactionAction[][] = [];
+      const open = new Map<string, { actions: TransactionAction[]; size: number }>();
+      for (const { entity } of built) {
+        const size = JSON.stringify(entity).length;
+        let batch = open.get(entity.partitionKey);
+        if (!batch || batch.actions.length === 100 || batch.size + size > 2_000_000) {
+          batch = { actions: [], size: 0 };
+          open.set(entity.partitionKey, batch);
+          batches.push(batch.actions);
+        }
+        batch.actions.push(["create", entity]);
+        batch.size += size;
+      }
+      await pool(batches, VERIFY_CONCURRENCY, (actions) => this.tables.inbox.submitTransaction(actions));
+      return built.map((b) => b.entry);
     });
   }
 
@@ -404,19 +439,6 @@ export class TableLedgerStore implements LedgerStore {
     return this.io(() => this.findReferenceRaw(id));
   }
 
-  private dueEntity(c: Contribution): TableEntity {
-    return {
-      // "2026-10-30|K" sorts before "2026-11-26", so `PartitionKey lt today` is exactly "due before today".
-      partitionKey: bucketed(c.evidenceDueDate, c.id.charAt(3)),
-      rowKey: indexRow(c.contractId, c.id),
-      dueDate: c.evidenceDueDate,
-      contractId: c.contractId,
-      contributionId: c.id,
-      supplierKey: supplierKey(c.supplier),
-      responder: c.responder,
-    };
-  }
-
   /** Row keys sort by time, then by position among entries written together (created, then evidence-submitted). */
   private auditAction(contractId: string, id: string, entry: AuditEntry, position = 0): TransactionAction {
     const suffix = `${String(position).padStart(2, "0")}${randomBytes(4).toString("hex")}`;
@@ -434,7 +456,7 @@ export class TableLedgerStore implements LedgerStore {
           { partitionKey: keyPart(supplierKey(c.supplier)), rowKey: indexRow(c.contractId, c.id), contractId: c.contractId, contributionId: c.id },
           "Replace",
         ),
-        isAwaitingEvidence(c.evidenceStatus) ? this.tables.due.upsertEntity(this.dueEntity(c), "Replace") : undefined,
+        isAwaitingEvidence(c.evidenceStatus) ? this.tables.due.upsertEntity(evidenceDueEntity(c), "Replace") : undefined,
       ]);
       if (claimed === undefined) {
         const owner = await this.findReferenceRaw(c.id);
@@ -476,7 +498,7 @@ export class TableLedgerStore implements LedgerStore {
       const wasOwed = isAwaitingEvidence(old.evidenceStatus);
       const isOwed = isAwaitingEvidence(after.evidenceStatus);
       const dueMoved = old.evidenceDueDate !== after.evidenceDueDate;
-      if (isOwed && (!wasOwed || dueMoved)) await this.tables.due.upsertEntity(this.dueEntity(after), "Replace");
+      if (isOwed && (!wasOwed || dueMoved)) await this.tables.due.upsertEntity(evidenceDueEntity(after), "Replace");
 
       const actions: TransactionAction[] = [
         ["update", contributionEntity(after, before.inboxId), "Replace", { etag: before.etag }],
@@ -527,7 +549,22 @@ export class TableLedgerStore implements LedgerStore {
     let filter = odata`PartitionKey lt ${today}`;
     if (query.supplierKey !== undefined) filter += odata` and supplierKey eq ${query.supplierKey}`;
     const index = await this.page("due", filter, request, (e) => e);
-    const found = await pool(index.items, VERIFY_CONCURRENCY, async (entry) => {
+    const found = await this.verifyDueEntries(index.items);
+    const wanted = found.filter((c) => query.status === undefined || c.evidenceStatus === query.status);
+    return { items: wanted, continuationToken: index.continuationToken };
+  }
+
+  listEvidenceOwed(dueOnOrBefore: IsoDate, request: PageRequest): Promise<Page<Contribution>> {
+    return this.io(async () => {
+      // "2026-10-30|K" sorts below "2026-10-31": the partitions before tomorrow are exactly "due on or before".
+      const index = await this.page("due", odata`PartitionKey lt ${addDays(dueOnOrBefore, 1)}`, request, (e) => e);
+      return { items: await this.verifyDueEntries(index.items), continuationToken: index.continuationToken };
+    });
+  }
+
+  /** The contributions index entries name, skipping (and removing) entries whose contribution has moved on. */
+  private async verifyDueEntries(entries: Entity[]): Promise<Contribution[]> {
+    const found = await pool(entries, VERIFY_CONCURRENCY, async (entry) => {
       const contractId = str(entry.contractId) ?? "";
       const id = str(entry.contributionId) ?? "";
       const stored = await this.read("contributions", contributionPartition(contractId, id), contributionRow(id));
@@ -538,9 +575,9 @@ export class TableLedgerStore implements LedgerStore {
         await this.dropDueEntry(dueDate, contractId, id);
         return undefined;
       }
-      return query.status === undefined || c.evidenceStatus === query.status ? c : undefined;
+      return c;
     });
-    return { items: found.filter((c): c is Contribution => c !== undefined), continuationToken: index.continuationToken };
+    return found.filter((c): c is Contribution => c !== undefined);
   }
 
   private async listForSupplier(key: string, query: ContributionQuery, request: PageRequest): Promise<Page<Contribution>> {
@@ -566,6 +603,49 @@ export class TableLedgerStore implements LedgerStore {
   countOverdue(contractId: string, today: IsoDate): Promise<number> {
     return this.io(async () => (await this.all("contributions", contractFilter(contractId, { overdueOn: today }), ["id"])).length);
   }
+
+  addAuditEntries(entries: KeyedAuditEntry[]): Promise<void> {
+    return this.io(async () => {
+      const byPartition = new Map<string, TransactionAction[]>();
+      for (const { contractId, contributionId, key, entry } of entries) {
+        const partitionKey = contributionPartition(contractId, contributionId);
+        // The key in place of the random suffix: the same entry written twice is one entry.
+        const rowKey = `${auditPrefix(contributionId)}${entry.at}|90${key}`;
+        const actions = byPartition.get(partitionKey) ?? [];
+        actions.push(["upsert", { partitionKey, rowKey, ...entry }, "Replace"]);
+        byPartition.set(partitionKey, actions);
+      }
+      const batches = [...byPartition.values()].flatMap((actions) => Array.from({ length: Math.ceil(actions.length / 100) }, (_, i) => actions.slice(i * 100, (i + 1) * 100)));
+      await pool(batches, VERIFY_CONCURRENCY, (batch) => this.tables.contributions.submitTransaction(batch));
+    });
+  }
+
+  private chaseStore?: ChaseLedgerStore;
+  private formsPullStore?: FormsPullStore;
+
+  get chase(): ChaseLedgerStore {
+    this.chaseStore ??= new TableChaseLedger(this.tables.chaseLedger, (operation) => this.io(operation));
+    return this.chaseStore;
+  }
+
+  get formsPull(): FormsPullStore {
+    this.formsPullStore ??= new TableFormsPullStore(this.tables.formsPull, (operation) => this.io(operation));
+    return this.formsPullStore;
+  }
+}
+
+/** The EvidenceDue index entry of a contribution that owes evidence. */
+export function evidenceDueEntity(c: Contribution): TableEntity {
+  return {
+    // "2026-10-30|K" sorts before "2026-11-26", so `PartitionKey lt today` is exactly "due before today".
+    partitionKey: bucketed(c.evidenceDueDate, c.id.charAt(3)),
+    rowKey: indexRow(c.contractId, c.id),
+    dueDate: c.evidenceDueDate,
+    contractId: c.contractId,
+    contributionId: c.id,
+    supplierKey: supplierKey(c.supplier),
+    responder: c.responder,
+  };
 }
 
 /** A contract's contributions, narrowed by the filters that are properties of the contribution row. */
@@ -587,7 +667,8 @@ function propertyFilters(query: ContributionQuery): string {
   return filter;
 }
 
-function contributionEntity(c: Contribution, inboxId?: string): TableEntity {
+/** The contribution's own row; exported for bulk loads (the chase benchmark) that write it in transactions. */
+export function contributionEntity(c: Contribution, inboxId?: string): TableEntity {
   return withoutUndefined({
     partitionKey: contributionPartition(c.contractId, c.id),
     rowKey: contributionRow(c.id),

@@ -1,4 +1,4 @@
-import { Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, makeStyles, tokens } from "@fluentui/react-components";
+import { Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, makeStyles, tableHeaderCellClassNames, tokens } from "@fluentui/react-components";
 import type { CommitmentsTable } from "../../../shared/commitmentsTable";
 import { formatMoney, formatNumber, plural } from "../../components/format";
 import { describeValuation } from "../packs/packDraft";
@@ -10,7 +10,8 @@ const useStyles = makeStyles({
   root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
   table: { tableLayout: "auto", overflowWrap: "break-word" },
   nowrap: { whiteSpace: "nowrap" },
-  number: { textAlign: "right", whiteSpace: "nowrap" },
+  // A header cell lays its label out with flex, so text-align alone would leave it on the left, away from its figures.
+  number: { textAlign: "right", whiteSpace: "nowrap", [`& .${tableHeaderCellClassNames.button}`]: { justifyContent: "flex-end" } },
   total: { fontWeight: tokens.fontWeightSemibold },
 });
 

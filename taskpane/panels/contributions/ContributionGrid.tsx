@@ -28,8 +28,10 @@ const useStyles = makeStyles({
   // One column template for the header and every row, so cells line up without a <table>.
   row: {
     display: "grid",
-    // Sized for a 320px pane: the reference, a supplier name on up to two lines, the £ value, the evidence state.
-    gridTemplateColumns: "80px minmax(0, 1fr) 60px 76px",
+    // Sized for a 320px pane: the reference (at least its 11 characters), a supplier name on up to two lines,
+    // the £ value, the evidence state. A wider pane gives the first two columns the room, in the same
+    // proportion on every row, so the cells still line up.
+    gridTemplateColumns: "minmax(84px, 2fr) minmax(0, 3fr) 60px 76px",
     columnGap: tokens.spacingHorizontalXS,
     alignItems: "center",
     paddingLeft: tokens.spacingHorizontalXS,
@@ -55,7 +57,8 @@ const useStyles = makeStyles({
     width: "100%",
     ":focus-visible": { outline: `${tokens.strokeWidthThick} solid ${tokens.colorStrokeFocus2}` },
   },
-  scroller: { height: "clamp(240px, 55vh, 560px)", overflowY: "auto", position: "relative" },
+  // As tall as its rows (set inline), up to most of the pane; a long list scrolls inside it.
+  scroller: { maxHeight: "clamp(240px, 55vh, 560px)", overflowY: "auto", position: "relative" },
   body: { position: "relative", width: "100%" },
   dataRow: {
     position: "absolute",
@@ -69,6 +72,8 @@ const useStyles = makeStyles({
   },
   cell: { display: "flex", flexDirection: "column", minWidth: 0, overflow: "hidden" },
   line: { overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" },
+  // References are codes: a fixed-width face keeps all eleven characters in the narrow column, in any font.
+  reference: { fontFamily: tokens.fontFamilyMonospace },
   twoLines: { display: "-webkit-box", WebkitLineClamp: 2, WebkitBoxOrient: "vertical", overflow: "hidden", overflowWrap: "anywhere" },
   visuallyHidden: { position: "absolute", width: "1px", height: "1px", overflow: "hidden", clip: "rect(0 0 0 0)", whiteSpace: "nowrap" },
   number: { textAlign: "right", alignItems: "flex-end" },
@@ -172,6 +177,7 @@ export function ContributionGrid({ rows, sort, onSort, onOpen, label, hidden = f
         role="rowgroup"
         ref={scrollRef}
         className={styles.scroller}
+        style={{ height: virtualizer.getTotalSize() }}
         onScroll={(event) => {
           if (!hidden) offset.current = event.currentTarget.scrollTop;
         }}
@@ -198,10 +204,11 @@ export function ContributionGrid({ rows, sort, onSort, onOpen, label, hidden = f
                 onKeyDown={(event) => onKeyDown(event, item.index, c.id)}
               >
                 <div role="gridcell" aria-colindex={1} className={styles.cell}>
-                  <Text size={200} weight="semibold" className={styles.line}>
+                  <Text size={200} weight="semibold" className={mergeClasses(styles.line, styles.reference)}>
                     {c.id}
                   </Text>
-                  <Text size={200} className={styles.line}>
+                  {/* A long unit ("tonnes CO2e") takes a second line rather than being cut off. */}
+                  <Text size={200} className={styles.twoLines}>
                     {c.measureCode} · {formatNumber(c.quantity)}
                     {row.unit ? ` ${row.unit}` : ""}
                   </Text>

@@ -7,6 +7,7 @@ import {
   TableRow,
   Text,
   makeStyles,
+  tableHeaderCellClassNames,
   tokens,
 } from "@fluentui/react-components";
 import type { FrameworkPack } from "../../../shared";
@@ -20,7 +21,8 @@ const useStyles = makeStyles({
   // Columns size to their longest word; only a word too long for the whole pane is broken.
   table: { tableLayout: "auto", overflowWrap: "break-word" },
   code: { whiteSpace: "nowrap" },
-  number: { textAlign: "right", whiteSpace: "nowrap" },
+  // A header cell lays its label out with flex, so text-align alone would leave it on the left, away from its figures.
+  number: { textAlign: "right", whiteSpace: "nowrap", [`& .${tableHeaderCellClassNames.button}`]: { justifyContent: "flex-end" } },
 });
 
 export function PackPreview({ pack }: { pack: FrameworkPack }) {

@@ -283,9 +283,12 @@ export class FakeApi {
 
   private devToken(request: RecordedRequest): Answer {
     if (!this.devIssuer) return error(404, "not-found", "No route /api/dev/token.");
-    const body = request.body as { role?: Role; email?: string; name?: string };
-    if (body.role !== "Officer" && body.role !== "Manager") return error(400, "invalid-request", "role must be Officer or Manager", [{ path: ["role"], message: "Officer or Manager" }]);
-    const accessToken = fakeToken([body.role], body.email ?? "", body.name ?? body.email ?? "");
+    const body = request.body as { role?: Role | Role[]; email?: string; name?: string };
+    const roles = Array.isArray(body.role) ? body.role : [body.role];
+    if (roles.length === 0 || roles.some((r) => r !== "Officer" && r !== "Manager")) {
+      return error(400, "invalid-request", "role must be Officer, Manager or both", [{ path: ["role"], message: "Officer, Manager or both" }]);
+    }
+    const accessToken = fakeToken([...new Set(roles as Role[])], body.email ?? "", body.name ?? body.email ?? "");
     return { status: 200, body: { accessToken, expiresOn: new Date(Date.now() + 8 * 3600_000).toISOString() } };
   }
 

@@ -1,0 +1,467 @@
+import { randomBytes } from "node:crypto";
+import {
+  digestKey,
+  dueSteps,
+  escalateUnreachable,
+  findMeasure,
+  groupByRecipient,
+  stepWindowStart,
+  todayIn,
+  weekdayOf,
+  weeklyDigests,
+} from "../../../shared";
+import type { ChaseItem, ChaseLedgerEntry, ChaseMessage, ChaseRole, ChaseRunResult, ChaseStep, Contract, Contribution, Digest, IsoDate, PackIndex } from "../../../shared";
+import type { Deps } from "../compose";
+import { renderChaseMessage, renderDigest } from "../mail/chaseEmails";
+import type { ChaseEmailContext } from "../mail/chaseEmails";
+import type { OutgoingEmail, SendResult } from "../mail/mailer";
+import { digest } from "../store/keys";
+import type { KeyedAuditEntry } from "../store/ledgerStore";
+import { chaseMessageId } from "./ledgerPort";
+import type { ChaseLease, ChaseLedgerStore, StepClaim } from "./ledgerPort";
+
+/**
+ * The chase run (DESIGN.md "Evidence and chasing"): find what is owed through the EvidenceDue
+ * index, apply each contract's ladder, leave out every step the ledger says was already sent or
+ * failed for good, and send one email per recipient, each written to the ledger as `claimed`
+ * before it goes and finished after. The timer and `POST /api/chase/run` both call runChase.
+ *
+ * Order of sending: suppliers first, so a supplier whose address the mail system refuses is
+ * reported to the contract manager in the same run; then contract managers and line managers;
+ * then, on the digest weekday, the weekly digests.
+ *
+ * A message claimed and never finished (the run stopped between claiming and recording Graph's
+ * answer) has an unknown fate. The next run settles it as `deferred` and sends its items again,
+ * marked as a possible duplicate: a reminder sent twice is a nuisance, a reminder never sent
+ * breaks the ladder's promise. The same goes for a message Graph may have accepted although its
+ * answer was lost (`mayHaveBeenSent`). What the ledger records as `sent` is never sent again.
+ */
+
+export interface ChaseRunOptions {
+  /** Progress and problems, for the timer's or request's log. */
+  log?: (message: string) => void;
+}
+
+/** Another run holds the lease. */
+export class ChaseBusyError extends Error {
+  constructor(
+    readonly heldBy: string,
+    readonly until: string,
+  ) {
+    super(`Another chase run (${heldBy}) is in progress; it holds the chase until ${until} at the latest.`);
+    this.name = "ChaseBusyError";
+  }
+}
+
+/** A run holds the lease this long and renews it as it goes; a run that died frees it when it runs out. */
+export const CHASE_LEASE_MS = 10 * 60_000;
+/** Messages handled at once; the mailer paces what reaches Graph (4 per mailbox by default). */
+const RUN_CONCURRENCY = 8;
+const OWED_PAGE_SIZE = 1000;
+const LOOKUP_CONCURRENCY = 8;
+
+const UNKNOWN_FATE =
+  "The run that claimed this message stopped before Graph's answer was recorded, so whether it went is unknown. Its items are sent again by the next run, marked as a possible duplicate.";
+
+const RUNG: Record<ChaseRole, number> = { supplier: 0, "contract-manager": 1, "line-manager": 2 };
+
+/** One email ready to go: its ledger entry, its steps, and its words. */
+interface Outgoing {
+  entry: ChaseLedgerEntry;
+  steps: StepClaim[];
+  email: OutgoingEmail;
+  /** The ladder steps it carries (none for a digest), for audit entries and unreachable suppliers. */
+  chaseSteps: ChaseStep[];
+}
+
+/** What the ledger already says about a step. */
+type StepState = { done: true } | { done: false; mayHaveBeenSent: boolean };
+
+async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await work(items[next++] as T);
+    }),
+  );
+}
+
+async function mapPool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await work(items[i] as T);
+      }
+    }),
+  );
+  return out;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+class ChaseRun {
+  private readonly ledger: ChaseLedgerStore;
+  private readonly handled: ChaseLedgerEntry[] = [];
+  /** "chased" audit entries of this phase's messages, written together at its end (one transaction per partition). */
+  private audits: KeyedAuditEntry[] = [];
+  private readonly states = new Map<string, StepState>();
+  private stopReason: string | undefined;
+  private crash: { error: unknown } | undefined;
+  private alreadyDone = 0;
+  private renewedAt: number;
+  private readonly log: (message: string) => void;
+
+  constructor(
+    private readonly deps: Deps,
+    private lease: ChaseLease,
+    private readonly today: IsoDate,
+    private readonly runId: string,
+    options: ChaseRunOptions,
+  ) {
+    this.ledger = deps.store.chase;
+    this.renewedAt = deps.clock.now().getTime();
+    this.log = options.log ?? (() => undefined);
+  }
+
+  private nowIso(): string {
+    return this.deps.clock.now().toISOString();
+  }
+
+  async execute(): Promise<ChaseRunResult> {
+    await this.settleUnfinished();
+    const items = await this.loadItems();
+    const steps = items.flatMap((item) => dueSteps(item, this.today));
+    const digests = weekdayOf(this.today) === this.deps.settings.chase.digestWeekday ? weeklyDigests(items, this.today) : [];
+    await this.loadStates(steps, digests.map((d) => d.recipient.email));
+
+    const context = await this.emailContext(items);
+    const pending = steps.filter((s) => this.isPending(s.key));
+    const pendingDigests = digests.filter((d) => this.isPending(digestKey(this.today, d.recipient.email)));
+    this.alreadyDone = steps.length - pending.length + digests.length - pendingDigests.length;
+    const supplierRecipients = new Set(pending.filter((s) => s.role === "supplier").map((s) => s.recipient.email.toLowerCase()));
+    const messages = groupByRecipient(pending);
+    const first = messages.filter((m) => supplierRecipients.has(m.recipient.email));
+
+    // Phase 1: everyone who is chased as a supplier.
+    const unreachable = await this.sendAll(first.map((m) => this.reminder(m, context)));
+
+    // Phase 2: managers, told at once about suppliers the mail system refused in phase 1.
+    const managerSteps = new Map(pending.filter((s) => !supplierRecipients.has(s.recipient.email.toLowerCase())).map((s) => [s.key, s]));
+    for (const step of unreachable) {
+      // Someone chased as a supplier has had their one email this run; the ladder tells them later.
+      if (supplierRecipients.has(step.recipient.email.toLowerCase()) || !this.isPending(step.key)) continue;
+      managerSteps.set(step.key, step);
+    }
+    await this.sendAll(groupByRecipient([...managerSteps.values()]).map((m) => this.reminder(m, context)));
+
+    // Phase 3: the weekly digests.
+    await this.sendAll(pendingDigests.map((d) => this.digestMessage(d, context)));
+
+    if (this.crash) throw this.crash.error;
+    const count = (outcome: ChaseLedgerEntry["outcome"]) => this.handled.filter((e) => e.outcome === outcome).length;
+    return {
+      runDate: this.today,
+      sent: count("sent"),
+      failed: count("failed"),
+      deferred: count("deferred"),
+      alreadyDone: this.alreadyDone,
+      messages: this.handled,
+      ...(this.stopReason ? { stoppedEarly: this.stopReason } : {}),
+    };
+  }
+
+  async release(): Promise<void> {
+    if (!(await this.ledger.releaseLease(this.lease))) this.log("The chase lease had already been taken by another run; it was left to that run.");
+  }
+
+  /** Claims left open by a run that stopped: their fate is unknown, so they become deferred and their items go again. */
+  private async settleUnfinished(): Promise<void> {
+    const open = await this.ledger.openClaims();
+    let settled = 0;
+    for (const id of open) {
+      const record = await this.ledger.getMessage(id);
+      if (record?.entry.outcome === "claimed") {
+        await this.ledger.finish({ ...record.entry, outcome: "deferred", finishedAt: this.nowIso(), failure: UNKNOWN_FATE }, true);
+        settled++;
+      } else {
+        // Finished but the marker outlived it, or the run stopped before writing the message at all.
+        await this.ledger.closeClaim(id);
+      }
+    }
+    if (settled > 0) this.log(`Settled ${plural(settled, "message")} left unfinished by an earlier run; their items are sent again.`);
+  }
+
+  /** Everything owing evidence due on or before today, each with its contract (read once per run). */
+  private async loadItems(): Promise<ChaseItem[]> {
+    const owed: Contribution[] = [];
+    let continuationToken: string | undefined;
+    do {
+      const page = await this.deps.store.listEvidenceOwed(this.today, { pageSize: OWED_PAGE_SIZE, continuationToken });
+      owed.push(...page.items);
+      continuationToken = page.continuationToken;
+    } while (continuationToken);
+
+    const contractIds = [...new Set(owed.map((c) => c.contractId))];
+    const contracts = new Map<string, Contract>();
+    await pool(contractIds, LOOKUP_CONCURRENCY, async (id) => {
+      const stored = await this.deps.store.getContract(id);
+      // Contracts are never deleted, so a contribution without one is a fault to look into, not something to skip.
+      if (!stored) throw new Error(`Contribution(s) on contract ${id} owe evidence, but the contract cannot be found`);
+      contracts.set(id, stored.value);
+    });
+    const formUrl = this.deps.settings.chase.formUrl;
+    return owed.map((contribution) => {
+      const contract = contracts.get(contribution.contractId) as Contract;
+      return { contribution, contract: { ...contract, formUrl: contract.formUrl ?? formUrl } };
+    });
+  }
+
+  /** What the ledger says about today's steps: one read of each recipient's step records, then each message they name. */
+  private async loadStates(steps: ChaseStep[], digestRecipients: string[]): Promise<void> {
+    const from = new Map<string, IsoDate>();
+    const widen = (email: string, date: IsoDate) => {
+      const current = from.get(email);
+      if (current === undefined || date < current) from.set(email, date);
+    };
+    for (const s of steps) widen(s.recipient.email.toLowerCase(), stepWindowStart(s));
+    for (const email of digestRecipients) widen(email.toLowerCase(), this.today);
+
+    const records = (await mapPool([...from], LOOKUP_CONCURRENCY, ([email, date]) => this.ledger.stepRecords(email, date))).flat();
+    const messageIds = [...new Set(records.map((r) => r.messageId))];
+    const outcomes = new Map<string, StepState>();
+    await pool(messageIds, LOOKUP_CONCURRENCY, async (id) => {
+      const record = await this.ledger.getMessage(id);
+      if (!record) return; // a step record written ahead of a message entry that never was: the step is not done
+      const { outcome } = record.entry;
+      outcomes.set(id, outcome === "sent" || outcome === "failed" ? { done: true } : { done: false, mayHaveBeenSent: record.mayHaveBeenSent || outcome === "claimed" });
+    });
+    for (const r of records) {
+      const state = outcomes.get(r.messageId);
+      if (state) this.states.set(r.stepKey, state);
+    }
+  }
+
+  /** Not yet sent, nor failed for good. */
+  private isPending(key: string): boolean {
+    return this.states.get(key)?.done !== true;
+  }
+
+  private mayHaveBeenSentBefore(keys: string[]): boolean {
+    return keys.some((k) => {
+      const state = this.states.get(k);
+      return state !== undefined && !state.done && state.mayHaveBeenSent;
+    });
+  }
+
+  /** The organisation's name and the measures' words, from the contracts' pinned packs. */
+  private async emailContext(items: ChaseItem[]): Promise<(buyer: string) => ChaseEmailContext> {
+    const packs = new Map<string, PackIndex>();
+    const contracts = new Map(items.map((i) => [i.contract.id, i.contract as Contract]));
+    await pool([...contracts.values()], LOOKUP_CONCURRENCY, async (contract) => {
+      const pack = await this.deps.packs.get(contract.packId, contract.packEdition);
+      if (!pack) throw new Error(`Contract ${contract.id} is pinned to pack ${contract.packId} ${contract.packEdition}, which is not stored`);
+      packs.set(contract.id, pack);
+    });
+    const organisation = this.deps.settings.chase.organisationName;
+    return (buyer) => ({
+      organisation: organisation ?? buyer,
+      today: this.today,
+      measure: (contractId, code) => {
+        const pack = packs.get(contractId);
+        const measure = pack ? findMeasure(pack, code) : undefined;
+        return measure ? { description: measure.description, unit: measure.unit } : undefined;
+      },
+    });
+  }
+
+  private reminder(message: ChaseMessage, context: (buyer: string) => ChaseEmailContext): Outgoing {
+    const steps = message.steps;
+    const first = steps[0] as ChaseStep;
+    const role = steps.reduce<ChaseRole>((top, s) => (RUNG[s.role] > RUNG[top] ? s.role : top), "supplier");
+    const email = renderChaseMessage(message, context(first.item.contract.buyer));
+    const keys = steps.map((s) => s.key);
+    return {
+      entry: this.entry({
+        kind: "reminder",
+        recipient: message.recipient,
+        role,
+        subject: email.subject,
+        contractIds: [...new Set(steps.map((s) => s.item.contract.id))].sort(),
+        contributionIds: [...new Set(steps.map((s) => s.item.contribution.id))],
+        possibleDuplicate: this.mayHaveBeenSentBefore(keys),
+      }),
+      steps: steps.map((s) => ({ key: s.key, windowStart: stepWindowStart(s) })),
+      email,
+      chaseSteps: steps,
+    };
+  }
+
+  private digestMessage(d: Digest, context: (buyer: string) => ChaseEmailContext): Outgoing {
+    const key = digestKey(this.today, d.recipient.email);
+    const email = renderDigest(d, context(d.lines[0]?.item.contract.buyer ?? ""));
+    return {
+      entry: this.entry({
+        kind: "digest",
+        recipient: d.recipient,
+        role: "digest",
+        subject: email.subject,
+        contractIds: [...new Set(d.lines.map((l) => l.item.contract.id))].sort(),
+        contributionIds: d.lines.map((l) => l.item.contribution.id),
+        possibleDuplicate: this.mayHaveBeenSentBefore([key]),
+      }),
+      steps: [{ key, windowStart: this.today }],
+      email,
+      chaseSteps: [],
+    };
+  }
+
+  private entry(fields: Pick<ChaseLedgerEntry, "kind" | "recipient" | "role" | "subject" | "contractIds" | "contributionIds"> & { possibleDuplicate: boolean }): ChaseLedgerEntry {
+    const { possibleDuplicate, ...rest } = fields;
+    return {
+      id: chaseMessageId(this.today, fields.recipient.email, fields.kind, this.runId),
+      runDate: this.today,
+      ...rest,
+      recipient: { name: fields.recipient.name, email: fields.recipient.email.toLowerCase() },
+      outcome: "claimed",
+      claimedAt: this.nowIso(),
+      ...(possibleDuplicate ? { possibleDuplicate: true } : {}),
+    };
+  }
+
+  /**
+   * Sends each message (claim, send, finish), a few at a time. Returns the escalation steps for
+   * suppliers whose address was refused. Once the run is stopping, messages not yet started are
+   * recorded as deferred; after an unexpected error nothing more is written (as if the process died).
+   */
+  private async sendAll(outgoing: Outgoing[]): Promise<ChaseStep[]> {
+    const escalations: ChaseStep[] = [];
+    await pool(outgoing, RUN_CONCURRENCY, async (message) => {
+      if (this.crash) return;
+      try {
+        if (this.stopReason === undefined) await this.keepLease();
+        if (this.stopReason !== undefined) return await this.recordUnsent(message);
+        escalations.push(...(await this.deliver(message)));
+      } catch (error) {
+        this.crash ??= { error };
+      }
+    });
+    // Many messages share a contribution partition, so a phase's audit entries take far fewer
+    // transactions together than message by message. The ledger stays the record of what was sent;
+    // a run that dies mid-phase leaves these entries out.
+    if (!this.crash && this.audits.length > 0) {
+      const audits = this.audits;
+      this.audits = [];
+      await this.deps.store.addAuditEntries(audits);
+    }
+    return escalations;
+  }
+
+  /** Renews the lease a third of the way through it; a lease lost to another run stops this one. */
+  private async keepLease(): Promise<void> {
+    const now = this.deps.clock.now();
+    if (now.getTime() - this.renewedAt < CHASE_LEASE_MS / 3) return;
+    const renewed = await this.ledger.renewLease(this.lease, now, CHASE_LEASE_MS);
+    if (!renewed) {
+      this.stopReason = "another chase run took over after this run's lease ran out";
+      return;
+    }
+    this.lease = renewed;
+    this.renewedAt = now.getTime();
+  }
+
+  private async recordUnsent(message: Outgoing): Promise<void> {
+    const entry: ChaseLedgerEntry = { ...message.entry, claimedAt: this.nowIso(), outcome: "deferred", finishedAt: this.nowIso(), failure: `Not sent: the run stopped early because ${this.stopReason}. The next run sends it.` };
+    await this.ledger.recordUnsent(entry, message.steps.map((s) => s.key));
+    this.handled.push(entry);
+  }
+
+  private async deliver(message: Outgoing): Promise<ChaseStep[]> {
+    const claimed: ChaseLedgerEntry = { ...message.entry, claimedAt: this.nowIso() };
+    await this.ledger.claim(claimed, message.steps);
+    const result = await this.deps.mailer.send(message.email);
+    const { entry, mayHaveBeenSent } = this.outcome(claimed, result);
+    await this.ledger.finish(entry, mayHaveBeenSent);
+    this.handled.push(entry);
+    if (entry.outcome === "sent" || entry.outcome === "failed") this.audits.push(...this.auditEntries(message, entry));
+    // A refused supplier address (not a fault of the sending mailbox): the contract manager hears of it now.
+    return result.kind === "failed" && !result.senderProblem ? escalateUnreachable(message.chaseSteps, `${result.code}: ${result.message}`) : [];
+  }
+
+  /** The ledger entry for Graph's answer; stops the run when the mailbox itself cannot send. */
+  private outcome(claimed: ChaseLedgerEntry, result: SendResult): { entry: ChaseLedgerEntry; mayHaveBeenSent: boolean } {
+    const finishedAt = this.nowIso();
+    switch (result.kind) {
+      case "sent":
+        return {
+          entry: {
+            ...claimed,
+            outcome: "sent",
+            finishedAt,
+            ...(result.requestId ? { graphRequestId: result.requestId } : {}),
+            ...(claimed.possibleDuplicate || result.possibleDuplicate ? { possibleDuplicate: true } : {}),
+          },
+          mayHaveBeenSent: false,
+        };
+      case "failed":
+        if (result.senderProblem) {
+          // Not this message's fault: it waits for the set-up to be fixed, and so does everything after it.
+          this.stopReason ??= `the sending mailbox or the app's permission is at fault (${result.code}: ${result.message})`;
+          return { entry: { ...claimed, outcome: "deferred", finishedAt, failure: `${result.code}: ${result.message}` }, mayHaveBeenSent: false };
+        }
+        return { entry: { ...claimed, outcome: "failed", finishedAt, failure: `${result.code}: ${result.message}` }, mayHaveBeenSent: false };
+      case "deferred":
+        // Exchange asked the whole mailbox to wait longer than a message may: every other message would wait too.
+        if (result.retryAfter) this.stopReason ??= `Exchange is throttling the mailbox until ${result.retryAfter.toISOString()}`;
+        return { entry: { ...claimed, outcome: "deferred", finishedAt, failure: result.reason }, mayHaveBeenSent: result.mayHaveBeenSent };
+    }
+  }
+
+  /** A "chased" entry on the audit trail of each contribution in a reminder that went, or failed for good. */
+  private auditEntries(message: Outgoing, entry: ChaseLedgerEntry): KeyedAuditEntry[] {
+    const byContribution = new Map<string, ChaseStep>();
+    for (const s of message.chaseSteps) byContribution.set(s.item.contribution.id, s);
+    const key = digest(entry.id).slice(0, 12);
+    const words: Record<ChaseRole, string> = { supplier: "Reminder", "contract-manager": "Escalation to the contract manager", "line-manager": "Escalation to the line manager" };
+    return [...byContribution.values()].map((s) => ({
+      contractId: s.item.contract.id,
+      contributionId: s.item.contribution.id,
+      key,
+      entry: {
+        at: entry.finishedAt ?? entry.claimedAt,
+        actor: "chase",
+        action: "chased" as const,
+        detail:
+          `${words[s.role]} ${s.reminderNumber} (${s.daysOverdue} days overdue) ` +
+          (entry.outcome === "sent" ? `sent to ${entry.recipient.email}` : `to ${entry.recipient.email} failed: ${entry.failure ?? ""}`) +
+          `; chase ledger message ${entry.id}`,
+      },
+    }));
+  }
+}
+
+/**
+ * Runs the chase for the day `now` falls on in TIME_ZONE. Throws ChaseBusyError when another run
+ * holds the lease, and any storage or mailer error that stopped it (what was done is in the ledger).
+ */
+export async function runChase(deps: Deps, now: Date, options: ChaseRunOptions = {}): Promise<ChaseRunResult> {
+  const today = todayIn(deps.settings.timeZone, now);
+  const runId = randomBytes(4).toString("hex");
+  const answer = await deps.store.chase.acquireLease(runId, deps.clock.now(), CHASE_LEASE_MS);
+  if (!answer.held) throw new ChaseBusyError(answer.heldBy, answer.expiresAt);
+  const run = new ChaseRun(deps, answer.lease, today, runId, options);
+  let result: ChaseRunResult;
+  try {
+    result = await run.execute();
+  } catch (error) {
+    // The run's own failure is what the caller must hear; a lease left behind only delays the next run until it expires.
+    await run.release().catch((releaseError: unknown) => options.log?.(`Could not release the chase lease after the run failed: ${String(releaseError)}`));
+    throw error;
+  }
+  await run.release();
+  const stopped = result.stoppedEarly ? ` Stopped early: ${result.stoppedEarly}.` : "";
+  options.log?.(`Chase for ${today}: ${result.sent} sent, ${result.failed} failed, ${result.deferred} deferred, ${result.alreadyDone} steps already done.${stopped}`);
+  return result;
+}

@@ -1,0 +1,207 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import type { TableClient, TransactionAction } from "@azure/data-tables";
+import { addDays, EXAMPLE_PACK, indexPack, weekdayOf } from "../../shared";
+import type { Contract, Contribution, EvidenceStatus } from "../../shared";
+import { runChase } from "../../api/src/chase/run";
+import { fixedClock } from "../../api/src/clock";
+import { compose } from "../../api/src/compose";
+import { createMailer } from "../../api/src/mail/createMailer";
+import { loadMailSettings } from "../../api/src/mail/mailSettings";
+import { formReference } from "../../api/src/references";
+import { loadSettings } from "../../api/src/settings";
+import { tableClient } from "../../api/src/store/connection";
+import { contributionEntity, evidenceDueEntity, TABLES } from "../../api/src/store/tableStore";
+import { startAzurite } from "../../scripts/azurite";
+import { startFakeGraph } from "../../test/support/fakeGraph";
+
+/**
+ * npm run bench:chase -- [--contributions 100000] [--overdue 5000] [--suppliers 300] [--contracts 40]
+ *
+ * Loopback only: an in-memory Azurite (spawned here) and the fake Graph (test/support/fakeGraph.ts)
+ * reached through the real Graph client, with pacing off (MAIL_MESSAGES_PER_MINUTE=0). The ledger
+ * is seeded straight into the tables the chase reads (Contracts, Contributions, EvidenceDue) with
+ * entity-group transactions, through the store's own entity builders. Then the chase runs once for
+ * a Wednesday (no digests), and once more the same day (it must send nothing). Results print as
+ * Markdown and go to bench/chase/results.json.
+ */
+const ROOT = path.resolve(__dirname, "../..");
+const RUN_DATE = "2026-11-25";
+
+async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++] as T);
+  }));
+}
+
+/** Entity-group transactions: one partition each, at most 100 entities. */
+async function writeInTransactions(table: TableClient, entities: { partitionKey: string }[]): Promise<number> {
+  const byPartition = new Map<string, TransactionAction[]>();
+  for (const entity of entities) {
+    const actions = byPartition.get(entity.partitionKey) ?? [];
+    actions.push(["create", entity as Parameters<TableClient["createEntity"]>[0]]);
+    byPartition.set(entity.partitionKey, actions);
+  }
+  const batches = [...byPartition.values()].flatMap((actions) => Array.from({ length: Math.ceil(actions.length / 100) }, (_, i) => actions.slice(i * 100, (i + 1) * 100)));
+  await pool(batches, 16, (batch) => table.submitTransaction(batch));
+  return batches.length;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      contributions: { type: "string", default: "100000" },
+      overdue: { type: "string", default: "5000" },
+      suppliers: { type: "string", default: "300" },
+      contracts: { type: "string", default: "40" },
+    },
+  });
+  const total = Number(values.contributions);
+  const overdueCount = Number(values.overdue);
+  const supplierCount = Number(values.suppliers);
+  const contractCount = Number(values.contracts);
+  if (weekdayOf(RUN_DATE) === "monday") throw new Error("the run date must not be the digest day");
+
+  const loadAverageBefore = os.loadavg().map((l) => Math.round(l * 100) / 100);
+  const azurite = await startAzurite({ root: ROOT });
+  const fake = await startFakeGraph();
+  try {
+    const env = {
+      AUTH_MODE: "dev",
+      AUTH_DEV_DIR: mkdtempSync(path.join(os.tmpdir(), "svl-bench-chase-")),
+      STORAGE_CONNECTION_STRING: azurite.connectionString,
+      TABLE_PREFIX: "bench",
+      ORGANISATION_NAME: "Example County Council",
+      GRAPH_BASE_URL: fake.baseUrl,
+      MAIL_SENDER: "social.value@council.example",
+      MAIL_MESSAGES_PER_MINUTE: "0",
+    };
+    const settings = loadSettings(env, ROOT);
+    const mailer = createMailer(loadMailSettings(env, ROOT), { authProvider: { getAccessToken: async () => "bench-token" } });
+    const clock = fixedClock(`${RUN_DATE}T07:00:00Z`);
+    const deps = await compose(settings, { mailer, clock, warn: () => undefined });
+    await deps.ready();
+
+    // ---- seed ----
+    const seedStarted = performance.now();
+    const pack = indexPack(EXAMPLE_PACK);
+    const lineManagers = Array.from({ length: Math.max(1, Math.floor(contractCount / 4)) }, (_, i) => ({ name: `Line Manager ${i + 1}`, email: `line.manager${i + 1}@council.example` }));
+    const contracts: Contract[] = Array.from({ length: contractCount }, (_, i) => ({
+      id: `C-B${String(i + 1).padStart(3, "0")}`,
+      title: `Benchmark contract ${i + 1}`,
+      buyer: "Example County Council",
+      packId: EXAMPLE_PACK.id,
+      packEdition: EXAMPLE_PACK.edition,
+      value: 5_000_000,
+      startDate: "2025-04-01",
+      endDate: "2029-03-31",
+      contractManager: { name: `Contract Manager ${i + 1}`, email: `contract.manager${i + 1}@council.example`, lineManager: lineManagers[i % lineManagers.length] },
+      escalationContacts: [],
+      reminderPolicy: { evidenceGraceDays: 30, remindEveryDays: 7, escalateAfterReminders: 2, lineManagerAfterReminders: 4 },
+      createdAt: "2025-04-01T09:00:00.000Z",
+      updatedAt: "2025-04-01T09:00:00.000Z",
+    }));
+    await pool(contracts, 8, (c) => deps.store.createContract(c));
+
+    const measures = ["J1", "J3", "S1", "E1", "G1"].filter((code) => pack.byCode.has(code));
+    const contributions: Contribution[] = [];
+    const expectedRecipients = new Set<string>();
+    for (let n = 0; n < total; n++) {
+      const contract = contracts[n % contractCount] as Contract;
+      const supplier = n % supplierCount;
+      const overdue = n < overdueCount;
+      // Overdue items are due 0 to 59 days ago: first reminders, escalations and line-manager escalations.
+      const daysAgo = n % 60;
+      const owedLater = !overdue && n % 6 === 0; // owed, but not due until next year: in the index, outside the chase's range
+      const status: EvidenceStatus = overdue || owedLater ? "missing" : n % 2 === 0 ? "accepted" : "submitted";
+      const dueDate = overdue ? addDays(RUN_DATE, -daysAgo) : owedLater ? addDays(RUN_DATE, 60 + (n % 30)) : addDays(RUN_DATE, -90);
+      const measureCode = measures[n % measures.length] as string;
+      const measure = pack.byCode.get(measureCode);
+      const quantity = (n % 20) + 1;
+      contributions.push({
+        id: formReference("bench-chase", String(n), 0),
+        contractId: contract.id,
+        supplier: `Supplier ${supplier} Ltd`,
+        responder: `contact${supplier}@supplier${supplier}.example`,
+        measureCode,
+        quantity,
+        periodStart: addDays(dueDate, -120),
+        periodEnd: addDays(dueDate, -30),
+        description: "Benchmark contribution",
+        evidence: [],
+        evidenceStatus: status,
+        evidenceDueDate: dueDate,
+        value: measure?.proxy ? measure.proxy * quantity : null,
+        packId: EXAMPLE_PACK.id,
+        packEdition: EXAMPLE_PACK.edition,
+        source: { kind: "form", formId: "bench-chase", responseId: String(n) },
+        submittedAt: "2026-06-01T09:00:00.000Z",
+      });
+      if (overdue) {
+        const reminder = Math.floor(daysAgo / 7) + 1;
+        expectedRecipients.add(`contact${supplier}@supplier${supplier}.example`);
+        if (reminder > 2) expectedRecipients.add(contract.contractManager.email);
+        if (reminder > 4 && contract.contractManager.lineManager) expectedRecipients.add(contract.contractManager.lineManager.email);
+      }
+    }
+    const connection = { connectionString: azurite.connectionString };
+    const contributionTx = await writeInTransactions(tableClient(connection, `bench${TABLES.contributions}`), contributions.map((c) => contributionEntity(c) as { partitionKey: string }));
+    const owed = contributions.filter((c) => c.evidenceStatus === "missing");
+    const dueTx = await writeInTransactions(tableClient(connection, `bench${TABLES.due}`), owed.map((c) => evidenceDueEntity(c) as { partitionKey: string }));
+    const seedSeconds = (performance.now() - seedStarted) / 1000;
+    console.log(`Seeded ${total} contributions (${owed.length} owing evidence, ${overdueCount} of them due by ${RUN_DATE}) in ${contributionTx + dueTx} transactions, ${seedSeconds.toFixed(1)} s`);
+
+    // ---- the run ----
+    const started = performance.now();
+    const result = await runChase(deps, clock.now());
+    const runMs = performance.now() - started;
+    const recipients = new Set(fake.sent.flatMap((m) => m.recipients));
+    const emails = fake.sent.length;
+
+    clock.set(`${RUN_DATE}T09:00:00Z`);
+    const againStarted = performance.now();
+    const again = await runChase(deps, clock.now());
+    const againMs = performance.now() - againStarted;
+
+    const results = {
+      date: new Date().toISOString(),
+      machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}`,
+      loadAverageBefore,
+      loadAverageAfter: os.loadavg().map((l) => Math.round(l * 100) / 100),
+      seeded: { contributions: total, owingEvidence: owed.length, overdue: overdueCount, suppliers: supplierCount, contracts: contractCount, seconds: Math.round(seedSeconds * 10) / 10 },
+      run: { ms: Math.round(runMs), emails, distinctRecipients: recipients.size, expectedRecipients: expectedRecipients.size, sent: result.sent, failed: result.failed, deferred: result.deferred },
+      repeat: { ms: Math.round(againMs), emails: fake.sent.length - emails, alreadyDone: again.alreadyDone },
+      graphRequests: fake.requests.length,
+    };
+    writeFileSync(path.join(__dirname, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+    const ok = emails === recipients.size && recipients.size === expectedRecipients.size && result.failed + result.deferred === 0 && again.sent === 0;
+    console.log(
+      [
+        "",
+        "| measurement | value | target |",
+        "|---|---|---|",
+        `| chase run, ${total.toLocaleString("en-GB")} contributions, ${overdueCount.toLocaleString("en-GB")} overdue, ${supplierCount} suppliers, ${contractCount} contracts | **${(runMs / 1000).toFixed(1)} s** | < 20 s |`,
+        `| emails sent / distinct recipients / expected recipients | ${emails} / ${recipients.size} / ${expectedRecipients.size} | all equal |`,
+        `| the same run again the same day | ${(againMs / 1000).toFixed(1)} s, ${fake.sent.length - emails} emails, ${again.alreadyDone} steps already done | 0 emails |`,
+        `| seeding (not part of the run) | ${seedSeconds.toFixed(1)} s | |`,
+        "",
+        `Machine: ${results.machine}; load average ${loadAverageBefore.join(" ")} before, ${results.loadAverageAfter.join(" ")} after.`,
+      ].join("\n"),
+    );
+    if (!ok) {
+      process.exitCode = 1;
+      console.error("The run did not send exactly one email per expected recipient.");
+    }
+  } finally {
+    await fake.close();
+    await azurite.stop();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
