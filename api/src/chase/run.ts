@@ -19,6 +19,7 @@ import { digest } from "../store/keys";
 import type { KeyedAuditEntry } from "../store/ledgerStore";
 import { chaseMessageId } from "./ledgerPort";
 import type { ChaseLease, ChaseLedgerStore, StepClaim } from "./ledgerPort";
+import { mapWithLimit } from "../concurrency";
 
 /**
  * The chase run (DESIGN.md "Evidence and chasing"): find what is owed through the EvidenceDue
@@ -76,29 +77,6 @@ interface Outgoing {
 
 /** What the ledger already says about a step. */
 type StepState = { done: true } | { done: false; mayHaveBeenSent: boolean };
-
-async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await work(items[next++] as T);
-    }),
-  );
-}
-
-async function mapPool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await work(items[i] as T);
-      }
-    }),
-  );
-  return out;
-}
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
@@ -206,7 +184,7 @@ class ChaseRun {
 
     const contractIds = [...new Set(owed.map((c) => c.contractId))];
     const contracts = new Map<string, Contract>();
-    await pool(contractIds, LOOKUP_CONCURRENCY, async (id) => {
+    await mapWithLimit(contractIds, LOOKUP_CONCURRENCY, async (id) => {
       const stored = await this.deps.store.getContract(id);
       // Contracts are never deleted, so a contribution without one is a fault to look into, not something to skip.
       if (!stored) throw new Error(`Contribution(s) on contract ${id} owe evidence, but the contract cannot be found`);
@@ -229,10 +207,10 @@ class ChaseRun {
     for (const s of steps) widen(s.recipient.email.toLowerCase(), stepWindowStart(s));
     for (const email of digestRecipients) widen(email.toLowerCase(), this.today);
 
-    const records = (await mapPool([...from], LOOKUP_CONCURRENCY, ([email, date]) => this.ledger.stepRecords(email, date))).flat();
+    const records = (await mapWithLimit([...from], LOOKUP_CONCURRENCY, ([email, date]) => this.ledger.stepRecords(email, date))).flat();
     const messageIds = [...new Set(records.map((r) => r.messageId))];
     const outcomes = new Map<string, StepState>();
-    await pool(messageIds, LOOKUP_CONCURRENCY, async (id) => {
+    await mapWithLimit(messageIds, LOOKUP_CONCURRENCY, async (id) => {
       const record = await this.ledger.getMessage(id);
       if (!record) return; // a step record written ahead of a message entry that never was: the step is not done
       const { outcome } = record.entry;
@@ -260,7 +238,7 @@ class ChaseRun {
   private async emailContext(items: ChaseItem[]): Promise<(buyer: string) => ChaseEmailContext> {
     const packs = new Map<string, PackIndex>();
     const contracts = new Map(items.map((i) => [i.contract.id, i.contract as Contract]));
-    await pool([...contracts.values()], LOOKUP_CONCURRENCY, async (contract) => {
+    await mapWithLimit([...contracts.values()], LOOKUP_CONCURRENCY, async (contract) => {
       const pack = await this.deps.packs.get(contract.packId, contract.packEdition);
       if (!pack) throw new Error(`Contract ${contract.id} is pinned to pack ${contract.packId} ${contract.packEdition}, which is not stored`);
       packs.set(contract.id, pack);
@@ -338,7 +316,7 @@ class ChaseRun {
    */
   private async sendAll(outgoing: Outgoing[]): Promise<ChaseStep[]> {
     const escalations: ChaseStep[] = [];
-    await pool(outgoing, RUN_CONCURRENCY, async (message) => {
+    await mapWithLimit(outgoing, RUN_CONCURRENCY, async (message) => {
       if (this.crash) return;
       try {
         if (this.stopReason === undefined) await this.keepLease();

@@ -8,6 +8,7 @@ import type { Arrival } from "../ingestion";
 import { digest } from "../store/keys";
 import type { InboxEntry } from "../store/ledgerStore";
 import type { PullWatermark } from "./watermarks";
+import { mapWithLimit } from "../concurrency";
 
 /**
  * The Graph pull of the Forms response workbooks (infra/forms/FLOW.md, part 2): for each source,
@@ -54,15 +55,6 @@ export function sourceKey(source: FormsPullSource): string {
   return digest(source.formId, source.driveId, source.itemId);
 }
 
-async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await work(items[next++] as T);
-    }),
-  );
-}
-
 const idOf = (plan: ColumnPlan, row: WorkbookRow) => {
   const header = plan.columns.get("responseId")?.[0];
   return header === undefined ? "" : String(row.values[header] ?? "").trim();
@@ -80,7 +72,7 @@ async function takePage(deps: Deps, source: FormsPullSource, plan: ColumnPlan, t
   // The row exactly as Graph gave it, keyed by header.
   const raws = responses.map(({ row }) => JSON.stringify({ source: "forms-workbook", formId: source.formId, item: sourceItemPath(source), table, row: row.index, values: row.values }));
   const inbox = await deps.store.storeRawMany(raws.map((body) => ({ receivedAt, contentType: WORKBOOK_ROW_CONTENT_TYPE, body, encoding: "utf8" as const })));
-  await pool(
+  await mapWithLimit(
     responses.map((r, i) => ({ ...r, arrival: { inbox: inbox[i] as InboxEntry, contentType: WORKBOOK_ROW_CONTENT_TYPE, raw: raws[i] as string } as Arrival })),
     ROW_CONCURRENCY,
     async ({ row, mapped: m, arrival }) => {

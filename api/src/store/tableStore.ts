@@ -26,6 +26,7 @@ import type {
   StoredPack,
   UpdateOutcome,
 } from "./ledgerStore";
+import { mapWithLimit } from "../concurrency";
 
 /** Table names without the prefix; see api/STORAGE.md for what each holds and how it is keyed. */
 export const TABLES = {
@@ -86,20 +87,6 @@ const contributionRow = (id: string) => ROW.contribution + id;
 const auditPrefix = (id: string) => `${ROW.audit}${id}|`;
 const dedupeRow = (id: string, key: string) => `${ROW.formKey}${id}|${key}`;
 const indexRow = (contractId: string, id: string) => `${contractId}|${id}`;
-
-async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await work(items[i] as T);
-      }
-    }),
-  );
-  return out;
-}
 
 /** A counting semaphore; a waiter gives up when its deadline passes. */
 class Slots {
@@ -270,7 +257,7 @@ export class TableLedgerStore implements LedgerStore {
         batch.actions.push(["create", entity]);
         batch.size += size;
       }
-      await pool(batches, VERIFY_CONCURRENCY, (actions) => this.tables.inbox.submitTransaction(actions));
+      await mapWithLimit(batches, VERIFY_CONCURRENCY, (actions) => this.tables.inbox.submitTransaction(actions));
       return built.map((b) => b.entry);
     });
   }
@@ -564,7 +551,7 @@ export class TableLedgerStore implements LedgerStore {
 
   /** The contributions index entries name, skipping (and removing) entries whose contribution has moved on. */
   private async verifyDueEntries(entries: Entity[]): Promise<Contribution[]> {
-    const found = await pool(entries, VERIFY_CONCURRENCY, async (entry) => {
+    const found = await mapWithLimit(entries, VERIFY_CONCURRENCY, async (entry) => {
       const contractId = str(entry.contractId) ?? "";
       const id = str(entry.contributionId) ?? "";
       const stored = await this.read("contributions", contributionPartition(contractId, id), contributionRow(id));
@@ -582,7 +569,7 @@ export class TableLedgerStore implements LedgerStore {
 
   private async listForSupplier(key: string, query: ContributionQuery, request: PageRequest): Promise<Page<Contribution>> {
     const index = await this.page("suppliers", odata`PartitionKey eq ${keyPart(key)}`, request, (e) => e);
-    const found = await pool(index.items, VERIFY_CONCURRENCY, async (entry) => {
+    const found = await mapWithLimit(index.items, VERIFY_CONCURRENCY, async (entry) => {
       const id = str(entry.contributionId) ?? "";
       const stored = await this.read("contributions", contributionPartition(str(entry.contractId) ?? "", id), contributionRow(id));
       if (!stored) return undefined;
@@ -616,7 +603,7 @@ export class TableLedgerStore implements LedgerStore {
         byPartition.set(partitionKey, actions);
       }
       const batches = [...byPartition.values()].flatMap((actions) => Array.from({ length: Math.ceil(actions.length / 100) }, (_, i) => actions.slice(i * 100, (i + 1) * 100)));
-      await pool(batches, VERIFY_CONCURRENCY, (batch) => this.tables.contributions.submitTransaction(batch));
+      await mapWithLimit(batches, VERIFY_CONCURRENCY, (batch) => this.tables.contributions.submitTransaction(batch));
     });
   }
 
