@@ -1,4 +1,4 @@
-import { API_SESSION_EVENT, API_SESSION_GLOBAL, ApiErrorSchema, ValueQuerySchema, ValuesBatchResponseSchema } from "../shared";
+import { API_SESSION_EVENT, API_SESSION_GLOBAL, ApiErrorSchema, MAX_VALUE_QUERIES, ValueQuerySchema, ValuesBatchResponseSchema } from "../shared";
 import type { ApiSession, ValueAnswer, ValueQuery } from "../shared";
 
 /*
@@ -26,13 +26,12 @@ export interface LiveValuesOptions {
   timeoutMs?: number;
   /** How long calls are collected after the first one before the batch goes. */
   batchWindowMs?: number;
-  /** ValuesBatchRequestSchema's cap on queries per request. */
+  /** At most MAX_VALUE_QUERIES, the API's cap on queries per request. */
   maxQueriesPerRequest?: number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
 export const DEFAULT_BATCH_WINDOW_MS = 50;
-export const MAX_QUERIES_PER_REQUEST = 500;
 
 function notAvailable(message: string): CustomFunctions.Error {
   return new CustomFunctions.Error(CustomFunctions.ErrorCode.notAvailable, message);
@@ -101,7 +100,7 @@ export class LiveValues {
     this.fetch = options.fetch ?? ((url, init) => fetch(url, init));
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.batchWindowMs = options.batchWindowMs ?? DEFAULT_BATCH_WINDOW_MS;
-    this.maxQueries = Math.min(options.maxQueriesPerRequest ?? MAX_QUERIES_PER_REQUEST, MAX_QUERIES_PER_REQUEST);
+    this.maxQueries = Math.min(options.maxQueriesPerRequest ?? MAX_VALUE_QUERIES, MAX_VALUE_QUERIES);
   }
 
   /**

@@ -1,11 +1,6 @@
-import { dateFromCell, IsoDate, ValuationError } from "../shared";
+import { dateFromCell, IsoDate, isBlankCell as isBlank, ValuationError } from "../shared";
 
 type Cells = readonly (readonly unknown[])[];
-
-/** Excel hands an empty cell over as null or "" (and an omitted optional argument as null). */
-export function isBlank(value: unknown): boolean {
-  return value === null || value === undefined || (typeof value === "string" && value.trim() === "");
-}
 
 /** A measure code from a cell: codes like 12 arrive as numbers. */
 export function measureCode(value: unknown): string {

@@ -1,5 +1,6 @@
 import {
   bidScore,
+  isBlankCell as isBlank,
   expectedDelivery,
   measuresTable,
   measureValue,
@@ -13,7 +14,7 @@ import {
   ValuationError,
 } from "../shared";
 import { followApiSession, LiveValues } from "./apiBatch";
-import { amountsByYear, dateArgument, isBlank, measureCode, numbersIn, today } from "./cells";
+import { amountsByYear, dateArgument, measureCode, numbersIn, today } from "./cells";
 import { inExcelTerms, toExcelError } from "./excelErrors";
 import { MeasuresRangeCache, PinnedPackSource } from "./packSource";
 import { checkOfficeJs, followPinnedPackSetting, recalculateAll } from "./workbook";

@@ -31,10 +31,10 @@ class UnavailableFunctionError extends Error {
  * `CustomFunctions.associate` calls at the end of this bundle then register nothing instead of
  * throwing, and the task pane that shares the page still starts.
  */
-export function checkOfficeJs(): boolean {
+export function checkOfficeJs(): void {
   const hasOffice = typeof Office !== "undefined";
   const hasCustomFunctions = typeof CustomFunctions !== "undefined";
-  if (hasOffice && hasCustomFunctions) return true;
+  if (hasOffice && hasCustomFunctions) return;
   console.error(`Social Value Ledger: ${OFFICE_JS_MISSING} Until then the TOMS functions cannot reach the workbook and answer #N/A.`);
   if (!hasCustomFunctions) {
     const standIn = {
@@ -44,7 +44,6 @@ export function checkOfficeJs(): boolean {
     };
     (globalThis as unknown as { CustomFunctions: unknown }).CustomFunctions = standIn;
   }
-  return false;
 }
 
 /**

@@ -1,15 +1,58 @@
 import { z } from "zod";
 import { EvidenceStatusSchema } from "./evidence";
-import { AuditEntrySchema, CommitmentSchema, ContractRefSchema, ContractSchema, ContributionSchema, EmailSchema } from "./model";
+import { ANONYMOUS_RESPONDER, AuditEntrySchema, CommitmentSchema, ContractRefSchema, ContractSchema, ContributionSchema, EmailSchema } from "./model";
+import { ProblemSchema } from "./problems";
 import { ContributionReportSchema } from "./submission";
 
-/** One problem with an input, as API errors and quarantine entries carry it. */
-export const ProblemSchema = z.object({
-  path: z.array(z.union([z.string(), z.number()])),
-  message: z.string(),
-  row: z.number().optional(),
-  column: z.string().optional(),
+/* The API's wire schemas: what each route takes and answers (routes and DESIGN.md say which is which). */
+
+/** Every API error: a code for programs, a message for people, field paths for validation problems. */
+export const ApiErrorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.array(ProblemSchema).optional(),
+  }),
 });
+export type ApiError = z.infer<typeof ApiErrorSchema>;
+
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), continuationToken: z.string().optional() });
+
+/** The paging fields of a listing's query: how many items per page (at most `maxPageSize`), and where to go on from. */
+export const pagingFields = (maxPageSize: number) => ({
+  pageSize: z.coerce.number({ error: `pageSize is a whole number from 1 to ${maxPageSize}` }).int().min(1).max(maxPageSize).optional(),
+  continuationToken: z.string().max(4096).optional(),
+});
+
+export const ReviewRequestSchema = z
+  .discriminatedUnion("decision", [
+    z.object({ decision: z.literal("accept"), reason: z.string().trim().max(2000).optional() }).strict(),
+    z.object({ decision: z.literal("reject"), reason: z.string().trim().min(1, "say why the evidence is rejected; the supplier will read it").max(2000) }).strict(),
+  ]);
+export type ReviewRequest = z.infer<typeof ReviewRequestSchema>;
+
+/** One look-up from a custom function; answers come back in the same order. */
+export const ValueQuerySchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("delivered"), contract: ContractRefSchema, code: z.string().trim().min(1).optional() }).strict(),
+  z.object({ kind: z.literal("overdue"), contract: ContractRefSchema }).strict(),
+]);
+export type ValueQuery = z.infer<typeof ValueQuerySchema>;
+
+/** Most look-ups one POST /api/values/batch may carry; the functions' batching client splits larger batches. */
+export const MAX_VALUE_QUERIES = 500;
+
+export const ValuesBatchRequestSchema = z.object({ queries: z.array(ValueQuerySchema).min(1).max(MAX_VALUE_QUERIES) }).strict();
+export type ValuesBatchRequest = z.infer<typeof ValuesBatchRequestSchema>;
+
+export const ValueAnswerSchema = z.union([
+  z.object({ ok: z.literal(true), value: z.number() }),
+  z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string() }) }),
+]);
+export type ValueAnswer = z.infer<typeof ValueAnswerSchema>;
+
+export const ValuesBatchResponseSchema = z.object({ answers: z.array(ValueAnswerSchema) });
+export type ValuesBatchResponse = z.infer<typeof ValuesBatchResponseSchema>;
 
 /** GET /api/contracts/{id}: the contract with its committed quantities. */
 export const ContractDetailSchema = ContractSchema.extend({ commitments: z.array(CommitmentSchema) }).strict();
@@ -35,19 +78,13 @@ export const ContributionFiltersSchema = z
     status: EvidenceStatusSchema.optional(),
     supplier: z.string().trim().min(1).max(200).optional(),
     overdue: FlagSchema.optional(),
-    pageSize: z.coerce.number({ error: "pageSize is a whole number from 1 to 1000" }).int().min(1).max(1000).optional(),
-    continuationToken: z.string().max(4096).optional(),
+    ...pagingFields(1000),
   })
   .strict();
 export type ContributionFilters = z.infer<typeof ContributionFiltersSchema>;
 
 /** A page request for the plain listings (contracts, quarantine). */
-export const PageQuerySchema = z
-  .object({
-    pageSize: z.coerce.number({ error: "pageSize is a whole number from 1 to 1000" }).int().min(1).max(1000).optional(),
-    continuationToken: z.string().max(4096).optional(),
-  })
-  .strict();
+export const PageQuerySchema = z.object(pagingFields(1000)).strict();
 
 /** A submission that failed validation, kept with its raw body so an officer can see what arrived and why it was refused. */
 export const QuarantineItemSchema = z.object({
@@ -89,13 +126,6 @@ export const PackSummarySchema = z.object({
 });
 export type PackSummary = z.infer<typeof PackSummarySchema>;
 
-/** Suppliers are matched without case or extra spaces: "Acme  Build ltd" is "Acme Build Ltd". */
-export function supplierKey(supplier: string): string {
-  return supplier.trim().replace(/\s+/g, " ").toLowerCase();
-}
-
-const ANONYMOUS = "anonymous";
-
 function emailDomain(address: string): string | undefined {
   const at = address.lastIndexOf("@");
   return at > 0 ? address.slice(at + 1).trim().toLowerCase() : undefined;
@@ -113,7 +143,7 @@ export function mayAttachEvidence(
   const owner = contribution.responder.trim().toLowerCase();
   const sender = responder.trim().toLowerCase();
   if (owner === sender) return { ok: true };
-  if (sender === ANONYMOUS) {
+  if (sender === ANONYMOUS_RESPONDER) {
     return { ok: false, reason: `${contribution.id} was reported by a named responder; evidence for it cannot come from an anonymous response` };
   }
   const ownerDomain = emailDomain(owner);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { addDays, dayNumber, daysBetween, IsoDate, IsoDateSchema } from "./dates";
-import { isAwaitingEvidence } from "./evidence";
+import { daysOverdue as daysOverdueOn, isAwaitingEvidence, isOverdue } from "./evidence";
+import { pagingFields } from "./api";
 import { ContractRefSchema } from "./model";
 import type { Contact, Contract, Contribution } from "./model";
 
@@ -42,6 +43,12 @@ export function reminderNumberOn(dueDate: IsoDate, today: IsoDate, remindEveryDa
   return since < 0 ? 0 : Math.floor(since / remindEveryDays) + 1;
 }
 
+/** The contract manager as a recipient (their line manager is a rung of its own). */
+function contractManagerContact(contract: ChaseItem["contract"]): Contact {
+  const { lineManager: _lm, ...manager } = contract.contractManager;
+  return manager;
+}
+
 function stepKey(item: ChaseItem, role: ChaseRole, reminderNumber: number, email: string): string {
   const c = item.contribution;
   return `${c.id}|${c.evidenceDueDate}|${reminderNumber}|${role}|${email}`;
@@ -59,7 +66,7 @@ export function dueSteps(item: ChaseItem, today: IsoDate): ChaseStep[] {
   const policy = item.contract.reminderPolicy;
   const n = reminderNumberOn(c.evidenceDueDate, today, policy.remindEveryDays);
   if (n === 0) return [];
-  const daysOverdue = Math.max(0, daysBetween(c.evidenceDueDate, today));
+  const daysOverdue = daysOverdueOn(c.evidenceDueDate, today);
   const reachable = EMAIL.test(c.responder);
   const steps: ChaseStep[] = [];
   const add = (role: ChaseRole, recipient: Contact) => {
@@ -69,8 +76,7 @@ export function dueSteps(item: ChaseItem, today: IsoDate): ChaseStep[] {
   };
   if (reachable) add("supplier", { name: c.supplier, email: c.responder });
   if (!reachable || n > policy.escalateAfterReminders) {
-    const { lineManager: _lm, ...manager } = item.contract.contractManager;
-    add("contract-manager", manager);
+    add("contract-manager", contractManagerContact(item.contract));
     for (const contact of item.contract.escalationContacts) add("contract-manager", contact);
   }
   const lineManager = item.contract.contractManager.lineManager;
@@ -96,8 +102,7 @@ export function escalateUnreachable(failed: readonly ChaseStep[], reason: string
   const steps: ChaseStep[] = [];
   for (const s of failed) {
     if (s.role !== "supplier") continue;
-    const { lineManager: _lm, ...manager } = s.item.contract.contractManager;
-    for (const contact of [manager, ...s.item.contract.escalationContacts]) {
+    for (const contact of [contractManagerContact(s.item.contract), ...s.item.contract.escalationContacts]) {
       const email = contact.email.toLowerCase();
       if (steps.some((x) => x.item === s.item && x.recipient.email.toLowerCase() === email)) continue;
       steps.push({
@@ -152,11 +157,11 @@ export function weeklyDigests(items: readonly ChaseItem[], today: IsoDate): Dige
   const byManager = new Map<string, Digest>();
   for (const item of items) {
     const c = item.contribution;
-    if (!isAwaitingEvidence(c.evidenceStatus) || daysBetween(c.evidenceDueDate, today) <= 0) continue;
-    const { lineManager: _lm, ...manager } = item.contract.contractManager;
+    if (!isOverdue(c.evidenceStatus, c.evidenceDueDate, today)) continue;
+    const manager = contractManagerContact(item.contract);
     const email = manager.email.toLowerCase();
     const digest = byManager.get(email) ?? { recipient: { ...manager, email }, lines: [], valueAtRisk: 0, contracts: 0 };
-    digest.lines.push({ item, daysOverdue: daysBetween(c.evidenceDueDate, today) });
+    digest.lines.push({ item, daysOverdue: daysOverdueOn(c.evidenceDueDate, today) });
     digest.valueAtRisk += c.value ?? 0;
     byManager.set(email, digest);
   }
@@ -234,7 +239,6 @@ export const ChaseRunRequestSchema = z.object({}).strict();
 export const ChaseLedgerQuerySchema = z
   .object({
     contractId: ContractRefSchema.optional(),
-    pageSize: z.coerce.number({ error: "pageSize is a whole number from 1 to 200" }).int().min(1).max(200).optional(),
-    continuationToken: z.string().max(4096).optional(),
+    ...pagingFields(200),
   })
   .strict();

@@ -1,7 +1,10 @@
+import { cellText, findHeaderRow } from "./cells";
+import type { HeaderSpec } from "./cells";
+import { MAX_COMMITMENTS, supplierKey } from "./model";
 import type { Commitment } from "./model";
 import { findMeasure, normaliseCode } from "./pack";
 import type { Measure, PackIndex } from "./pack";
-import { normaliseHeader, parseMoney } from "./packLoaders";
+import { parseMoney } from "./packLoaders";
 import type { Problem } from "./problems";
 import { valueOrNull } from "./valuation";
 
@@ -37,9 +40,6 @@ const HEADER_ALIASES: Readonly<Record<string, Field>> = {
   comments: "note",
 };
 
-/** "Measure" names the description in the TOMs calculator, so it stands for the code only when nothing else does. */
-const FALLBACK_CODE_HEADER = "measure";
-
 const FIELD_LABEL: Readonly<Record<Field, string>> = {
   code: "measure code (Measure ref, Code or Ref)",
   quantity: "quantity (Quantity, Committed, Target or Qty)",
@@ -47,11 +47,8 @@ const FIELD_LABEL: Readonly<Record<Field, string>> = {
   note: "note",
 };
 
-const MAX_HEADER_SEARCH = 10;
 const MAX_SUPPLIER = 200;
 const MAX_NOTE = 1000;
-/** What `PUT /api/contracts/{id}/commitments` accepts in one go (CommitmentsSchema). */
-export const MAX_COMMITMENTS = 2000;
 
 /** One commitment as read, with the row it came from and its measure in the contract's pack. */
 export interface CommitmentRow {
@@ -72,50 +69,8 @@ export interface CommitmentsTable {
   total: number;
 }
 
-function cellText(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "string") return value.trim();
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  return "";
-}
-
-interface Header {
-  index: number;
-  columns: Map<Field, number>;
-}
-
-function findHeader(rows: readonly (readonly unknown[])[]): Header | Problem[] {
-  for (let r = 0; r < Math.min(rows.length, MAX_HEADER_SEARCH); r++) {
-    const columns = new Map<Field, number>();
-    const clashes: Problem[] = [];
-    let fallbackCode: number | undefined;
-    (rows[r] ?? []).forEach((cell, c) => {
-      const name = normaliseHeader(cell);
-      if (name === FALLBACK_CODE_HEADER && fallbackCode === undefined) fallbackCode = c;
-      const field = HEADER_ALIASES[name];
-      if (!field) return;
-      const earlier = columns.get(field);
-      if (earlier === undefined) columns.set(field, c);
-      else {
-        clashes.push({
-          path: [r, c],
-          row: r + 1,
-          column: cellText(cell),
-          message: `both "${cellText(rows[r]?.[earlier])}" and "${cellText(cell)}" look like the ${FIELD_LABEL[field]} column; rename one`,
-        });
-      }
-    });
-    if (!columns.has("code") && fallbackCode !== undefined) columns.set("code", fallbackCode);
-    if (columns.has("code") && columns.has("quantity")) return clashes.length > 0 ? clashes : { index: r, columns };
-  }
-  return [
-    {
-      path: [0],
-      row: 1,
-      message: `no header row with a ${FIELD_LABEL.code} column and a ${FIELD_LABEL.quantity} column in the first ${MAX_HEADER_SEARCH} rows`,
-    },
-  ];
-}
+/** "Measure" names the description in the TOMs calculator, so it stands for the code only when nothing else does. */
+const HEADER: HeaderSpec<Field> = { aliases: HEADER_ALIASES, labels: FIELD_LABEL, required: ["code", "quantity"], fallback: { header: "measure", field: "code" } };
 
 function parseQuantity(cell: unknown): { ok: true; value: number } | { ok: false; message: string } {
   if (typeof cell === "boolean") return { ok: false, message: `${String(cell).toUpperCase()} is not a quantity` };
@@ -132,7 +87,7 @@ function parseQuantity(cell: unknown): { ok: true; value: number } | { ok: false
  * once. Blank rows are skipped. Quantities may be written as text ("1,250", "£5,000").
  */
 export function commitmentsFromRows(rows: readonly (readonly unknown[])[], pack: PackIndex): CommitmentsTable {
-  const header = findHeader(rows);
+  const header = findHeaderRow(rows, HEADER);
   if (Array.isArray(header)) return { rows: [], problems: header, total: 0 };
 
   const headerRow = rows[header.index] ?? [];
@@ -169,7 +124,7 @@ export function commitmentsFromRows(rows: readonly (readonly unknown[])[], pack:
     if (note.length > MAX_NOTE) problem("note", `the note is ${note.length} characters long; at most ${MAX_NOTE}`);
 
     if (measure) {
-      const key = `${normaliseCode(measure.code)}\u0000${supplier.replace(/\s+/g, " ").toLowerCase()}`;
+      const key = `${normaliseCode(measure.code)}\u0000${supplierKey(supplier)}`;
       const first = firstRowOf.get(key);
       if (first !== undefined) {
         problem("code", `${measure.code} is committed twice${supplier ? ` for ${supplier}` : ""} (first on row ${first}); keep one row and add the quantities up`);

@@ -9,7 +9,7 @@ export type IsoDate = string;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MS_PER_DAY = 86_400_000;
 /** Excel's 1900 date system: serial 25569 is 1970-01-01 (Excel's fictitious 1900-02-29 sits below it). */
-const EXCEL_EPOCH_OFFSET = 25569;
+export const EXCEL_EPOCH_OFFSET = 25569;
 
 export function isValidIsoDate(text: string): boolean {
   const m = ISO_DATE.exec(text);
@@ -69,7 +69,8 @@ export function dateFromCell(value: unknown): IsoDate | undefined {
   if (typeof value === "string") {
     const text = value.trim();
     if (isValidIsoDate(text)) return text;
-    if (/^\d{4}-\d{2}-\d{2}T/.test(text) && !Number.isNaN(Date.parse(text))) return text.slice(0, 10);
+    // Date.parse rolls an impossible date over ("2026-02-30T10:00" is 2 March), so the date part is checked on its own.
+    if (/^\d{4}-\d{2}-\d{2}T/.test(text) && isValidIsoDate(text.slice(0, 10)) && !Number.isNaN(Date.parse(text))) return text.slice(0, 10);
   }
   return undefined;
 }

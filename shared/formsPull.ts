@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { excelSerialToIsoDate, isValidTimeZone } from "./dates";
+import { isBlankCell as isBlank } from "./cells";
+import { EXCEL_EPOCH_OFFSET, excelSerialToIsoDate, isValidTimeZone } from "./dates";
+import { ANONYMOUS_RESPONDER } from "./model";
 import type { Problem } from "./problems";
 
 /**
@@ -104,13 +106,20 @@ export function sourceItemPath(source: Pick<FormsPullSource, "driveId" | "itemId
 /**
  * The wall-clock time an Excel serial number holds in `timeZone` (Forms writes Completion time in
  * the owner's local time), as a UTC instant. Rounded to the second, as Forms records it. A time
- * that does not exist locally (the hour skipped when clocks go forward) lands on the later offset;
+ * that does not exist locally (the hour skipped when clocks go forward) is read with the offset
+ * from before the change, so it lands after it (01:30 on the day London goes to BST is 02:30 BST);
  * a time that happens twice (clocks going back) is read as the first.
  */
 export function excelSerialToInstant(serial: number, timeZone: string): string {
-  const wall = Math.round((serial - 25569) * 86_400) * 1000;
-  const first = wall - zoneOffsetMs(wall, timeZone);
-  return new Date(wall - zoneOffsetMs(first, timeZone)).toISOString();
+  const wall = Math.round((serial - EXCEL_EPOCH_OFFSET) * 86_400) * 1000;
+  // No zone changes its offset twice within two days: the offsets a day either side are the candidates.
+  const before = zoneOffsetMs(wall - 86_400_000, timeZone);
+  const after = zoneOffsetMs(wall + 86_400_000, timeZone);
+  // The larger offset gives the earlier instant, so trying it first reads a repeated time as its first occurrence.
+  for (const offset of before >= after ? [before, after] : [after, before]) {
+    if (zoneOffsetMs(wall - offset, timeZone) === offset) return new Date(wall - offset).toISOString();
+  }
+  return new Date(wall - before).toISOString();
 }
 
 /** Building a formatter costs far more than using one, and a pull converts thousands of times. */
@@ -170,13 +179,10 @@ export type MappedRow =
   | { kind: "submission"; submission: { formId: string; responseId: string | number; submittedAt: string; responder: string; answers: Record<string, unknown> } }
   | { kind: "refused"; formId: string; responseId?: string; problems: Problem[] };
 
-const ANONYMOUS = "anonymous";
 /** Forms writes a multi-select answer as "A;B;" (with the trailing semicolon). */
 const MULTI_SELECT = /^([^;]+;)+$/;
 /** Fields a choice question may fill, so "NT1;" is read as the one answer NT1. Free text is never split. */
 const CHOICE_TARGETS = new Set<PullTarget>(["contractRef", "supplier", "measureCode", "evidenceFor"]);
-
-const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === "string" && v.trim() === "");
 
 /** The last part of a link's path, as a file name to show ("payroll_Jo.pdf"); shared/ has no URL class. */
 function fileName(link: string): string {
@@ -243,7 +249,7 @@ export function mapWorkbookRow(source: FormsPullSource, plan: ColumnPlan, row: {
 
   // The first responder column with a real address wins; Forms writes "anonymous" when it recorded none.
   const responderValues = (plan.columns.get("responder") ?? []).map((h) => row.values[h]).filter((v): v is string => typeof v === "string" && v.trim() !== "");
-  const responder = responderValues.find((v) => v.trim().toLowerCase() !== ANONYMOUS)?.trim() ?? ANONYMOUS;
+  const responder = responderValues.find((v) => v.trim().toLowerCase() !== ANONYMOUS_RESPONDER)?.trim() ?? ANONYMOUS_RESPONDER;
 
   const answers: Record<string, unknown> = {};
   const evidence: unknown[] = [];

@@ -1,4 +1,5 @@
 export * from "./problems";
+export * from "./cells";
 export * from "./dates";
 export * from "./pack";
 export * from "./packLoaders";
@@ -7,7 +8,6 @@ export * from "./valuation";
 export * from "./evidence";
 export * from "./model";
 export * from "./submission";
-export * from "./wire";
 export * from "./pinnedPack";
 export * from "./chase";
 export * from "./api";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { IsoDateSchema, daysBetween, isValidIsoDate } from "./dates";
 import { EvidenceStatusSchema } from "./evidence";
-import { PACK_ID } from "./pack";
+import { normaliseCode, PACK_ID } from "./pack";
 
 /** Contract references are what suppliers type into the form, e.g. C-1001; they are also the contract's id. */
 export const ContractRefSchema = z
@@ -16,6 +16,14 @@ export const ContributionRefSchema = z
   .trim()
   .transform((s) => s.toUpperCase())
   .pipe(z.string().regex(CONTRIBUTION_REF, "a contribution reference looks like SV-7K3Q9M2D"));
+
+/** What stands for the responder of a form that does not record who answered (Forms writes it so too). */
+export const ANONYMOUS_RESPONDER = "anonymous";
+
+/** Suppliers are matched without case or extra spaces: "Acme  Build ltd" is "Acme Build Ltd". */
+export function supplierKey(supplier: string): string {
+  return supplier.trim().replace(/\s+/g, " ").toLowerCase();
+}
 
 export const EmailSchema = z.string().trim().toLowerCase().pipe(z.email("must be an email address"));
 
@@ -106,13 +114,16 @@ export const CommitmentSchema = z
   .strict();
 export type Commitment = z.infer<typeof CommitmentSchema>;
 
+/** What `PUT /api/contracts/{id}/commitments` accepts in one go. */
+export const MAX_COMMITMENTS = 2000;
+
 export const CommitmentsSchema = z
-  .object({ commitments: z.array(CommitmentSchema).max(2000) })
+  .object({ commitments: z.array(CommitmentSchema).max(MAX_COMMITMENTS) })
   .strict()
   .superRefine((body, ctx) => {
     const seen = new Set<string>();
     body.commitments.forEach((c, i) => {
-      const key = `${c.measureCode.toUpperCase()}\u0000${(c.supplier ?? "").toLowerCase()}`;
+      const key = `${normaliseCode(c.measureCode)}\u0000${supplierKey(c.supplier ?? "")}`;
       if (seen.has(key)) {
         ctx.addIssue({ code: "custom", path: ["commitments", i, "measureCode"], message: `${c.measureCode} is committed twice${c.supplier ? ` for ${c.supplier}` : ""}` });
       }

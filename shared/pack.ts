@@ -34,11 +34,18 @@ export type Measure = z.infer<typeof MeasureSchema>;
 
 export const PACK_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
+/** An edition names stored values for years and is part of storage keys, so it stays short. */
+export const MAX_PACK_EDITION_LENGTH = 100;
+
 export const FrameworkPackSchema = z
   .object({
     id: z.string().regex(PACK_ID, "a pack id is lower-case letters, digits and dashes, e.g. toms-2025"),
     name: z.string().trim().min(1),
-    edition: z.string().trim().min(1, "a pack needs an edition, e.g. 2025"),
+    edition: z
+      .string()
+      .trim()
+      .min(1, "a pack needs an edition, e.g. 2025")
+      .max(MAX_PACK_EDITION_LENGTH, `an edition is at most ${MAX_PACK_EDITION_LENGTH} characters, e.g. 2025`),
     currencyBaseYear: z.number().int().min(1990).max(2100).optional(),
     licence: z.string().trim().min(1, "say under which licence the values are used"),
     source: z.string().trim().min(1, "say where the values come from"),

@@ -1,3 +1,5 @@
+import { cellText, findHeaderRow } from "./cells";
+import type { HeaderSpec } from "./cells";
 import { MeasureSchema, ValuationKind, VALUATION_KINDS, validatePack, normaliseCode } from "./pack";
 import type { FrameworkPack, FrameworkPackInput, Measure, PackMetadata } from "./pack";
 import { Problem, ValidationError } from "./problems";
@@ -38,19 +40,10 @@ const FIELD_LABEL: Readonly<Record<Field, string>> = {
   kind: "valuation kind",
 };
 
-/** Case, spacing, punctuation and £ signs do not matter: "Proxy Value (£)" matches "proxy value". */
-export function normaliseHeader(header: unknown): string {
-  return cellText(header).toLowerCase().replace(/£/g, "").replace(/[^a-z0-9]/g, "");
-}
-
-function cellText(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "string") return value.trim();
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  return "";
-}
-
 const NO_VALUE = /^(n\/?a|-|–|—|none|nil)$/i;
+
+/** Commas only between groups of three digits: "28,213.00" is 28213, "2,5" is not a number at all. */
+const AMOUNT = /^-?(\d{1,3}(,\d{3})+|\d+)(\.\d*)?$|^-?\.\d+$/;
 
 /** Parses "£28,213.00", "28213" or 28213; `null` for a cell that says there is no value. */
 export function parseMoney(value: unknown): { ok: true; value: number | null } | { ok: false; message: string } {
@@ -59,9 +52,12 @@ export function parseMoney(value: unknown): { ok: true; value: number | null } |
   }
   const text = cellText(value);
   if (text === "" || NO_VALUE.test(text)) return { ok: true, value: null };
-  const compact = text.replace(/[£,\s]/g, "");
-  if (!/^-?(\d+\.?\d*|\.\d+)$/.test(compact)) return { ok: false, message: `"${text}" is not an amount in £` };
-  return { ok: true, value: Number(compact) };
+  const compact = text.replace(/[£\s]/g, "");
+  if (!AMOUNT.test(compact)) {
+    const hint = compact.includes(",") ? "; write it with a decimal point, and commas only between thousands (e.g. 2.5 or 1,250.00)" : "";
+    return { ok: false, message: `"${text}" is not an amount in £${hint}` };
+  }
+  return { ok: true, value: Number(compact.replace(/,/g, "")) };
 }
 
 function parseKind(text: string): ValuationKind | undefined {
@@ -81,42 +77,13 @@ export function fingerprint(text: string): string {
   return (h >>> 0).toString(16).padStart(8, "0");
 }
 
-const MAX_HEADER_SEARCH = 10;
+const HEADER: HeaderSpec<Field> = { aliases: HEADER_ALIASES, labels: FIELD_LABEL, required: ["code", "unit"] };
 
 function findHeader(rows: readonly (readonly unknown[])[]): { index: number; columns: Map<Field, number> } | Problem[] {
-  for (let r = 0; r < Math.min(rows.length, MAX_HEADER_SEARCH); r++) {
-    const columns = new Map<Field, number>();
-    const clashes: Problem[] = [];
-    (rows[r] ?? []).forEach((cell, c) => {
-      const field = HEADER_ALIASES[normaliseHeader(cell)];
-      if (!field) return;
-      const earlier = columns.get(field);
-      if (earlier !== undefined) {
-        clashes.push({
-          path: [r, c],
-          row: r + 1,
-          column: cellText(cell),
-          message: `both "${cellText(rows[r]?.[earlier])}" and "${cellText(cell)}" look like the ${FIELD_LABEL[field]} column; rename one`,
-        });
-      } else {
-        columns.set(field, c);
-      }
-    });
-    if (columns.has("code") && columns.has("unit")) {
-      if (clashes.length > 0) return clashes;
-      if (!columns.has("proxy")) {
-        return [{ path: [r], row: r + 1, message: `no ${FIELD_LABEL.proxy} column` }];
-      }
-      return { index: r, columns };
-    }
-  }
-  return [
-    {
-      path: [0],
-      row: 1,
-      message: `no header row with a ${FIELD_LABEL.code} column and a ${FIELD_LABEL.unit} column in the first ${MAX_HEADER_SEARCH} rows`,
-    },
-  ];
+  const header = findHeaderRow(rows, HEADER);
+  if (Array.isArray(header)) return header;
+  if (!header.columns.has("proxy")) return [{ path: [header.index], row: header.index + 1, message: `no ${FIELD_LABEL.proxy} column` }];
+  return header;
 }
 
 /**

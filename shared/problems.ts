@@ -1,13 +1,16 @@
-/** One thing wrong with an input, said so a person can find and fix it. */
-export interface Problem {
+import { z } from "zod";
+
+/** One thing wrong with an input, said so a person can find and fix it (API errors and quarantine entries carry these). */
+export const ProblemSchema = z.object({
   /** Field path inside the input, e.g. ["answers", "quantity"] or ["measures", 3, "proxy"]. */
-  path: (string | number)[];
-  message: string;
+  path: z.array(z.union([z.string(), z.number()])),
+  message: z.string(),
   /** For tabular input: the 1-based row as the person sees it (header row included). */
-  row?: number;
+  row: z.number().optional(),
   /** For tabular input: the column header as written. */
-  column?: string;
-}
+  column: z.string().optional(),
+});
+export type Problem = z.infer<typeof ProblemSchema>;
 
 /** An input was refused; `problems` lists every reason, not just the first. */
 export class ValidationError extends Error {

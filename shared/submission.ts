@@ -16,6 +16,8 @@ const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{
 export function parseSubmittedAt(text: string): string | undefined {
   const t = text.trim();
   if (ISO_DATE_TIME.test(t)) {
+    // Date.parse rolls an impossible date over ("2026-02-30T10:00Z" is 2 March), so the date is checked first.
+    if (!isValidIsoDate(t.slice(0, 10))) return undefined;
     const ms = Date.parse(t);
     return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
   }
@@ -35,8 +37,11 @@ export const QuantitySchema = z
   .transform((v, ctx): number => {
   if (typeof v === "string") {
     const t = v.trim();
-    if (/^-?\d+,\d+$/.test(t)) {
-      ctx.addIssue({ code: "custom", message: `"${t}" uses a comma; write the quantity with a decimal point, e.g. ${t.replace(",", ".")}` });
+    const comma = /^-?\d+,(\d+)$/.exec(t);
+    if (comma) {
+      // "1,250" may be a thousands separator rather than a decimal comma: offer both readings.
+      const example = comma[1]?.length === 3 ? `${t.replace(",", ".")} or ${t.replace(",", "")}` : t.replace(",", ".");
+      ctx.addIssue({ code: "custom", message: `"${t}" uses a comma; write the quantity with a decimal point and no thousands separator, e.g. ${example}` });
       return z.NEVER;
     }
     if (!/^-?(\d+\.?\d*|\.\d+)$/.test(t)) {
@@ -146,7 +151,7 @@ const EvidenceOnlySchema = z
     description: z.string().trim().max(4000).default(""),
     quantity: z.undefined({ error: "an evidence submission carries no quantity; report new figures in a separate response" }).optional(),
   })
-  .passthrough();
+  .loose();
 
 const prefix = (problems: Problem[], head: (string | number)[]) => problems.map((p) => ({ ...p, path: [...head, ...p.path] }));
 

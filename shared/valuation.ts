@@ -1,3 +1,4 @@
+import { isBlankCell as isBlank } from "./cells";
 import { daysBetween, IsoDate } from "./dates";
 import { findMeasure, Measure, PackIndex } from "./pack";
 
@@ -67,10 +68,6 @@ export function proxyValue(index: PackIndex, code: string): number {
     throw new ValuationError("not-valued", `Measure ${measure.code} is ${measure.kind} in pack ${index.label}: it has no proxy value.`);
   }
   return measure.proxy;
-}
-
-function isBlank(cell: unknown): boolean {
-  return cell === null || cell === undefined || (typeof cell === "string" && cell.trim() === "");
 }
 
 function cellNumber(cell: unknown, where: string): number {
@@ -166,7 +163,11 @@ export function socialValueRatio(socialValue: number, contractValue: number): nu
   return socialValue / contractValue;
 }
 
-/** HM Treasury Green Book discount rate for year `year` (year 0 is today). */
+/**
+ * HM Treasury Green Book discount rate for year `year` (year 0 is today), as the product specifies
+ * it: 3.5% to year 30, 3.0% to year 75, 2.5% after. The Green Book steps down further after year
+ * 125, far beyond any contract's social value stream.
+ */
 export function greenBookRate(year: number): number {
   if (year <= 30) return 0.035;
   if (year <= 75) return 0.03;
@@ -197,7 +198,8 @@ export function bidScore(bid: number, bids: readonly number[], maxPoints: number
   requireQuantity(bid, "The bid");
   requireQuantity(maxPoints, "Maximum points");
   bids.forEach((b, i) => requireQuantity(b, `Bid ${i + 1} of the list`));
-  const best = Math.max(bid, ...bids);
+  // Not Math.max(...bids): spreading a long column of bids overflows the call stack.
+  const best = bids.reduce((most, b) => Math.max(most, b), bid);
   return best === 0 ? 0 : (bid / best) * maxPoints;
 }
 

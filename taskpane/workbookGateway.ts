@@ -81,6 +81,11 @@ export class WorkbookError extends Error {
   override readonly name = "WorkbookError";
 }
 
+/** Office.js rejects with OfficeExtension.Error, but a host may reject with anything. */
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 /**
  * Waits for Office.js, then returns the gateway. In a plain browser Office.js reports no host, and if
  * the Office.js script could not load at all there is no `Office` global: both give a gateway that
@@ -155,7 +160,7 @@ export function createWorkbookGateway(host: Office.HostType | null): WorkbookGat
         await recalculateFully();
       } catch (err) {
         throw new WorkbookError(
-          `Excel could not recalculate the TOMS formulas (${(err as Error).message}). Press Ctrl+Alt+F9 to refresh TOMS.DELIVERED and TOMS.OVERDUE.`,
+          `Excel could not recalculate the TOMS formulas (${messageOf(err)}). Press Ctrl+Alt+F9 to refresh TOMS.DELIVERED and TOMS.OVERDUE.`,
         );
       }
     },
@@ -167,7 +172,7 @@ export function createWorkbookGateway(host: Office.HostType | null): WorkbookGat
       } catch (err) {
         if (err instanceof WorkbookError) throw err;
         throw new WorkbookError(
-          `Excel could not finish the sync (${(err as Error).message}). The workbook may be partly updated; sync again to bring it up to date.`,
+          `Excel could not finish the sync (${messageOf(err)}). The workbook may be partly updated; sync again to bring it up to date.`,
         );
       }
     },
@@ -499,7 +504,7 @@ async function announcePinnedPackChanged(): Promise<void> {
     await recalculateFully();
   } catch (err) {
     throw new WorkbookError(
-      `The pack was saved in the workbook, but Excel could not recalculate (${(err as Error).message}). Press Ctrl+Alt+F9 to refresh the TOMS formulas.`,
+      `The pack was saved in the workbook, but Excel could not recalculate (${messageOf(err)}). Press Ctrl+Alt+F9 to refresh the TOMS formulas.`,
     );
   }
 }

@@ -6,6 +6,7 @@ import { formReference, REFERENCE_ATTEMPTS } from "./references";
 import { StaleEtagError } from "./store/errors";
 import { digest } from "./store/keys";
 import type { InboxEntry } from "./store/ledgerStore";
+import { plural } from "./words";
 
 /**
  * One Forms submission into the ledger, however it arrived: posted by the Power Automate flow
@@ -30,8 +31,6 @@ export type IngestOutcome =
   | { kind: "busy"; message: string };
 
 type Submission<K extends ParsedSubmission["kind"]> = Extract<ParsedSubmission, { kind: K }>;
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** Best effort: which response a refused submission claims to be, so an officer can find it in Forms. */
 function claimedIds(parsed: unknown): { formId?: string; responseId?: string } {

@@ -1,4 +1,4 @@
-import { EXAMPLE_PACK, indexPack } from "../../shared";
+import { EXAMPLE_PACK, indexPack, MAX_PACK_EDITION_LENGTH } from "../../shared";
 import type { FrameworkPack, PackIndex, PackSummary } from "../../shared";
 import type { LedgerStore } from "./store/ledgerStore";
 
@@ -12,6 +12,7 @@ const summaryOf = (pack: FrameworkPack): PackSummary => ({
   measureCount: pack.measures.length,
   bundled: true,
 });
+
 
 /** The packs the API values with: the bundled example plus those officers uploaded. */
 export class PackRegistry {
@@ -33,6 +34,8 @@ export class PackRegistry {
   async get(id: string, edition: string): Promise<PackIndex | undefined> {
     const cached = this.indexes.get(this.key(id, edition));
     if (cached) return cached;
+    // No stored pack has a longer edition (the schema refuses it), and it would not fit a storage key.
+    if (edition.length > MAX_PACK_EDITION_LENGTH) return undefined;
     const stored = await this.store.getPack(id, edition);
     if (!stored) return undefined;
     const index = indexPack(stored.pack);

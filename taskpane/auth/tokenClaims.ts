@@ -8,8 +8,6 @@ export interface TokenClaims {
   roles: Role[];
   name?: string;
   email?: string;
-  /** Expiry, ms since 1970. */
-  expiresAt?: number;
 }
 
 const PayloadSchema = z.object({
@@ -18,7 +16,6 @@ const PayloadSchema = z.object({
   preferred_username: z.unknown().optional(),
   email: z.unknown().optional(),
   upn: z.unknown().optional(),
-  exp: z.unknown().optional(),
 });
 
 function base64UrlToText(segment: string): string {
@@ -41,7 +38,7 @@ export function readTokenClaims(token: string): TokenClaims {
   try {
     json = JSON.parse(base64UrlToText(payload));
   } catch (err) {
-    throw new Error(`The access token's payload cannot be read: ${(err as Error).message}`);
+    throw new Error(`The access token's payload cannot be read: ${err instanceof Error ? err.message : String(err)}`);
   }
   const parsed = PayloadSchema.safeParse(json);
   if (!parsed.success) throw new Error("The access token's payload is not a JSON object of claims.");
@@ -53,6 +50,5 @@ export function readTokenClaims(token: string): TokenClaims {
     roles,
     ...(name ? { name } : {}),
     ...(email ? { email } : {}),
-    ...(typeof claims.exp === "number" ? { expiresAt: claims.exp * 1000 } : {}),
   };
 }

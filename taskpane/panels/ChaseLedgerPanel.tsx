@@ -23,6 +23,7 @@ import type { BadgeProps } from "@fluentui/react-components";
 import type { ChaseLedgerEntry, ChaseRunResult } from "../../shared";
 import { useLoad } from "../apiClient";
 import { ApiProblemNotice } from "../components/ApiProblemNotice";
+import { LoadStatus } from "../components/LoadStatus";
 import { formatDate, formatDateTime, plural } from "../components/format";
 import type { PanelProps } from "./PanelProps";
 
@@ -118,8 +119,7 @@ export function ChaseLedgerPanel({ api, user, contract }: PanelProps) {
         </section>
       )}
 
-      {ledger.state.status === "loading" && <Spinner size="tiny" labelPosition="after" label="Loading the chase ledger…" />}
-      {ledger.state.status === "error" && <ApiProblemNotice title="The chase ledger could not be loaded." error={ledger.state.error} onRetry={ledger.retry} />}
+      <LoadStatus state={ledger.state} loading="Loading the chase ledger…" failed="The chase ledger could not be loaded." onRetry={ledger.retry} />
       {ledger.state.status === "ok" &&
         (ledger.state.data.length === 0 ? (
           <Text>Nobody has been chased{contractId ? ` on ${contractId}` : ""} yet.</Text>
@@ -184,12 +184,9 @@ function LedgerTable({ entries }: { entries: readonly ChaseLedgerEntry[] }) {
               </div>
             </TableCell>
             <TableCell className={styles.cell}>
-              <div className={styles.stack}>
-                <Badge appearance="tint" color={OUTCOME[e.outcome].color}>
-                  {OUTCOME[e.outcome].label}
-                </Badge>
-
-              </div>
+              <Badge appearance="tint" color={OUTCOME[e.outcome].color}>
+                {OUTCOME[e.outcome].label}
+              </Badge>
             </TableCell>
           </TableRow>
         ))}

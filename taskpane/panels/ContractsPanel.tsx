@@ -6,7 +6,6 @@ import {
   MessageBarTitle,
   Radio,
   RadioGroup,
-  Spinner,
   Subtitle1,
   Subtitle2,
   Table,
@@ -24,8 +23,8 @@ import { contractProgress, indexPack, socialValueRatio } from "../../shared";
 import type { Contract, ContractDetail, ContractProgress, FrameworkPack, ValueAnswer } from "../../shared";
 import type { ApiClient } from "../apiClient";
 import { useLoad } from "../apiClient";
-import { ApiProblemNotice } from "../components/ApiProblemNotice";
 import { FactList } from "../components/FactList";
+import { LoadStatus } from "../components/LoadStatus";
 import { formatDate, formatMoney, formatPercent, plural } from "../components/format";
 import type { PanelProps } from "./PanelProps";
 
@@ -60,10 +59,7 @@ export function ContractsPanel({ api, contract, ledger }: PanelProps) {
             </Button>
           )}
         </div>
-        {contracts.state.status === "loading" && <Spinner size="tiny" labelPosition="after" label="Loading contracts…" />}
-        {contracts.state.status === "error" && (
-          <ApiProblemNotice title="The contracts could not be loaded." error={contracts.state.error} onRetry={contracts.retry} />
-        )}
+        <LoadStatus state={contracts.state} loading="Loading contracts…" failed="The contracts could not be loaded." onRetry={contracts.retry} />
         {contracts.state.status === "ok" &&
           (contracts.state.data.length === 0 ? (
             <Text>No contracts yet. Contracts are created through the API (POST /api/contracts) with their pinned framework pack.</Text>
@@ -121,10 +117,7 @@ function ContractSummary({ api, contract, version }: { api: ApiClient; contract:
       <Subtitle2 as="h3" id={headingId} className={styles.heading}>
         {contract.id}: {contract.title}
       </Subtitle2>
-      {summary.state.status === "loading" && <Spinner size="tiny" labelPosition="after" label="Loading the contract's social value…" />}
-      {summary.state.status === "error" && (
-        <ApiProblemNotice title={`Contract ${contract.id} could not be loaded.`} error={summary.state.error} onRetry={summary.retry} />
-      )}
+      <LoadStatus state={summary.state} loading="Loading the contract's social value…" failed={`Contract ${contract.id} could not be loaded.`} onRetry={summary.retry} />
       {summary.state.status === "ok" && <SummaryView summary={summary.state.data} />}
     </section>
   );

@@ -13,8 +13,9 @@ import {
   mergeClasses,
   tokens,
 } from "@fluentui/react-components";
-import { EXAMPLE_PACK, FrameworkPack, Problem, ValidationError } from "../../shared";
+import { EXAMPLE_PACK, FrameworkPack, ValidationError } from "../../shared";
 import { NO_WORKBOOK_EXPLANATION_ID } from "../components/NoWorkbookNotice";
+import { Outcome, OutcomeNotice } from "../components/OutcomeNotice";
 import { ProblemList } from "../components/ProblemList";
 import type { WorkbookGateway } from "../workbookGateway";
 import type { PanelProps } from "./PanelProps";
@@ -24,13 +25,6 @@ import { PackSummary } from "./packs/PackSummary";
 import { PackDraft, checkDraft, defaultMetadata, firstRowOf } from "./packs/packDraft";
 
 type PinnedPack = { pack: FrameworkPack | undefined } | { damaged: unknown };
-
-interface Notice {
-  intent: "success" | "error";
-  title: string;
-  message: string;
-  problems?: Problem[];
-}
 
 type Busy = "reading" | "pinning" | "unpinning";
 
@@ -49,7 +43,7 @@ function readPinned(gateway: WorkbookGateway): PinnedPack {
   }
 }
 
-function errorNotice(title: string, err: unknown): Notice {
+function errorNotice(title: string, err: unknown): Outcome {
   if (err instanceof ValidationError) return { intent: "error", title, message: `${err.subject} is not valid:`, problems: err.problems };
   return { intent: "error", title, message: err instanceof Error ? err.message : String(err) };
 }
@@ -72,7 +66,7 @@ export function PacksPanel({ gateway }: PanelProps) {
   const [pinned, setPinned] = useState<PinnedPack>(() => readPinned(gateway));
   const [draft, setDraft] = useState<PackDraft>();
   const [busy, setBusy] = useState<Busy>();
-  const [notice, setNotice] = useState<Notice>();
+  const [notice, setNotice] = useState<Outcome>();
   const [focusNext, setFocusNext] = useState<"notice" | "draft" | "import">();
   const noticeRef = useRef<HTMLDivElement>(null);
   const draftHeadingRef = useRef<HTMLHeadingElement>(null);
@@ -165,14 +159,7 @@ export function PacksPanel({ gateway }: PanelProps) {
 
       {busy && <Spinner size="tiny" labelPosition="after" label={BUSY_LABEL[busy]} />}
 
-      {notice && (
-        <MessageBar ref={noticeRef} tabIndex={-1} intent={notice.intent} layout="multiline">
-          <MessageBarBody>
-            <MessageBarTitle>{notice.title}</MessageBarTitle> {notice.message}
-            {notice.problems && <ProblemList problems={notice.problems} label="Problems" />}
-          </MessageBarBody>
-        </MessageBar>
-      )}
+      {notice && <OutcomeNotice ref={noticeRef} outcome={notice} />}
 
       <section className={styles.section} aria-labelledby="packs-in-use-heading">
         <div className={styles.headingRow}>

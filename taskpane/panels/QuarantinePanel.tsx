@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import {
   Button,
   Spinner,
@@ -13,6 +13,7 @@ import type { Page } from "../apiClient";
 import { useLoad } from "../apiClient";
 import { ApiProblemNotice } from "../components/ApiProblemNotice";
 import { FactList } from "../components/FactList";
+import { LoadStatus } from "../components/LoadStatus";
 import { ProblemList } from "../components/ProblemList";
 import { formatDateTime, plural } from "../components/format";
 import type { PanelProps } from "./PanelProps";
@@ -73,21 +74,31 @@ export function QuarantinePanel({ api }: PanelProps) {
   const items = first.state.status === "ok" ? [...first.state.data.items, ...(more?.items ?? [])] : [];
   const nextToken = more ? more.continuationToken : first.state.status === "ok" ? first.state.data.continuationToken : undefined;
 
+  // The "Load more" in flight: a refresh or closing the pane cancels it, so an older page never lands on a fresh list.
+  const moreInFlight = useRef<AbortController>();
+  useEffect(() => () => moreInFlight.current?.abort(), []);
+
   async function loadMore() {
     if (!nextToken) return;
+    moreInFlight.current?.abort();
+    const controller = new AbortController();
+    moreInFlight.current = controller;
     setLoadingMore(true);
     setMoreError(undefined);
     try {
-      const page = await api.quarantinePage(nextToken);
+      const page = await api.quarantinePage(nextToken, { signal: controller.signal });
+      if (controller.signal.aborted) return;
       setMore((m) => ({ items: [...(m?.items ?? []), ...page.items], continuationToken: page.continuationToken }));
     } catch (err) {
-      setMoreError(err);
+      if (!controller.signal.aborted) setMoreError(err);
     } finally {
-      setLoadingMore(false);
+      if (!controller.signal.aborted) setLoadingMore(false);
     }
   }
 
   function refresh() {
+    moreInFlight.current?.abort();
+    setLoadingMore(false);
     setMore(undefined);
     setMoreError(undefined);
     first.retry();
@@ -106,8 +117,7 @@ export function QuarantinePanel({ api }: PanelProps) {
         )}
       </div>
       <Text>Form submissions the ledger refused, kept with every reason and the answers as sent, so you can fix the form or contact the supplier.</Text>
-      {first.state.status === "loading" && <Spinner size="tiny" labelPosition="after" label="Loading quarantined submissions…" />}
-      {first.state.status === "error" && <ApiProblemNotice title="The quarantine could not be loaded." error={first.state.error} onRetry={refresh} />}
+      <LoadStatus state={first.state} loading="Loading quarantined submissions…" failed="The quarantine could not be loaded." onRetry={refresh} />
       {first.state.status === "ok" && items.length === 0 && <Text>Nothing in quarantine: every submission so far was valid.</Text>}
       {items.length > 0 && (
         <>

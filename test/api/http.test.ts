@@ -137,6 +137,22 @@ describe("OData-looking text never reaches a storage filter as code", () => {
     expect(overdue.body.items.map((c: { id: string }) => c.id)).toEqual([res.body.id]);
   });
 
+  it("a supplier name too long to escape into a key whole is still taken in and found by name", async () => {
+    // 200 three-byte characters escape to 1,800 characters; a key holds 1 KiB. Two names alike but for the end stay apart.
+    const names = [`${"供".repeat(199)}甲`, `${"供".repeat(199)}乙`];
+    expect((await asOfficer("POST", "/api/contracts", exampleContract({ id: "C-LONG" }))).status).toBe(201);
+    const ids: string[] = [];
+    for (const supplier of names) {
+      const res = await asFlow("POST", "/api/forms/responses", submission({ answers: { contractRef: "C-LONG", supplier } }));
+      expect(res.status).toBe(201);
+      ids.push(res.body.id);
+    }
+    for (const [i, supplier] of names.entries()) {
+      const found = await asOfficer("GET", `/api/contributions?supplier=${encodeURIComponent(supplier)}`);
+      expect(found.body.items.map((c: { id: string }) => c.id)).toEqual([ids[i]]);
+    }
+  });
+
   it("a supplier filter that matches nobody returns nothing (it does not widen the query)", async () => {
     await asFlow("POST", "/api/forms/responses", submission());
     for (const query of [`contractId=C-1001&supplier=`, `supplier=`, `overdue=true&supplier=`]) {
@@ -192,6 +208,9 @@ describe("contracts, commitments and packs", () => {
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ title: "Renamed", buyer: "Example County Council", reminderPolicy: { remindEveryDays: 3, evidenceGraceDays: 30 }, contractManager: { name: "Sam Patel" } });
     expectError(await asOfficer("PATCH", "/api/contracts/C-2002", { title: "Again" }, { "if-match": before.headers.get("etag") ?? "" }), 412, "stale-etag");
+    // An If-Match that is no ETag storage issued is just as stale (storage itself would refuse to parse it).
+    for (const ifMatch of ["garbage", '"x"']) expectError(await asOfficer("PATCH", "/api/contracts/C-2002", { title: "Again" }, { "if-match": ifMatch }), 412, "stale-etag");
+    expect((await asOfficer("PATCH", "/api/contracts/C-2002", { title: "Renamed again" }, { "if-match": "*" })).status).toBe(200);
     expectError(await asOfficer("PATCH", "/api/contracts/C-2002", { packId: "other" }), 400);
     expectError(await asOfficer("PATCH", "/api/contracts/C-2002", { endDate: "2020-01-01" }), 400);
   });
@@ -217,6 +236,11 @@ describe("contracts, commitments and packs", () => {
     expect(created.status).toBe(201);
     expectError(await asOfficer("POST", "/api/packs", { ...pack, name: "changed" }), 409, "pack-exists");
     expectError(await asOfficer("POST", "/api/packs", EXAMPLE_PACK), 409, "pack-exists");
+    // An edition is part of a storage key: one too long for a key is refused, not a storage error.
+    const long = await asOfficer("POST", "/api/packs", { ...pack, edition: "é".repeat(101) });
+    expectError(long, 400);
+    expect(long.body.error.details).toEqual([expect.objectContaining({ path: ["edition"] })]);
+    expectError(await asOfficer("GET", `/api/packs/county-toms?edition=${"é".repeat(400)}`), 404, "not-found");
     const invalid = await asOfficer("POST", "/api/packs", { ...pack, edition: "2", measures: [{ ...pack.measures[0], proxy: -1 }] });
     expectError(invalid, 400);
     expect(invalid.body.error.details[0].path).toEqual(["measures", 0, "proxy"]);

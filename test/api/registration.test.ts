@@ -1,56 +1,20 @@
-import { readdirSync } from "node:fs";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { HttpRequest, InvocationContext } from "@azure/functions";
 import type { HttpHandler, HttpResponseInit } from "@azure/functions";
 import { loadSettings, SettingsError } from "../../api/src/settings";
+import { fakeFunctionsCore, FUNCTIONS_DIR, loadTriggerFiles } from "../support/functionsCore";
+import type { Registered } from "../support/functionsCore";
 import { INGEST_SECRET, testStorage } from "../support/harness";
 
 jest.setTimeout(30_000);
 
-interface Registered {
-  meta: { name: string; bindings: Record<string, { type: string; direction: string; methods?: string[]; route?: string; authLevel?: string }> };
-  handler: HttpHandler;
-}
-const registry: Record<string, Registered> = {};
+const registry: Record<string, Registered<HttpHandler>> = {};
+jest.mock("@azure/functions-core", () => fakeFunctionsCore(registry), { virtual: true });
 
-// The worker-provided module: faking it turns @azure/functions' test mode off, so app.http really registers.
-jest.mock(
-  "@azure/functions-core",
-  () => ({
-    setProgrammingModel: jest.fn(),
-    registerFunction: jest.fn((meta: Registered["meta"], handler: HttpHandler) => {
-      registry[meta.name] = { meta, handler };
-      return { dispose: () => undefined };
-    }),
-    registerHook: jest.fn(() => ({ dispose: () => undefined })),
-    log: jest.fn(),
-  }),
-  { virtual: true },
-);
-
-const FUNCTIONS_DIR = path.join(__dirname, "../../api/src/functions");
-
-/** Loads every trigger file as the Functions host would, with `env` as the app's settings for as long as the caller keeps it. */
-function loadApp(env: Record<string, string>): () => void {
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  const restore = () => {
-    process.env = saved;
-  };
-  try {
-    jest.isolateModules(() => {
-      // jest.isolateModules is synchronous, so the trigger files are loaded with require, as the host loads them.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      for (const file of readdirSync(FUNCTIONS_DIR)) require(path.join(FUNCTIONS_DIR, file));
-    });
-  } catch (e) {
-    restore();
-    throw e;
-  }
-  return restore;
-}
+/** Every trigger file, loaded with `env` as the app's settings. */
+const loadApp = (env: Record<string, string>) => loadTriggerFiles(readdirSync(FUNCTIONS_DIR), env);
 
 describe("the Functions app (v4 model)", () => {
   let restoreEnv: () => void = () => undefined;

@@ -1,5 +1,5 @@
 import { fromChunks, toChunks } from "../../api/src/store/chunks";
-import { fromKeyPart, keyPart } from "../../api/src/store/keys";
+import { boundedKeyPart, fromKeyPart, keyPart } from "../../api/src/store/keys";
 import { formReference, randomReference } from "../../api/src/references";
 import { CONTRIBUTION_REF } from "../../shared";
 import { exampleContract, INGEST_SECRET, invoke, submission, testApp } from "../support/harness";
@@ -11,6 +11,17 @@ describe("keys", () => {
     const key = keyPart(text);
     expect([...key].every((ch) => /[A-Za-z0-9 ._@~-]/.test(ch))).toBe(true);
     expect(fromKeyPart(key)).toBe(text);
+  });
+
+  it("bounds long free text in a key, keeping texts that differ only at the end apart", () => {
+    expect(boundedKeyPart("Acme Build Ltd")).toBe(keyPart("Acme Build Ltd"));
+    const a = boundedKeyPart(`${"供".repeat(199)}甲`);
+    const b = boundedKeyPart(`${"供".repeat(199)}乙`);
+    expect(a.length).toBeLessThanOrEqual(400);
+    expect(a).not.toBe(b);
+    expect([...a].every((ch) => /[A-Za-z0-9 ._@~-]/.test(ch))).toBe(true);
+    // A cut key ends in "~~" and a digest, which no uncut key can hold ("~" is always followed by two hex digits).
+    expect(a).toMatch(/~~[0-9a-f]{32}$/);
   });
 
   it("contribution references look like SV-XXXXXXXX and repeat for the same form response", () => {

@@ -117,6 +117,16 @@ describe("mapping a workbook row to the canonical submission (pure)", () => {
     expect(excelSerialToInstant(isoDateToExcelSerial("2024-08-27") + (17 * 3600 + 23 * 60 + 34) / 86_400, "Europe/Berlin")).toBe("2024-08-27T15:23:34.000Z");
   });
 
+  it("reads a time the clocks skip as after the change, and a time they repeat as its first occurrence", () => {
+    const at = (date: string, hours: number, minutes: number) => isoDateToExcelSerial(date) + (hours * 60 + minutes) / 1440;
+    // 29 March 2026: London's clocks go from 01:00 GMT to 02:00 BST, so 01:30 does not exist; it reads as 02:30 BST.
+    expect(excelSerialToInstant(at("2026-03-29", 1, 30), "Europe/London")).toBe("2026-03-29T01:30:00.000Z");
+    // 25 October 2026: 01:30 happens in BST (00:30 UTC) and again in GMT (01:30 UTC).
+    expect(excelSerialToInstant(at("2026-10-25", 1, 30), "Europe/London")).toBe("2026-10-25T00:30:00.000Z");
+    expect(excelSerialToInstant(at("2026-11-01", 1, 30), "America/New_York")).toBe("2026-11-01T05:30:00.000Z");
+    expect(excelSerialToInstant(at("2026-10-25", 2, 30), "Europe/London")).toBe("2026-10-25T02:30:00.000Z");
+  });
+
   it("takes the typed address on an anonymous form, links from the evidence columns, and evidence-only responses", () => {
     const anonymous = { ...SOURCE, columns: { ...SOURCE.columns } };
     const headers = [...HEADERS, "Your email address"];

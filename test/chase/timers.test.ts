@@ -14,53 +14,19 @@ import { CronSyntaxError, nextOccurrence, parseNcrontab } from "../../api/src/nc
 import { sourceKey } from "../../api/src/formsPull/pull";
 import { SettingsError } from "../../api/src/settings";
 import { startFakeGraph } from "../support/fakeGraph";
+import { fakeFunctionsCore, loadTriggerFiles } from "../support/functionsCore";
+import type { Registered } from "../support/functionsCore";
 import { INGEST_SECRET, testApp, testStorage } from "../support/harness";
 import { addContract, addContribution } from "./support";
 
 jest.setTimeout(30_000);
 
-interface Registered {
-  meta: { name: string; bindings: Record<string, { type: string; direction: string; schedule?: string }> };
-  handler: TimerHandler;
-}
-const registry: Record<string, Registered> = {};
+const registry: Record<string, Registered<TimerHandler>> = {};
+jest.mock("@azure/functions-core", () => fakeFunctionsCore(registry), { virtual: true });
 
-// The worker-provided module: faking it turns @azure/functions' test mode off, so app.timer really registers.
-jest.mock(
-  "@azure/functions-core",
-  () => ({
-    setProgrammingModel: jest.fn(),
-    registerFunction: jest.fn((meta: Registered["meta"], handler: TimerHandler) => {
-      registry[meta.name] = { meta, handler };
-      return { dispose: () => undefined };
-    }),
-    registerHook: jest.fn(() => ({ dispose: () => undefined })),
-    log: jest.fn(),
-  }),
-  { virtual: true },
-);
-
-const FUNCTIONS_DIR = path.join(__dirname, "../../api/src/functions");
-
-/** Loads the timer files as the Functions host would, with `env` as the app's settings. */
-function loadTimers(env: Record<string, string>): () => void {
-  const saved = { ...process.env };
-  for (const name of ["CHASE_SCHEDULE", "FORMS_PULL_SCHEDULE", "FORMS_PULL_SOURCES"]) delete process.env[name];
-  Object.assign(process.env, env);
-  const restore = () => {
-    process.env = saved;
-  };
-  try {
-    jest.isolateModules(() => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      for (const file of ["chaseTimer.ts", "formsPullTimer.ts"]) require(path.join(FUNCTIONS_DIR, file));
-    });
-  } catch (e) {
-    restore();
-    throw e;
-  }
-  return restore;
-}
+/** The timer files, loaded with `env` as the app's settings (the schedule settings unset unless `env` names them). */
+const loadTimers = (env: Record<string, string>) =>
+  loadTriggerFiles(["chaseTimer.ts", "formsPullTimer.ts"], env, ["CHASE_SCHEDULE", "FORMS_PULL_SCHEDULE", "FORMS_PULL_SOURCES"]);
 
 const devEnv = () => ({ AUTH_MODE: "dev", AUTH_DEV_DIR: mkdtempSync(path.join(os.tmpdir(), "svl-timers-")), STORAGE_CONNECTION_STRING: testStorage(), INGEST_SECRET });
 const schedule = (name: string) => Object.values(registry[name]?.meta.bindings ?? {}).find((b) => b.type === "timerTrigger")?.schedule;

@@ -1,6 +1,6 @@
 import "./setupExcel";
-import { ValuationError } from "../../shared";
-import { amountsByYear, dateArgument, isBlank, measureCode, numbersIn, today } from "../../functions/cells";
+import { isBlankCell as isBlank, ValuationError } from "../../shared";
+import { amountsByYear, dateArgument, measureCode, numbersIn, today } from "../../functions/cells";
 
 function valuationErrorOf(call: () => unknown): ValuationError {
   try {

@@ -1,5 +1,6 @@
 import { CommitmentsSchema, EXAMPLE_PACK, describeProblem, indexPack } from "../../shared";
-import { MAX_COMMITMENTS, commitmentsFromRows } from "../../shared/commitmentsTable";
+import { commitmentsFromRows } from "../../shared/commitmentsTable";
+import { MAX_COMMITMENTS } from "../../shared/model";
 
 const PACK = indexPack(EXAMPLE_PACK);
 const described = (rows: unknown[][]) => commitmentsFromRows(rows, PACK).problems.map(describeProblem);

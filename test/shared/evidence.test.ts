@@ -24,6 +24,9 @@ describe("dates", () => {
     expect(dateFromCell(" 2026-03-31 ")).toBe("2026-03-31");
     expect(dateFromCell("2026-02-30")).toBeUndefined();
     expect(dateFromCell("31/03/2026")).toBeUndefined();
+    expect(dateFromCell("2026-03-31T23:00:00Z")).toBe("2026-03-31");
+    // Date.parse would roll this over to 2 March.
+    expect(dateFromCell("2026-02-30T10:00:00Z")).toBeUndefined();
   });
   it("adds days across month and leap-year ends", () => {
     expect(addDays("2028-02-28", 1)).toBe("2028-02-29");

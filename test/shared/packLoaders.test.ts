@@ -126,6 +126,12 @@ describe("parseMoney", () => {
     expect(parseMoney(input)).toEqual({ ok: true, value: expected });
   });
   it("refuses words", () => expect(parseMoney("about ten").ok).toBe(false));
+  it("reads commas as thousands separators only, never as a decimal comma", () => {
+    expect(parseMoney("£1,250,000.50")).toEqual({ ok: true, value: 1250000.5 });
+    expect(parseMoney("2,5")).toEqual({ ok: false, message: '"2,5" is not an amount in £; write it with a decimal point, and commas only between thousands (e.g. 2.5 or 1,250.00)' });
+    expect(parseMoney("12,34,567").ok).toBe(false);
+    expect(parseMoney("1,2345").ok).toBe(false);
+  });
 });
 
 describe("CSV and JSON", () => {

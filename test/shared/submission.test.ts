@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { CommitmentsSchema, ContractInputSchema, parseSubmission, parseSubmittedAt, SubmissionInput } from "../../shared";
+import { CommitmentsSchema, ContractInputSchema, parseSubmission, parseSubmittedAt, QuantitySchema, SubmissionInput } from "../../shared";
 
 const canonical: SubmissionInput = {
   formId: "form-1",
@@ -47,7 +47,12 @@ describe("Forms submissions", () => {
   it('refuses "2,5" with the reason', () => {
     const result = parseSubmission(withAnswers({ quantity: "2,5" }));
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.problems[0]).toMatchObject({ path: ["answers", "quantity"], message: expect.stringMatching(/decimal point, e.g. 2.5/) });
+    if (!result.ok) expect(result.problems[0]).toMatchObject({ path: ["answers", "quantity"], message: expect.stringMatching(/decimal point and no thousands separator, e.g. 2\.5$/) });
+  });
+
+  it('offers both readings of "1,250", which may be a thousands separator', () => {
+    const result = QuantitySchema.safeParse("1,250");
+    expect(result.error?.issues[0]?.message).toBe('"1,250" uses a comma; write the quantity with a decimal point and no thousands separator, e.g. 1.250 or 1250');
   });
 
   it("lists every problem with its field path", () => {
@@ -77,6 +82,9 @@ describe("Forms submissions", () => {
     expect(parseSubmittedAt("2/30/2024 1:00:00 PM")).toBeUndefined();
     expect(parseSubmittedAt("2026-11-20T10:15:00+01:00")).toBe("2026-11-20T09:15:00.000Z");
     expect(parseSubmittedAt("2026-11-20")).toBeUndefined();
+    // Date.parse alone would read these as 2 March and 1 May.
+    expect(parseSubmittedAt("2026-02-30T10:00:00Z")).toBeUndefined();
+    expect(parseSubmittedAt("2026-04-31T10:00:00+01:00")).toBeUndefined();
   });
 
   it("never throws, whatever arrives (property)", () => {
@@ -118,5 +126,11 @@ describe("contracts and commitments", () => {
   it("refuses the same measure committed twice by one supplier", () => {
     const result = CommitmentsSchema.safeParse({ commitments: [{ measureCode: "J1", quantity: 1 }, { measureCode: "j1", quantity: 2 }] });
     expect(result.error?.issues[0]?.path).toEqual(["commitments", 1, "measureCode"]);
+  });
+  it("matches suppliers as supplierKey does, so extra spaces do not make a second commitment", () => {
+    const twice = CommitmentsSchema.safeParse({ commitments: [{ measureCode: "J1", quantity: 1, supplier: "Acme  Build" }, { measureCode: "J1", quantity: 2, supplier: "acme build" }] });
+    expect(twice.error?.issues.map((i) => i.message)).toEqual(["J1 is committed twice for acme build"]);
+    const twoSuppliers = CommitmentsSchema.safeParse({ commitments: [{ measureCode: "J1", quantity: 1, supplier: "Acme" }, { measureCode: "J1", quantity: 2, supplier: "Bolt" }] });
+    expect(twoSuppliers.success).toBe(true);
   });
 });

@@ -108,10 +108,12 @@ describe("ratio, present value, scores, expected delivery", () => {
   });
 
   it("follows the Green Book schedule", () => {
-    expect([0, 30, 31, 75, 76, 200].map(greenBookRate)).toEqual([0.035, 0.035, 0.03, 0.03, 0.025, 0.025]);
+    expect([0, 30, 31, 75, 76, 125, 126, 301].map(greenBookRate)).toEqual([0.035, 0.035, 0.03, 0.03, 0.025, 0.025, 0.025, 0.025]);
     expect(presentValue([100, 100])).toBeCloseTo(100 + 100 / 1.035, 10);
     const thirtyTwo = Array.from({ length: 32 }, (_, y) => (y === 31 ? 1000 : 0));
     expect(presentValue(thirtyTwo)).toBeCloseTo(1000 / (1.035 ** 30 * 1.03), 10);
+    const year127 = Array.from({ length: 128 }, (_, y) => (y === 127 ? 1e6 : 0));
+    expect(presentValue(year127)).toBeCloseTo(1e6 / (1.035 ** 30 * 1.03 ** 45 * 1.025 ** 52), 6);
   });
   it("uses a flat rate when given one, and refuses a percentage typed as a number", () => {
     expect(presentValue([0, 0, 121], 0.1)).toBeCloseTo(100, 10);
@@ -133,6 +135,7 @@ describe("ratio, present value, scores, expected delivery", () => {
     expect(bidScore(100, [100, 50], 20)).toBe(20);
     expect(bidScore(0, [0, 0], 20)).toBe(0);
     expect(kindOf(() => bidScore(1, [-1], 20))).toBe("negative");
+    expect(bidScore(1, Array.from({ length: 200_000 }, () => 2), 10)).toBe(5);
   });
 
   it("expects delivery pro rata to elapsed time, clamped to the contract", () => {

@@ -248,7 +248,7 @@ describe("a contribution and its evidence", () => {
     api.addContributions(...sixContributions());
     const detail = await openRow(api, 2);
 
-    // Another officer accepts it while this one is looking.
+    // Another officer rejects it while this one is looking.
     api.changeContribution(reference(2), (c) => ({
       ...c,
       evidenceStatus: "rejected",

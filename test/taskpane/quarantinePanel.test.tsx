@@ -1,5 +1,5 @@
 /** @jest-environment jsdom */
-import { fireEvent, screen, within } from "@testing-library/react";
+import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import type { QuarantineItem } from "../../shared";
 import { prettyRaw } from "../../taskpane/panels/QuarantinePanel";
 import { FakeApi } from "./support/fakeApi";
@@ -84,4 +84,23 @@ test("nothing in quarantine is said plainly; a failure offers Retry", async () =
   expect(notice.textContent).toContain("(500): Something went wrong on the server (invocation 7f3a); it has been logged. Retry in a minute.");
   fireEvent.click(within(notice).getByRole("button", { name: "Retry" }));
   expect(await screen.findByText("Nothing in quarantine: every submission so far was valid.")).toBeTruthy();
+});
+
+test("a page still loading when the officer refreshes is dropped, not added to the fresh list", async () => {
+  const api = new FakeApi();
+  api.quarantine = Array.from({ length: 60 }, (_, i) => item(i + 1));
+  await openQuarantine(api);
+  const secondPage = api.hold((r) => r.path === "quarantine" && r.query.has("continuationToken"));
+  fireEvent.click(screen.getByRole("button", { name: "Load more" }));
+  await waitFor(() => expect(api.requestsTo("GET", "quarantine")).toHaveLength(2));
+
+  fireEvent.click(screen.getByRole("button", { name: "Refresh" }));
+  expect(await screen.findByText("50 submissions shown, newest first; more are waiting.")).toBeTruthy();
+  // Let the held page arrive and every update it causes render.
+  await act(async () => {
+    secondPage.release();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  });
+  expect(screen.getByRole("status").textContent).toBe("50 submissions shown, newest first; more are waiting.");
+  expect(screen.getByRole("list", { name: "Quarantined submissions" }).children).toHaveLength(50);
 });

@@ -20,6 +20,7 @@ import type { KeyedAuditEntry } from "../store/ledgerStore";
 import { chaseMessageId } from "./ledgerPort";
 import type { ChaseLease, ChaseLedgerStore, StepClaim } from "./ledgerPort";
 import { mapWithLimit } from "../concurrency";
+import { plural } from "../words";
 
 /**
  * The chase run (DESIGN.md "Evidence and chasing"): find what is owed through the EvidenceDue
@@ -77,8 +78,6 @@ interface Outgoing {
 
 /** What the ledger already says about a step. */
 type StepState = { done: true } | { done: false; mayHaveBeenSent: boolean };
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 class ChaseRun {
   private readonly ledger: ChaseLedgerStore;

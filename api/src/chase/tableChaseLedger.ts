@@ -1,7 +1,9 @@
-import { odata, RestError } from "@azure/data-tables";
-import type { TableClient, TableEntity, TableEntityResult, TransactionAction } from "@azure/data-tables";
+import { odata } from "@azure/data-tables";
+import type { TableClient, TableEntity, TransactionAction } from "@azure/data-tables";
 import type { ChaseLedgerEntry, IsoDate } from "../../../shared";
 import { fromChunks, toChunks } from "../store/chunks";
+import { readEntity, statusOf, str, withoutUndefined } from "../store/entities";
+import type { Entity, Io } from "../store/entities";
 import { keyPart } from "../store/keys";
 import type { Page, PageRequest } from "../store/ledgerStore";
 import type { ChaseLease, ChaseLedgerStore, ChaseMessageRecord, LeaseAnswer, StepClaim, StepRecord } from "./ledgerPort";
@@ -20,18 +22,12 @@ import type { ChaseLease, ChaseLedgerStore, ChaseMessageRecord, LeaseAnswer, Ste
  * A message id is `<run date>|<recipient>|<kind>|<run id>`, so it names its own entry.
  */
 
-type Entity = TableEntityResult<Record<string, unknown>>;
-type Io = <T>(operation: () => Promise<T>) => Promise<T>;
-
 const LEASE = { partitionKey: "lease", rowKey: "chase" } as const;
 const OPEN = "open";
 const EVERY_CONTRACT = "*";
 /** Entity-group transactions hold at most 100 operations. */
 const BATCH = 100;
 
-const statusOf = (e: unknown) => (e instanceof RestError ? e.statusCode : undefined);
-const str = (v: unknown) => (typeof v === "string" ? v : undefined);
-const withoutUndefined = <T extends Record<string, unknown>>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 function messageKeys(id: string): { partitionKey: string; rowKey: string } {
   const [runDate, recipient, kind, runId, extra] = id.split("|");
@@ -91,13 +87,8 @@ export class TableChaseLedger implements ChaseLedgerStore {
     private readonly io: Io,
   ) {}
 
-  private async read(partitionKey: string, rowKey: string): Promise<Entity | undefined> {
-    try {
-      return await this.table.getEntity<Record<string, unknown>>(partitionKey, rowKey);
-    } catch (e) {
-      if (statusOf(e) === 404) return undefined;
-      throw e;
-    }
+  private read(partitionKey: string, rowKey: string): Promise<Entity | undefined> {
+    return readEntity(this.table, partitionKey, rowKey);
   }
 
   // ---- the run lease ----

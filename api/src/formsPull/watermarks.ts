@@ -1,5 +1,6 @@
-import { RestError } from "@azure/data-tables";
 import type { TableClient } from "@azure/data-tables";
+import { readEntity, str } from "../store/entities";
+import type { Io } from "../store/entities";
 
 /**
  * Where the pull of one response workbook got to, in the `FormsPull` table (api/STORAGE.md):
@@ -20,7 +21,6 @@ export interface FormsPullStore {
   putWatermark(sourceKey: string, watermark: PullWatermark): Promise<void>;
 }
 
-type Io = <T>(operation: () => Promise<T>) => Promise<T>;
 const PARTITION = "watermark";
 
 export class TableFormsPullStore implements FormsPullStore {
@@ -31,18 +31,16 @@ export class TableFormsPullStore implements FormsPullStore {
 
   getWatermark(sourceKey: string): Promise<PullWatermark | undefined> {
     return this.io(async () => {
-      try {
-        const e = await this.table.getEntity<Record<string, unknown>>(PARTITION, sourceKey);
-        return {
-          nextRow: typeof e.nextRow === "number" ? e.nextRow : 0,
-          ...(typeof e.lastId === "string" ? { lastId: e.lastId } : {}),
-          ...(typeof e.table === "string" ? { table: e.table } : {}),
-          updatedAt: typeof e.updatedAt === "string" ? e.updatedAt : "",
-        };
-      } catch (e) {
-        if (e instanceof RestError && e.statusCode === 404) return undefined;
-        throw e;
-      }
+      const e = await readEntity(this.table, PARTITION, sourceKey);
+      if (!e) return undefined;
+      const lastId = str(e.lastId);
+      const table = str(e.table);
+      return {
+        nextRow: typeof e.nextRow === "number" ? e.nextRow : 0,
+        ...(lastId !== undefined ? { lastId } : {}),
+        ...(table !== undefined ? { table } : {}),
+        updatedAt: str(e.updatedAt) ?? "",
+      };
     });
   }
 

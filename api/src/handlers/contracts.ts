@@ -55,6 +55,10 @@ export const patchContract: Handler = async ({ request, deps }) => {
   const id = contractId(request.params.id);
   const body = await readJson(request);
   const stored = await requireContract(deps, id);
+  const stale = () => new ApiFailure(412, "stale-etag", `Contract ${id} was changed by someone else since you loaded it; reload it and make your change again.`);
+  // Compared here, so an If-Match storage cannot parse (not an ETag it issued) is a 412 like any other stale one.
+  const ifMatch = request.headers.get("if-match");
+  if (ifMatch !== null && ifMatch.trim() !== "*" && ifMatch !== stored.etag) throw stale();
   // A partial reminder policy changes only the fields it names.
   const raw =
     typeof body === "object" && body !== null && typeof (body as { reminderPolicy?: unknown }).reminderPolicy === "object" && (body as { reminderPolicy?: unknown }).reminderPolicy !== null
@@ -68,10 +72,11 @@ export const patchContract: Handler = async ({ request, deps }) => {
   else if (daysBetween(checked.data.startDate, checked.data.endDate) <= 0) problems.push({ path: ["endDate"], message: "the contract must end after it starts" });
   if (problems.length > 0 || !checked.success) throw invalid("The changed contract is not valid.", problems);
   try {
-    const saved = await deps.store.replaceContract(checked.data, request.headers.get("if-match") ?? stored.etag);
+    // The change was merged into what was read, so it is written only over that version.
+    const saved = await deps.store.replaceContract(checked.data, stored.etag);
     return json(200, saved.value, { etag: saved.etag });
   } catch (e) {
-    if (e instanceof StaleEtagError) throw new ApiFailure(412, "stale-etag", `Contract ${id} was changed by someone else since you loaded it; reload it and make your change again.`);
+    if (e instanceof StaleEtagError) throw stale();
     throw e;
   }
 };

@@ -7,8 +7,7 @@ import { ApiFailure } from "../http/errors";
 import { json } from "../http/respond";
 import { ingestSubmission, quarantine } from "../ingestion";
 import type { Arrival, IngestOutcome } from "../ingestion";
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+import { plural } from "../words";
 
 function result(status: 200 | 201, body: IngestionResult): HttpResponseInit {
   return json(status, body, { location: `/api/contributions/${body.id}` });

@@ -1,6 +1,7 @@
 import type { ChaseItem, ChaseMessage, ChaseRole, ChaseStep, Contact, Digest, DigestLine, IsoDate } from "../../../shared";
 import type { OutgoingEmail } from "./mailer";
 import { sha256Hex } from "./mime";
+import { plural } from "../words";
 
 /**
  * The words of the chase: reminders to suppliers, escalations to contract managers and their line
@@ -46,10 +47,6 @@ export function formatMoney(pounds: number): string {
 function formatDate(date: IsoDate): string {
   const [year, month, day] = date.split("-").map(Number) as [number, number, number];
   return `${day} ${MONTHS[month - 1]} ${year}`;
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 function overdueWords(days: number): string {

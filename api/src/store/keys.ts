@@ -14,6 +14,21 @@ export function keyPart(text: string): string {
   return out;
 }
 
+/** Keys hold at most 1 KiB; escaped free text is kept well below that, with room for what is put around it. */
+const MAX_FREE_TEXT_KEY = 400;
+
+/**
+ * `keyPart` for text whose escaped form may be too long for a key (a 200-character supplier name
+ * in a script of 3-byte characters escapes to 1,800). Past the bound it is cut and ends in `~~` and
+ * a digest of the whole text: `~` is otherwise always followed by two hex digits, so a cut key
+ * never equals an uncut one, and two texts sharing the first characters still get different keys.
+ * Not reversible once cut; readers compare the entity's own text, not the key.
+ */
+export function boundedKeyPart(text: string): string {
+  const key = keyPart(text);
+  return key.length <= MAX_FREE_TEXT_KEY ? key : `${key.slice(0, MAX_FREE_TEXT_KEY - 34)}~~${digest(text)}`;
+}
+
 export function fromKeyPart(key: string): string {
   const bytes: number[] = [];
   for (let i = 0; i < key.length; i++) {

@@ -96,8 +96,8 @@ export interface LedgerStore {
   /** With `maxAgeMs`, a copy read by this instance at most that long ago may answer (ingestion's hot path). */
   getContract(id: string, options?: { maxAgeMs?: number }): Promise<Stored<Contract> | undefined>;
   listContracts(page: PageRequest): Promise<Page<Contract>>;
-  /** Throws StaleEtagError when `ifMatch` is given and no longer current. */
-  replaceContract(contract: Contract, ifMatch?: string): Promise<Stored<Contract>>;
+  /** Throws StaleEtagError when `ifMatch` is no longer current. */
+  replaceContract(contract: Contract, ifMatch: string): Promise<Stored<Contract>>;
   getCommitments(contractId: string): Promise<Commitment[]>;
   putCommitments(contractId: string, commitments: Commitment[]): Promise<void>;
 

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { odata, RestError, TableClient, TableEntity, TableEntityResult, TransactionAction } from "@azure/data-tables";
+import { odata, RestError, TableClient, TableEntity, TransactionAction } from "@azure/data-tables";
 import { addDays, isAwaitingEvidence, supplierKey } from "../../../shared";
 import type { AuditEntry, Commitment, Contract, Contribution, EvidenceLink, EvidenceStatus, IsoDate, PackSummary, Problem, QuarantineItem } from "../../../shared";
 import type { ChaseLedgerStore } from "../chase/ledgerPort";
@@ -7,10 +7,12 @@ import { TableChaseLedger } from "../chase/tableChaseLedger";
 import { TableFormsPullStore } from "../formsPull/watermarks";
 import type { FormsPullStore } from "../formsPull/watermarks";
 import { fromChunks, toChunks } from "./chunks";
+import { readEntity, statusOf, str, withoutUndefined } from "./entities";
+import type { Entity } from "./entities";
 import { tableClient } from "./connection";
 import type { TableConnection } from "./connection";
 import { StaleEtagError, StorageUnavailableError } from "./errors";
-import { bucketed, contractPartitionRange, contributionPartition, fromKeyPart, keyPart, prefixEnd, ROW } from "./keys";
+import { boundedKeyPart, bucketed, contractPartitionRange, contributionPartition, fromKeyPart, keyPart, prefixEnd, ROW } from "./keys";
 import { sameOwner } from "./ledgerStore";
 import type {
   ContributionQuery,
@@ -51,8 +53,6 @@ const REF_ROW = "ref";
 /** Reads that check index entries run this many at a time. */
 const VERIFY_CONCURRENCY = 32;
 
-type Entity = TableEntityResult<Record<string, unknown>>;
-
 export interface TableStoreOptions {
   connection: TableConnection;
   tablePrefix: string;
@@ -63,12 +63,10 @@ export interface TableStoreOptions {
   warn: (message: string, error: unknown) => void;
 }
 
-const statusOf = (e: unknown) => (e instanceof RestError ? e.statusCode : undefined);
-
 const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "REQUEST_SEND_ERROR"]);
 
 /** Refused, reset, timed out or a 5xx from the service: the request may work later. */
-export function isStorageUnavailable(e: unknown): boolean {
+function isStorageUnavailable(e: unknown): boolean {
   if (e instanceof StorageUnavailableError) return true;
   if (!(e instanceof Error)) return false;
   if (e.name === "AbortError" || e.name === "TimeoutError") return true;
@@ -79,9 +77,6 @@ export function isStorageUnavailable(e: unknown): boolean {
 }
 
 const double = (value: number) => ({ value, type: "Double" as const });
-const str = (v: unknown) => (typeof v === "string" ? v : undefined);
-const withoutUndefined = <T extends Record<string, unknown>>(o: T): T =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 const contributionRow = (id: string) => ROW.contribution + id;
 const auditPrefix = (id: string) => `${ROW.audit}${id}|`;
@@ -169,13 +164,8 @@ export class TableLedgerStore implements LedgerStore {
     }
   }
 
-  private async read(table: TableName, pk: string, rk: string): Promise<Entity | undefined> {
-    try {
-      return await this.tables[table].getEntity<Record<string, unknown>>(pk, rk);
-    } catch (e) {
-      if (statusOf(e) === 404) return undefined;
-      throw e;
-    }
+  private read(table: TableName, pk: string, rk: string): Promise<Entity | undefined> {
+    return readEntity(this.tables[table], pk, rk);
   }
 
   /** Insert-if-absent: false when the key exists (409 EntityAlreadyExists). */
@@ -384,10 +374,10 @@ export class TableLedgerStore implements LedgerStore {
     );
   }
 
-  replaceContract(contract: Contract, ifMatch?: string): Promise<Stored<Contract>> {
+  replaceContract(contract: Contract, ifMatch: string): Promise<Stored<Contract>> {
     return this.io(async () => {
       try {
-        const res = await this.tables.contracts.updateEntity(this.contractEntity(contract), "Replace", { etag: ifMatch ?? "*" });
+        const res = await this.tables.contracts.updateEntity(this.contractEntity(contract), "Replace", { etag: ifMatch });
         const stored = { value: contract, etag: res.etag ?? "" };
         this.remember(stored);
         return stored;
@@ -440,7 +430,7 @@ export class TableLedgerStore implements LedgerStore {
       const [claimed] = await Promise.all([
         this.insert("refs", withoutUndefined({ partitionKey: c.id, rowKey: REF_ROW, ...options.owner })),
         this.tables.suppliers.upsertEntity(
-          { partitionKey: keyPart(supplierKey(c.supplier)), rowKey: indexRow(c.contractId, c.id), contractId: c.contractId, contributionId: c.id },
+          { partitionKey: boundedKeyPart(supplierKey(c.supplier)), rowKey: indexRow(c.contractId, c.id), contractId: c.contractId, contributionId: c.id },
           "Replace",
         ),
         isAwaitingEvidence(c.evidenceStatus) ? this.tables.due.upsertEntity(evidenceDueEntity(c), "Replace") : undefined,
@@ -568,7 +558,7 @@ export class TableLedgerStore implements LedgerStore {
   }
 
   private async listForSupplier(key: string, query: ContributionQuery, request: PageRequest): Promise<Page<Contribution>> {
-    const index = await this.page("suppliers", odata`PartitionKey eq ${keyPart(key)}`, request, (e) => e);
+    const index = await this.page("suppliers", odata`PartitionKey eq ${boundedKeyPart(key)}`, request, (e) => e);
     const found = await mapWithLimit(index.items, VERIFY_CONCURRENCY, async (entry) => {
       const id = str(entry.contributionId) ?? "";
       const stored = await this.read("contributions", contributionPartition(str(entry.contractId) ?? "", id), contributionRow(id));

@@ -2,7 +2,6 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import {
   Button,
   MessageBar,
-  MessageBarActions,
   MessageBarBody,
   MessageBarTitle,
   Spinner,
@@ -13,12 +12,13 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { findMeasure, indexPack, valueOrNull } from "../../../shared";
-import type { Commitment, Contract, FrameworkPack, PackIndex, Problem } from "../../../shared";
+import type { Commitment, Contract, FrameworkPack, PackIndex } from "../../../shared";
 import { commitmentsFromRows } from "../../../shared/commitmentsTable";
 import type { CommitmentsTable } from "../../../shared/commitmentsTable";
 import { useLoad } from "../../apiClient";
-import { ApiProblemNotice } from "../../components/ApiProblemNotice";
+import { LoadStatus } from "../../components/LoadStatus";
 import { NO_WORKBOOK_EXPLANATION_ID } from "../../components/NoWorkbookNotice";
+import { Outcome, OutcomeNotice } from "../../components/OutcomeNotice";
 import { ProblemList } from "../../components/ProblemList";
 import { formatMoney, plural } from "../../components/format";
 import type { SelectedTable, WorkbookGateway } from "../../workbookGateway";
@@ -37,10 +37,6 @@ interface Draft {
   table: SelectedTable;
   read: CommitmentsTable;
 }
-
-type Notice =
-  | { intent: "success"; title: string; message: string }
-  | { intent: "error"; title: string; message: string; problems: Problem[]; retry?: () => void };
 
 export interface CommitmentsEditorProps {
   gateway: WorkbookGateway;
@@ -81,7 +77,7 @@ export function CommitmentsEditor({ gateway, api, contract, onSaved }: Commitmen
   });
   const [draft, setDraft] = useState<Draft>();
   const [busy, setBusy] = useState<"reading" | "saving">();
-  const [notice, setNotice] = useState<Notice>();
+  const [notice, setNotice] = useState<Outcome>();
   const [focusNext, setFocusNext] = useState<"notice" | "draft">();
   const noticeRef = useRef<HTMLDivElement>(null);
   const draftHeadingRef = useRef<HTMLHeadingElement>(null);
@@ -103,7 +99,7 @@ export function CommitmentsEditor({ gateway, api, contract, onSaved }: Commitmen
       setDraft({ table, read: commitmentsFromRows(table.values, index) });
       setFocusNext("draft");
     } catch (err) {
-      setNotice({ intent: "error", title: "The selection could not be read.", message: message(err), problems: [] });
+      setNotice({ intent: "error", title: "The selection could not be read.", message: message(err) });
       setFocusNext("notice");
     } finally {
       setBusy(undefined);
@@ -139,27 +135,15 @@ export function CommitmentsEditor({ gateway, api, contract, onSaved }: Commitmen
 
   return (
     <div className={styles.root}>
-      {basis.state.status === "loading" && <Spinner size="tiny" labelPosition="after" label="Loading the contract's commitments and pack…" />}
-      {basis.state.status === "error" && (
-        <ApiProblemNotice title={`Contract ${contract.id}'s commitments could not be loaded.`} error={basis.state.error} onRetry={basis.retry} />
-      )}
+      <LoadStatus
+        state={basis.state}
+        loading="Loading the contract's commitments and pack…"
+        failed={`Contract ${contract.id}'s commitments could not be loaded.`}
+        onRetry={basis.retry}
+      />
       {busy && <Spinner size="tiny" labelPosition="after" label={busy === "reading" ? "Reading the selection…" : "Saving the commitments…"} />}
 
-      {notice && (
-        <MessageBar ref={noticeRef} tabIndex={-1} intent={notice.intent} layout="multiline">
-          <MessageBarBody>
-            <MessageBarTitle>{notice.title}</MessageBarTitle> {notice.message}
-            {notice.intent === "error" && notice.problems.length > 0 && <ProblemList problems={notice.problems} label="What was wrong" />}
-          </MessageBarBody>
-          {notice.intent === "error" && notice.retry && (
-            <MessageBarActions>
-              <Button size="small" onClick={notice.retry}>
-                Retry
-              </Button>
-            </MessageBarActions>
-          )}
-        </MessageBar>
-      )}
+      {notice && <OutcomeNotice ref={noticeRef} outcome={notice} />}
 
       {loaded && (
         <>

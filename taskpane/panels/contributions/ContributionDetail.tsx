@@ -21,6 +21,7 @@ import { useLoad } from "../../apiClient";
 import { ApiProblemNotice } from "../../components/ApiProblemNotice";
 import { EvidenceStatusBadge } from "../../components/EvidenceStatusBadge";
 import { FactList } from "../../components/FactList";
+import { LoadStatus } from "../../components/LoadStatus";
 import { formatDate, formatDateTime, formatMoney, formatNumber, plural } from "../../components/format";
 import { ORGANISATION_TIME_ZONE } from "../../config";
 
@@ -130,8 +131,7 @@ export function ContributionDetailView({ id, api, pack, canReview, onChanged }: 
       )}
       {notice?.kind === "failed" && <ApiProblemNotice ref={noticeRef} title="The review was not saved." error={notice.error} onRetry={notice.retry} />}
 
-      {detail.state.status === "loading" && <Spinner size="tiny" labelPosition="after" label={`Loading ${id}…`} />}
-      {detail.state.status === "error" && <ApiProblemNotice title={`Contribution ${id} could not be loaded.`} error={detail.state.error} onRetry={detail.retry} />}
+      <LoadStatus state={detail.state} loading={`Loading ${id}…`} failed={`Contribution ${id} could not be loaded.`} onRetry={detail.retry} />
       {loaded && (
         <>
           <Facts contribution={loaded.value} pack={pack} />

@@ -1,0 +1,65 @@
+import path from "node:path";
+
+/**
+ * A stand-in for `@azure/functions-core`, the module the Functions host's Node worker provides.
+ * With it present, `@azure/functions` leaves its test mode and really registers what `app.http`
+ * and `app.timer` are given; this records each registration in `registry`. Use it from a test
+ * file's mock factory, which jest calls lazily (at the first registration), so the registry the
+ * factory names is the test file's own even inside jest.isolateModules:
+ *
+ *   const registry: Record<string, Registered<HttpHandler>> = {};
+ *   jest.mock("@azure/functions-core", () => fakeFunctionsCore(registry), { virtual: true });
+ */
+
+export interface Binding {
+  type: string;
+  direction: string;
+  methods?: string[];
+  route?: string;
+  authLevel?: string;
+  schedule?: string;
+}
+
+export interface Registered<H> {
+  meta: { name: string; bindings: Record<string, Binding> };
+  handler: H;
+}
+
+export function fakeFunctionsCore<H>(registry: Record<string, Registered<H>>) {
+  return {
+    setProgrammingModel: jest.fn(),
+    registerFunction: jest.fn((meta: Registered<H>["meta"], handler: H) => {
+      registry[meta.name] = { meta, handler };
+      return { dispose: () => undefined };
+    }),
+    registerHook: jest.fn(() => ({ dispose: () => undefined })),
+    log: jest.fn(),
+  };
+}
+
+export const FUNCTIONS_DIR = path.join(__dirname, "../../api/src/functions");
+
+/**
+ * Loads trigger files of api/src/functions as the Functions host would, with `env` over the
+ * process's settings (and `unset` removed) for as long as the caller keeps them: call the
+ * returned function to restore the environment. A file that throws restores it at once.
+ */
+export function loadTriggerFiles(files: readonly string[], env: Record<string, string>, unset: readonly string[] = []): () => void {
+  const saved = { ...process.env };
+  for (const name of unset) delete process.env[name];
+  Object.assign(process.env, env);
+  const restore = () => {
+    process.env = saved;
+  };
+  try {
+    jest.isolateModules(() => {
+      // jest.isolateModules is synchronous, so the trigger files are loaded with require, as the host loads them.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      for (const file of files) require(path.join(FUNCTIONS_DIR, file));
+    });
+  } catch (e) {
+    restore();
+    throw e;
+  }
+  return restore;
+}
