@@ -6,6 +6,7 @@
 import { cpus, platform, release } from "node:os";
 import { packFromRows, PINNED_PACK_SETTING, serialisePinnedPack } from "../../shared";
 import { readMeasuresRange } from "../../functions/packSource";
+import { customFunctionsStandIn } from "../../test/functions/standIns";
 
 const THEMES = ["Jobs", "Growth", "Social", "Environment", "Innovation"];
 const HEADER = ["Ref", "Theme", "Outcome", "Measure", "Units", "Proxy Value (£)"];
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
   const window = new EventTarget();
   Object.assign(globalThis, {
     window,
+    CustomFunctions: customFunctionsStandIn().global,
     Office: {
       onReady: async () => ({ host: "Excel" }),
       context: { document: { settings: { get: (name: string) => (name === PINNED_PACK_SETTING ? serialisePinnedPack(pinned) : null) } } },
