@@ -10,7 +10,6 @@ import {
   Subtitle2,
   Text,
   makeStyles,
-  mergeClasses,
   tokens,
 } from "@fluentui/react-components";
 import { EXAMPLE_PACK, FrameworkPack, ValidationError } from "../../shared";
@@ -23,6 +22,7 @@ import { PackMetadataForm } from "./packs/PackMetadataForm";
 import { PackPreview } from "./packs/PackPreview";
 import { PackSummary } from "./packs/PackSummary";
 import { PackDraft, checkDraft, defaultMetadata, firstRowOf } from "./packs/packDraft";
+import { ImportedFromHeading } from "../components/ImportedFromHeading";
 
 type PinnedPack = { pack: FrameworkPack | undefined } | { damaged: unknown };
 
@@ -57,7 +57,6 @@ const useStyles = makeStyles({
   headingRow: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: tokens.spacingHorizontalS },
   heading: { margin: 0 },
   actions: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: tokens.spacingHorizontalS },
-  focusTarget: { outlineStyle: "none" },
 });
 
 export function PacksPanel({ gateway }: PanelProps) {
@@ -227,17 +226,7 @@ export function PacksPanel({ gateway }: PanelProps) {
 
       {draft && check && (
         <section className={styles.section} aria-labelledby={DRAFT_HEADING_ID}>
-          <Text
-            as="h3"
-            size={400}
-            weight="semibold"
-            id={DRAFT_HEADING_ID}
-            ref={draftHeadingRef}
-            tabIndex={-1}
-            className={mergeClasses(styles.heading, styles.focusTarget)}
-          >
-            Imported from {draft.table.tableName ? `table ${draft.table.tableName} (${draft.table.address})` : draft.table.address}
-          </Text>
+          <ImportedFromHeading id={DRAFT_HEADING_ID} ref={draftHeadingRef} table={draft.table} />
           {check.ok ? (
             <>
               <PackMetadataForm

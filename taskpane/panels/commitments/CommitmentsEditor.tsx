@@ -8,7 +8,6 @@ import {
   Subtitle2,
   Text,
   makeStyles,
-  mergeClasses,
   tokens,
 } from "@fluentui/react-components";
 import { findMeasure, indexPack, valueOrNull } from "../../../shared";
@@ -25,6 +24,7 @@ import type { SelectedTable, WorkbookGateway } from "../../workbookGateway";
 import { firstRowOf } from "../packs/packDraft";
 import { CommitmentsApi, commitmentsToSave, problemsOnRows } from "./commitmentsApi";
 import { CommitmentsPreview } from "./CommitmentsPreview";
+import { ImportedFromHeading } from "../../components/ImportedFromHeading";
 
 interface Basis {
   /** What the contract has committed now: saving replaces it. */
@@ -54,7 +54,6 @@ const useStyles = makeStyles({
   section: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
   heading: { margin: 0 },
   actions: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: tokens.spacingHorizontalS },
-  focusTarget: { outlineStyle: "none" },
 });
 
 /** £ of commitments already saved; a measure no longer in the pack counts nothing. */
@@ -183,17 +182,7 @@ export function CommitmentsEditor({ gateway, api, contract, onSaved }: Commitmen
 
           {draft && (
             <section className={styles.section} aria-labelledby={DRAFT_HEADING_ID}>
-              <Text
-                as="h3"
-                size={400}
-                weight="semibold"
-                id={DRAFT_HEADING_ID}
-                ref={draftHeadingRef}
-                tabIndex={-1}
-                className={mergeClasses(styles.heading, styles.focusTarget)}
-              >
-                Imported from {draft.table.tableName ? `table ${draft.table.tableName} (${draft.table.address})` : draft.table.address}
-              </Text>
+              <ImportedFromHeading id={DRAFT_HEADING_ID} ref={draftHeadingRef} table={draft.table} />
               {problems.length > 0 && (
                 <>
                   <MessageBar intent="error" layout="multiline">
