@@ -9,6 +9,7 @@ import { packageApi } from "../../scripts/package-api";
 import type { PackageResult } from "../../scripts/package-api";
 import { readZip } from "../../scripts/zip";
 import { azureEnvironment, catalogue } from "./appSettingsCatalogue";
+import type { Binding as FunctionsCoreBinding } from "../support/functionsCore";
 
 /*
  * Builds the deployment package, unpacks api.zip into an empty folder and loads it with plain Node
@@ -81,13 +82,7 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-interface Binding {
-  type: string;
-  direction: string;
-  methods?: string[];
-  route?: string;
-  authLevel?: string;
-  schedule?: string;
+interface Binding extends FunctionsCoreBinding {
   runOnStartup?: boolean;
 }
 interface Loaded {

@@ -4,7 +4,8 @@ import { buildWorkbookSync } from "../../taskpane/sync/buildWorkbookSync";
 import { EXCEL_REQUEST_LIMIT_BYTES } from "../../taskpane/sync/chunks";
 import { NOT_IN_EXCEL_MESSAGE, SyncOptions, SyncProgress, SyncReport, createWorkbookGateway } from "../../taskpane/workbookGateway";
 import { FakeWorkbook, enter } from "./support/fakeWorkbook";
-import { COMMITMENTS, CONTRACT, contribution, contributions, reference } from "./support/syncData";
+import { reference } from "./support/fakeApi";
+import { COMMITMENTS, CONTRACT, contribution, contributions } from "./support/syncData";
 
 /*
  * "Sync to workbook" through the real gateway against a stateful fake of Excel: what ends up in the

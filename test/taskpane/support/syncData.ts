@@ -1,5 +1,6 @@
 import { EXAMPLE_PACK } from "../../../shared";
 import type { Commitment, Contract, Contribution } from "../../../shared";
+import { reference } from "./fakeApi";
 
 /** Contract C-1001 on the example pack, as GET /api/contracts/{id} gives it. */
 export const CONTRACT: Contract = {
@@ -17,19 +18,6 @@ export const CONTRACT: Contract = {
   createdAt: "2026-01-02T09:00:00.000Z",
   updatedAt: "2026-01-02T09:00:00.000Z",
 };
-
-const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-
-/** SV-00000001 style references, in the alphabet real ones use. */
-export function reference(n: number): string {
-  let text = "";
-  let rest = n;
-  for (let i = 0; i < 8; i++) {
-    text = CROCKFORD[rest % 32] + text;
-    rest = Math.floor(rest / 32);
-  }
-  return `SV-${text}`;
-}
 
 const MEASURES = ["J1", "J3", "G1", "S1", "E1", "G3"];
 const STATUSES = ["accepted", "submitted", "missing", "rejected"] as const;
