@@ -1,21 +1,21 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { AuthenticationProvider } from "@microsoft/microsoft-graph-client";
-import { excelSerialToInstant, FormsPullSourcesSchema, isoDateToExcelSerial, mapWorkbookRow, planColumns } from "../../shared";
-import type { FormsPullSource } from "../../shared";
-import { connectGraph } from "../../api/src/graph/connect";
-import { GraphRequestError } from "../../api/src/graph/graphCall";
-import type { GraphCaller } from "../../api/src/graph/graphCall";
-import { loadGraphSettings } from "../../api/src/settings/graph";
-import { FormsPullError, pullFormsResponses, sourceKey, WORKBOOK_ROW_CONTENT_TYPE } from "../../api/src/ingest/formsPull";
-import { loadSettings } from "../../api/src/settings/settings";
-import { SettingsError } from "../../api/src/settings/errors";
-import { startFakeGraph } from "../support/fakeGraph";
-import type { FakeGraph } from "../support/fakeGraph";
-import { VirtualTimer } from "../support/fakeGraphClock";
-import { testApp } from "../support/harness";
-import type { TestApp } from "../support/harness";
-import { addContract } from "./support";
+import { excelSerialToInstant, FormsPullSourcesSchema, isoDateToExcelSerial, mapWorkbookRow, planColumns } from "../../../shared";
+import type { FormsPullSource } from "../../../shared";
+import { connectGraph } from "../../../api/src/graph/connect";
+import { GraphRequestError } from "../../../api/src/graph/graphCall";
+import type { GraphCaller } from "../../../api/src/graph/graphCall";
+import { loadGraphSettings } from "../../../api/src/settings/graph";
+import { FormsPullError, pullFormsResponses, sourceKey, WORKBOOK_ROW_CONTENT_TYPE } from "../../../api/src/ingest/formsPull";
+import { loadSettings } from "../../../api/src/settings/settings";
+import { SettingsError } from "../../../api/src/settings/errors";
+import { startFakeGraph } from "../../support/fakeGraph";
+import type { FakeGraph } from "../../support/fakeGraph";
+import { VirtualTimer } from "../../support/fakeGraphClock";
+import { testApp } from "../../support/harness";
+import type { TestApp } from "../../support/harness";
+import { addContract } from "../chase/support";
 
 jest.setTimeout(30_000);
 
@@ -25,7 +25,7 @@ jest.setTimeout(30_000);
  * time, "" for blanks, Forms' trailing ";"), into the same ingestion as the HTTP endpoint.
  */
 
-const example = JSON.parse(readFileSync(path.join(__dirname, "../../infra/forms/column-mapping.example.json"), "utf8")) as Array<Record<string, unknown>>;
+const example = JSON.parse(readFileSync(path.join(__dirname, "../../../infra/forms/column-mapping.example.json"), "utf8")) as Array<Record<string, unknown>>;
 const SOURCE: FormsPullSource = FormsPullSourcesSchema.parse([{ ...example[0], formId: "form-svl-pull", driveId: "b!fakeDriveId", itemId: "01FAKEITEMID" }])[0] as FormsPullSource;
 const ITEM = "/drives/b!fakeDriveId/items/01FAKEITEMID";
 

@@ -1,9 +1,9 @@
 import axe from "axe-core";
 import { JSDOM } from "jsdom";
-import { addDays, dueSteps, groupByRecipient, weeklyDigests } from "../../shared";
-import type { ChaseItem, ChaseMessage } from "../../shared";
-import { escapeHtml, formatMoney, renderChaseMessage, renderDigest } from "../../api/src/mail/chaseEmails";
-import type { ChaseEmailContext } from "../../api/src/mail/chaseEmails";
+import { addDays, dueSteps, groupByRecipient, weeklyDigests } from "../../../shared";
+import type { ChaseItem, ChaseMessage } from "../../../shared";
+import { escapeHtml, formatMoney, renderChaseMessage, renderDigest } from "../../../api/src/mail/chaseEmails";
+import type { ChaseEmailContext } from "../../../api/src/mail/chaseEmails";
 
 jest.setTimeout(10_000);
 
