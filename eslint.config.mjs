@@ -1,7 +1,7 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
-/** Each folder is a room: these imports would cross a wall DESIGN.md puts up. */
+/** Each folder is a room: these imports would cross a wall of docs/ARCHITECTURE.md ("The code: folders and their walls"). */
 const forbid = (patterns, message) => ({
   "no-restricted-imports": ["error", { patterns: [{ group: patterns, message }] }],
 });

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
-import { writeZip } from "./zip";
+import { zipSync } from "fflate";
 
 /*
  * npm run package:api: the Functions app as Azure runs it, in api/dist/package/ (what azure.yaml's
@@ -28,6 +28,11 @@ const ENTRY = path.join(API, "src", "app", "register.ts");
  */
 const EXTERNAL = ["@azure/functions-core", "supports-color"];
 export const MAIN = "dist/app.js";
+/**
+ * Every file in api.zip: dated 1980-01-01 (the earliest date a zip holds), so the same files always
+ * make the same zip; Unix "made by" with -rw-r--r--, so an unzip on Linux gives ordinary files.
+ */
+const ZIP_FILE_OPTIONS = { mtime: new Date(1980, 0, 1), os: 3, attrs: (0o100644 << 16) >>> 0 };
 
 export interface PackageResult {
   /** The folder azd deploys. */
@@ -117,7 +122,7 @@ export async function packageApi(options: { outDir?: string } = {}): Promise<Pac
   writeFileSync(path.join(dir, "host.json"), readFileSync(path.join(API, "host.json")));
 
   const files = ["host.json", "package.json", MAIN];
-  const archive = writeZip(files.map((name) => ({ name, data: readFileSync(path.join(dir, name)) })));
+  const archive = zipSync(Object.fromEntries(files.map((name) => [name, [readFileSync(path.join(dir, name)), ZIP_FILE_OPTIONS]])), { level: 9 });
   writeFileSync(zip, archive);
 
   return {

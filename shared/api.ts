@@ -4,7 +4,7 @@ import { ANONYMOUS_RESPONDER, AuditEntrySchema, CommitmentSchema, ContractRefSch
 import { ProblemSchema } from "./problems";
 import { ContributionReportSchema } from "./submission";
 
-/* The API's wire schemas: what each route takes and answers (routes and DESIGN.md say which is which). */
+/* The API's wire schemas: what each route takes and answers (the route table and docs/API-CONTRACT.md say which is which). */
 
 /** Every API error: a code for programs, a message for people, field paths for validation problems. */
 export const ApiErrorSchema = z.object({

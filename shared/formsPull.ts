@@ -11,7 +11,7 @@ import type { Problem } from "./problems";
  * Forms can put them out of question order.
  */
 
-/** What a workbook column can become: the submission's own fields, the DESIGN.md answer names, and a pasted link. */
+/** What a workbook column can become: the submission's own fields, the answer names of docs/API-CONTRACT.md, and a pasted link. */
 export const PULL_TARGETS = [
   "responseId",
   "submittedAt",

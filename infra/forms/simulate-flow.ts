@@ -1,6 +1,6 @@
 /**
  * Runs flow.json's expressions on sample "Get response details" outputs (shaped as in
- * ../shared/FORMS-AND-GRAPH.md) and checks the HTTP body with the API's own parser
+ * docs/FORMS-AND-GRAPH.md §2.3) and checks the HTTP body with the API's own parser
  * (shared/submission.ts). It evaluates the small part of the workflow definition language the
  * flow uses (if, empty, coalesce, trim, json, createArray, addProperty, union, toLower, equals,
  * outputs, triggerOutputs, parameters, ?['a/b'] paths), the way we understand Power Automate

@@ -1,5 +1,5 @@
-import { attribute, parseXml, walk, XmlError } from "./xml";
-import type { XmlElement } from "./xml";
+import { attribute, parseXml, walk, XmlError } from "./document";
+import type { XmlElement } from "./document";
 
 /*
  * Offline checks of an add-in-only Excel manifest with a shared runtime, for when Microsoft's

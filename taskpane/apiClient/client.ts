@@ -102,7 +102,7 @@ export class ApiClient {
   readonly baseUrl: string;
   private readonly fetch: FetchLike;
   private readonly timeoutMs: number;
-  /** Packs are immutable per id + edition (DESIGN.md), so one fetch serves the session. */
+  /** Packs are immutable per id + edition (docs/API-CONTRACT.md "Framework packs"), so one fetch serves the session. */
   private readonly packs = new Map<string, Promise<FrameworkPack>>();
 
   constructor(private readonly options: ApiClientOptions) {

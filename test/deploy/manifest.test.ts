@@ -112,8 +112,10 @@ describe("the offline manifest checks find what is wrong", () => {
 
   test.each([
     ["an unclosed element", broken("<Permissions>ReadWriteDocument</Permissions>", "<Permissions>ReadWriteDocument"), /not well-formed XML: line \d+, column \d+/],
-    ["a bare ampersand", broken("Social Value Ledger</ProviderName>", "Social Value & Co</ProviderName>"), /not well-formed XML: .*bare "&"/],
-    ["an undeclared prefix", broken("<bt:Images>", "<zz:Images>"), /prefix "zz" is not declared/],
+    ["a bare ampersand", broken("Social Value Ledger</ProviderName>", "Social Value & Co</ProviderName>"), /not well-formed XML: line \d+, column \d+: unclosed tag: ProviderName/],
+    ["an undeclared prefix", broken("<bt:Images>", "<zz:Images>"), /not well-formed XML: line \d+, column \d+: unbound namespace prefix: "zz"/],
+    ["a DOCTYPE", broken(/^(<\?xml[^>]*\?>)/, '$1<!DOCTYPE OfficeApp [<!ENTITY name "Social Value Ledger">]>'), /DOCTYPE and other declarations are not allowed in a manifest/],
+    ["an attribute given twice", broken('<Runtime resid="Taskpane.Url" lifetime="long"/>', '<Runtime resid="Taskpane.Url" lifetime="long" lifetime="short"/>'), /not well-formed XML: .*duplicate attribute: lifetime/],
     ["elements out of order", broken(/(<Version>[^<]*<\/Version>)\s*(<ProviderName>[^<]*<\/ProviderName>)/, "$2$1"), /<Version> is out of order inside <OfficeApp>/],
     ["no SupportUrl", broken(/<SupportUrl [^>]*\/>/, ""), /<OfficeApp> lacks <SupportUrl>/],
     ["SupportUrl on the task pane page", broken(`<SupportUrl DefaultValue="${BASE}/support.html"/>`, `<SupportUrl DefaultValue="${BASE}/taskpane.html"/>`), /<SupportUrl> is the task pane page/],

@@ -7,7 +7,7 @@ import { loadSettings } from "../../api/src/settings/settings";
 import { TIMERS } from "../../api/src/app/timers";
 import { packageApi } from "../../scripts/package-api";
 import type { PackageResult } from "../../scripts/package-api";
-import { readZip } from "../../scripts/zip";
+import { unzipSync } from "fflate";
 import { azureEnvironment, catalogue } from "./appSettingsCatalogue";
 import type { Binding as FunctionsCoreBinding } from "../support/functionsCore";
 
@@ -114,14 +114,14 @@ beforeAll(async () => {
   result = await packageApi({ outDir: out });
 
   unpacked = mkdtempSync(path.join(os.tmpdir(), "svl-unpacked-"));
-  const entries = readZip(readFileSync(result.zip));
-  for (const entry of entries) {
-    mkdirSync(path.dirname(path.join(unpacked, entry.name)), { recursive: true });
-    writeFileSync(path.join(unpacked, entry.name), entry.data);
+  const entries = Object.entries(unzipSync(readFileSync(result.zip)));
+  for (const [name, data] of entries) {
+    mkdirSync(path.dirname(path.join(unpacked, name)), { recursive: true });
+    writeFileSync(path.join(unpacked, name), data);
   }
   packageJson = JSON.parse(readFileSync(path.join(unpacked, "package.json"), "utf8")) as typeof packageJson;
   const main = globToRegExp(packageJson.main);
-  mainFiles = entries.map((e) => e.name).filter((name) => main.test(name));
+  mainFiles = entries.map(([name]) => name).filter((name) => main.test(name));
 
   const standIn = path.join(unpacked, "node_modules", "@azure", "functions-core");
   mkdirSync(standIn, { recursive: true });
@@ -135,9 +135,7 @@ afterAll(() => {
 
 describe("the deployment package (npm run package:api)", () => {
   test("holds host.json, a package.json without dependencies, and the bundle its main names", () => {
-    const names = readZip(readFileSync(result.zip))
-      .map((e) => e.name)
-      .sort();
+    const names = Object.keys(unzipSync(readFileSync(result.zip))).sort();
     expect(names).toEqual(["dist/app.js", "host.json", "package.json"]);
     expect(mainFiles).toEqual(["dist/app.js"]);
     expect(packageJson.dependencies ?? {}).toEqual({});

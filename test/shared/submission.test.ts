@@ -27,7 +27,7 @@ function problemPaths(input: unknown): string[] {
 }
 
 describe("Forms submissions", () => {
-  it("accepts the canonical body of DESIGN.md", () => {
+  it("accepts the canonical body of docs/API-CONTRACT.md", () => {
     const result = parseSubmission(canonical);
     expect(result).toMatchObject({
       ok: true,

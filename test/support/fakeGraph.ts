@@ -6,7 +6,7 @@ import type { ParsedPart } from "./fakeGraphMime";
 
 /**
  * A fake Microsoft Graph on 127.0.0.1 for the mail and workbook tests, written from
- * ../shared/FORMS-AND-GRAPH.md §3 and §4: sendMail (JSON or base64 MIME) answers 202 with
+ * docs/FORMS-AND-GRAPH.md §3 and §4: sendMail (JSON or base64 MIME) answers 202 with
  * request-id headers; the workbook API serves sessions, tables, header rows and paged rows from
  * memory; and on command it throttles (429 + Retry-After), answers 503/504/500, answers slowly,
  * drops connections, or returns an error body exactly as Graph writes it.
@@ -181,7 +181,7 @@ export async function startFakeGraph(): Promise<FakeGraph> {
     if (fault) {
       switch (fault.kind) {
         case "throttle":
-          // The body of Graph's throttling sample (concepts/throttling.md).
+          // The body of Graph's throttling sample (docs/FORMS-AND-GRAPH.md §3.5).
           return answer(
             429,
             {
@@ -301,7 +301,7 @@ export async function startFakeGraph(): Promise<FakeGraph> {
     const sessionId = req.headers["workbook-session-id"] as string | undefined;
     const session = sessionId ? sessions.find((s) => s.id === sessionId) : undefined;
     if (sessionId && (!session || session.expired || session.closed)) {
-      // Inner code from workbook-error-codes.md; the top-level shape for an expired session is unconfirmed.
+      // Inner code from Graph's workbook error codes (docs/FORMS-AND-GRAPH.md §3.3, §3.4); the top-level shape for an expired session is unconfirmed.
       return graphError(404, "NotFound", "The target session is invalid.", "invalidSessionNotFound");
     }
     if (rest === "/closeSession" && method === "POST") {

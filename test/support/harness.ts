@@ -111,7 +111,7 @@ export function exampleContract(overrides: Partial<ContractInput> = {}): Contrac
 
 let responseCounter = 1000;
 
-/** The canonical Forms body of DESIGN.md, with a fresh responseId unless one is given. */
+/** The canonical Forms body of docs/API-CONTRACT.md, with a fresh responseId unless one is given. */
 export function submission(overrides: { answers?: Record<string, unknown>; [key: string]: unknown } = {}): Record<string, unknown> {
   const { answers, ...top } = overrides;
   return {

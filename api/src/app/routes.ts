@@ -46,7 +46,7 @@ const ANYONE = { kind: "anonymous" } as const;
 let openApi: Record<string, unknown> | undefined;
 
 /**
- * The route table (DESIGN.md "The API contract"). The Functions registration (app/register.ts) and
+ * The route table (docs/API-CONTRACT.md "Routes and who may call them"). The Functions registration (app/register.ts) and
  * the local host both read it, so the two can never disagree about a route or its roles.
  */
 export const ROUTES: readonly RouteSpec[] = [
@@ -78,7 +78,7 @@ export const ROUTES: readonly RouteSpec[] = [
       415: { description: "Not application/json" },
       503: { description: "Storage is unreachable; send the submission again (repeats are recognised)" },
     },
-    // The handler prepares storage itself, after the size and content-type checks (DESIGN's order).
+    // The handler prepares storage itself, after the size and content-type checks (docs/API-CONTRACT.md "Conventions").
     usesStorage: false,
   },
   {

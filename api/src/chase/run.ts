@@ -23,7 +23,7 @@ import { mapWithLimit } from "../lib/concurrency";
 import { plural } from "../lib/words";
 
 /**
- * The chase run (DESIGN.md "Evidence and chasing"): find what is owed through the EvidenceDue
+ * The chase run (docs/API-CONTRACT.md "Evidence and chasing"): find what is owed through the EvidenceDue
  * index, apply each contract's ladder, leave out every step the ledger says was already sent or
  * failed for good, and send one email per recipient, each written to the ledger as `claimed`
  * before it goes and finished after. The timer and `POST /api/chase/run` both call runChase.

@@ -4,7 +4,7 @@ import type { GraphAnswer, GraphCaller } from "./graphCall";
 /**
  * Reads the table that Microsoft Forms keeps its responses in, through the Graph workbook API,
  * in a non-persistent session (nothing a read does can change the workbook). Rows come back keyed
- * by header text, because Forms can put columns out of question order (FORMS-AND-GRAPH.md §1).
+ * by header text, because Forms can put columns out of question order (docs/FORMS-AND-GRAPH.md §1.1).
  */
 
 export interface WorkbookTableLocation {

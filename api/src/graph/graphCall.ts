@@ -116,7 +116,7 @@ export async function callGraphOnce(client: Client, call: GraphCall): Promise<Gr
   };
 }
 
-/** Codes the workbook API uses for passing trouble on 500/502 (FORMS-AND-GRAPH.md §3.4). */
+/** Codes the workbook API uses for passing trouble on 500/502 (docs/FORMS-AND-GRAPH.md §3.4). */
 const TRANSIENT_SERVER_CODES = new Set(["generalexception", "serviceunavailable", "transientfailure", "badgateway", "gatewaytimeout"]);
 
 /**

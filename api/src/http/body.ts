@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { problemsFromZod } from "../../../shared";
 import { ApiFailure, invalid } from "./errors";
 
-/** DESIGN: request bodies are capped at 256 KiB unless a route says otherwise. */
+/** docs/API-CONTRACT.md "Conventions": request bodies are capped at 256 KiB unless a route says otherwise. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
 /** Refuses a body over the cap, from Content-Length when it is sent, else from what arrived. */

@@ -23,7 +23,7 @@ const HEADERS = [
   "How satisfied are you?",
   "Upload your CV",
 ];
-// The three responses of FORMS-AND-GRAPH.md §1.5, as Graph returns them: serial dates, "" for blanks.
+// The three responses of docs/FORMS-AND-GRAPH.md §1.5, as Graph returns them: serial dates, "" for blanks.
 const ROWS: unknown[][] = [
   [1, 46351.70081018519, 46351.70211805556, "adele.vance@contoso.com", "Adele Vance", "", "Finance", "Excel;Teams;", 46357, 4, "https://contoso-my.sharepoint.com/personal/owner_contoso_com/Documents/Apps/Microsoft%20Forms/Onboarding/Question/cv_Adele%20Vance.pdf"],
   [2, 46351.71, 46351.7125, "anonymous", "", "", "Sales", "Teams;", "", 5, ""],

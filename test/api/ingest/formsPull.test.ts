@@ -114,7 +114,7 @@ describe("mapping a workbook row to the canonical submission (pure)", () => {
     const summer = isoDateToExcelSerial("2026-07-15") + (10 * 60 + 30) / 1440;
     expect(excelSerialToInstant(summer, "Europe/London")).toBe("2026-07-15T09:30:00.000Z");
     expect(excelSerialToInstant(COMPLETED, "Europe/London")).toBe("2026-11-20T10:15:00.000Z");
-    // The FORMS-AND-GRAPH.md observation: 17:23:34 in a UTC+2 workbook was 15:23:34 UTC.
+    // The docs/FORMS-AND-GRAPH.md §1.3 observation: 17:23:34 in a UTC+2 workbook was 15:23:34 UTC.
     expect(excelSerialToInstant(isoDateToExcelSerial("2024-08-27") + (17 * 3600 + 23 * 60 + 34) / 86_400, "Europe/Berlin")).toBe("2024-08-27T15:23:34.000Z");
   });
 

@@ -8,7 +8,7 @@ import type { BrowserContext, Page, Route } from "playwright-core";
 /** Debian's Chromium (`apt-get install chromium`); playwright cannot download a browser on these machines. */
 export const CHROMIUM = process.env.SVL_CHROMIUM ?? "/usr/bin/chromium";
 
-/** TOOLCHAIN.md snippet 7: headless, no sandbox (containers), and nothing that phones home. */
+/** docs/TOOLCHAIN.md "Chromium from Debian": headless, no sandbox (containers), and nothing that phones home. */
 const CHROMIUM_ARGS = [
   "--no-sandbox",
   "--disable-gpu",
