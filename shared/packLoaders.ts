@@ -119,6 +119,11 @@ export function readMeasuresTable(rows: Cells, metadata: Partial<PackMetadata> =
   const warnings: Problem[] = [];
   const skip = (sheetRow: number, message: string) => warnings.push({ path: ["rows", sheetRow], row: sheetRow, message: `skipped: ${message}` });
 
+  const aboveHeader = rows.slice(0, headerIndex).flatMap((row, r) => (row.some((cell) => cellText(cell) !== "") ? [r + 1] : []));
+  if (aboveHeader.length > 0) {
+    warnings.push({ path: ["rows"], row: aboveHeader[0], message: `skipped: ${rowList(aboveHeader)} above the header row (row ${headerSheetRow}), read as the table's title and notes` });
+  }
+
   const candidates: CandidateRow[] = [];
   const blankRows: number[] = [];
   const filledColumns = new Set<number>();
@@ -174,7 +179,8 @@ export function readMeasuresTable(rows: Cells, metadata: Partial<PackMetadata> =
     }
     takeTheme(cellText(read(row, "theme")));
     outcome = cellText(read(row, "outcome")) || outcome;
-    if (code === "" && unit === "" && cellText(read(row, "proxy")) === "") {
+    // Measure codes carry a number (NT1, CY12); text without one in the code column of a row with no unit or £ is a heading.
+    if (!/\d/.test(code) && unit === "" && cellText(read(row, "proxy")) === "") {
       skip(sheetRow, `no measure code, unit or £ value (${filled.map((c) => quoteShort(texts[c] ?? "")).join(", ")}); read as a heading`);
       continue;
     }
@@ -289,14 +295,14 @@ export function readMeasuresTable(rows: Cells, metadata: Partial<PackMetadata> =
   if (withoutProxyValue.length > 0) {
     const codes = withoutProxyValue.length > 5 ? `${withoutProxyValue.slice(0, 5).join(", ")} and ${withoutProxyValue.length - 5} more` : withoutProxyValue.join(", ");
     summary.push({
-      path: ["measures"],
+      path: [],
       message: register
         ? `the table gives no £ values, so it is loaded as a register of measures: its ${withoutProxyValue.length} proxy measures (${codes}) are recorded, and valuing one answers #N/A until the table gives its Proxy Value (£) from your licensed edition`
         : `${withoutProxyValue.length} proxy ${withoutProxyValue.length === 1 ? "measure has" : "measures have"} no £ value in the table (${codes}): recorded, and valuing one answers #N/A until the table gives its Proxy Value (£)`,
     });
   }
   if (measures.some((m) => m.theme === "Unassigned") && !columns.has("theme")) {
-    summary.push({ path: ["measures"], message: 'no Theme column and no section headings: measures without a theme are under "Unassigned"' });
+    summary.push({ path: [], message: 'no Theme column and no section headings: measures without a theme are under "Unassigned"' });
   }
 
   const themes = [...new Set(measures.map((m) => m.theme))];
@@ -312,6 +318,9 @@ export function readMeasuresTable(rows: Cells, metadata: Partial<PackMetadata> =
     measures,
     ...(metadata.currencyBaseYear !== undefined ? { currencyBaseYear: metadata.currencyBaseYear } : {}),
   };
+  // What the whole table means first, then columns not used, then rows in the order they are in.
+  const columnsFirst = (w: Problem) => (w.path[0] === "columns" ? 0 : 1);
+  warnings.sort((a, b) => columnsFirst(a) - columnsFirst(b) || (a.row ?? 0) - (b.row ?? 0));
   return { pack: validatePack(pack), warnings: [...summary, ...warnings] };
 }
 
