@@ -119,7 +119,7 @@ export function readMeasuresTable(rows: Cells, metadata: Partial<PackMetadata> =
   const warnings: Problem[] = [];
   const skip = (sheetRow: number, message: string) => warnings.push({ path: ["rows", sheetRow], row: sheetRow, message: `skipped: ${message}` });
 
-  const aboveHeader = rows.slice(0, headerIndex).flatMap((row, r) => (row.some((cell) => cellText(cell) !== "") ? [r + 1] : []));
+  const aboveHeader = rows.slice(0, headerIndex).flatMap((row: readonly unknown[], r) => (row.some((cell) => cellText(cell) !== "") ? [r + 1] : []));
   if (aboveHeader.length > 0) {
     warnings.push({ path: ["rows"], row: aboveHeader[0], message: `skipped: ${rowList(aboveHeader)} above the header row (row ${headerSheetRow}), read as the table's title and notes` });
   }
