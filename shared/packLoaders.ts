@@ -87,6 +87,7 @@ function quoteShort(text: string): string {
 interface CandidateRow {
   row: readonly unknown[];
   sheetRow: number;
+  money: ReturnType<typeof parseMoney>;
   theme: string;
   outcome: string;
 }
@@ -114,6 +115,7 @@ export function readMeasuresTable(rows: Cells, metadata: Partial<PackMetadata> =
     const c = columns.get(f);
     return c === undefined ? undefined : row[c];
   };
+  const headerUnit = cellText(read(headerRow, "unit"));
   const fieldOfColumn = new Map([...columns].map(([f, c]) => [c, f]));
 
   const warnings: Problem[] = [];
@@ -126,7 +128,7 @@ export function readMeasuresTable(rows: Cells, metadata: Partial<PackMetadata> =
 
   const candidates: CandidateRow[] = [];
   const blankRows: number[] = [];
-  const filledColumns = new Set<number>();
+  const filledColumns: boolean[] = [];
   let lastFilledRow = headerSheetRow;
   let theme = "";
   let outcome = "";
@@ -140,14 +142,19 @@ export function readMeasuresTable(rows: Cells, metadata: Partial<PackMetadata> =
   for (let r = headerIndex + 1; r < rows.length; r++) {
     const row: readonly unknown[] = rows[r] ?? [];
     const sheetRow = r + 1;
-    const texts: string[] = row.map((cell) => cellText(cell));
-    const filled = texts.flatMap((t, c) => (t === "" ? [] : [c]));
+    const texts: string[] = [];
+    const filled: number[] = [];
+    for (let c = 0; c < row.length; c++) {
+      const text = cellText(row[c]);
+      texts.push(text);
+      if (text !== "") filled.push(c);
+    }
     if (filled.length === 0) {
       blankRows.push(sheetRow);
       continue;
     }
     lastFilledRow = sheetRow;
-    for (const c of filled) filledColumns.add(c);
+    for (const c of filled) filledColumns[c] = true;
     const code = cellText(read(row, "code"));
     const unit = cellText(read(row, "unit"));
     const first = texts[filled[0] ?? 0] ?? "";
@@ -160,7 +167,7 @@ export function readMeasuresTable(rows: Cells, metadata: Partial<PackMetadata> =
       skip(sheetRow, "a totals row (measures are listed one by one; the pack adds nothing up)");
       continue;
     }
-    if ([...columns.values()].every((c) => normaliseHeader(row[c]) === normaliseHeader(headerRow[c]))) {
+    if (unit === headerUnit && [...columns.values()].every((c) => normaliseHeader(row[c]) === normaliseHeader(headerRow[c]))) {
       skip(sheetRow, "the header row repeated");
       continue;
     }
@@ -184,28 +191,25 @@ export function readMeasuresTable(rows: Cells, metadata: Partial<PackMetadata> =
       skip(sheetRow, `no measure code, unit or £ value (${filled.map((c) => quoteShort(texts[c] ?? "")).join(", ")}); read as a heading`);
       continue;
     }
-    candidates.push({ row, sheetRow, theme, outcome });
+    candidates.push({ row, sheetRow, money: parseMoney(read(row, "proxy")), theme, outcome });
   }
 
   const interiorBlanks = blankRows.filter((r) => r < lastFilledRow);
   if (interiorBlanks.length > 0) warnings.push({ path: ["rows"], row: interiorBlanks[0], message: `skipped: blank ${rowList(interiorBlanks)}` });
 
-  const headerWidth = Math.max(headerRow.length, ...filledColumns);
-  for (let c = 0; c < headerWidth + 1; c++) {
+  const headerWidth = Math.max(headerRow.length, filledColumns.length);
+  for (let c = 0; c < headerWidth; c++) {
     if (fieldOfColumn.has(c)) continue;
     const name = cellText(headerRow[c]);
     if (name !== "") {
       warnings.push({ path: ["columns", c], row: headerSheetRow, column: name, message: "not used: the pack has no place for this column, so its contents are not imported" });
-    } else if (filledColumns.has(c)) {
+    } else if (filledColumns[c] === true) {
       warnings.push({ path: ["columns", c], row: headerSheetRow, column: `column ${c + 1} (no header)`, message: "not used: it has values but no header, so they are not imported" });
     }
   }
 
   // Many councils publish the measures but not the licensed proxies: then every proxy measure is recorded without a £ value.
-  const register = !candidates.some(({ row }) => {
-    const money = parseMoney(read(row, "proxy"));
-    return money.ok && money.value !== null;
-  });
+  const register = !candidates.some(({ money }) => money.ok && money.value !== null);
 
   const problems: Problem[] = [];
   const measures: Measure[] = [];
@@ -213,7 +217,7 @@ export function readMeasuresTable(rows: Cells, metadata: Partial<PackMetadata> =
   const withoutProxyValue: string[] = [];
   const readAsRecordOnly: number[] = [];
 
-  for (const { row, sheetRow, theme: rowTheme, outcome: rowOutcome } of candidates) {
+  for (const { row, sheetRow, money, theme: rowTheme, outcome: rowOutcome } of candidates) {
     const rowProblems: Problem[] = [];
     const problem = (f: Field, message: string) =>
       rowProblems.push({ path: ["measures", sheetRow, f], row: sheetRow, column: columnName(f) || FIELD_LABEL[f], message });
@@ -221,7 +225,6 @@ export function readMeasuresTable(rows: Cells, metadata: Partial<PackMetadata> =
     const unit = cellText(read(row, "unit"));
     const proxyCell = read(row, "proxy");
 
-    const money = parseMoney(proxyCell);
     let proxy: number | null = null;
     if (!money.ok) problem("proxy", money.message);
     else if (money.value !== null && money.value < 0) problem("proxy", `${money.value} is negative; a proxy value cannot be negative`);
