@@ -20,13 +20,17 @@ function errorCodeFor(kind: ValuationErrorKind): CustomFunctions.ErrorCode {
   }
 }
 
+/** " (and 3 more problems)": how many a cell leaves unsaid after the first. */
+export function andMore(count: number, noun: string): string {
+  return count === 0 ? "" : ` (and ${count} more ${noun}${count === 1 ? "" : "s"})`;
+}
+
 /** A cell has room for one reason: the first problem, where it is, and how many more there are. */
 export function firstProblemMessage(error: ValidationError): string {
   const [first, ...rest] = error.problems;
   if (first === undefined) return error.message;
   const located = first.row !== undefined || first.column !== undefined || first.path.length > 0;
-  const more = rest.length === 0 ? "" : ` (and ${rest.length} more problem${rest.length === 1 ? "" : "s"})`;
-  return `${error.subject}${located ? ": " : " "}${describeProblem(first)}${more}`;
+  return `${error.subject}${located ? ": " : " "}${describeProblem(first)}${andMore(rest.length, "problem")}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import {
   bidScore,
+  describeProblem,
   isBlankCell as isBlank,
   expectedDelivery,
   measuresTable,
@@ -15,7 +16,7 @@ import {
 } from "../shared";
 import { followApiSession, LiveValues } from "./apiBatch";
 import { amountsByYear, dateArgument, measureCode, numbersIn, today } from "./cells";
-import { inExcelTerms, toExcelError } from "./excelErrors";
+import { andMore, inExcelTerms, toExcelError } from "./excelErrors";
 import { MeasuresRangeCache, PinnedPackSource } from "./packSource";
 import { checkOfficeJs, followPinnedPackSetting, recalculateAll } from "./workbook";
 
@@ -199,6 +200,20 @@ export function expected(committed: number, start: number | string, end: number 
  */
 export async function pack(measures?: unknown[][]): Promise<string> {
   return withPack(measures, (index) => index.label);
+}
+
+/**
+ * What the loader did not take from a measures table as it stands: rows skipped and why (headings, totals, notes, blank rows), columns not used, and measures read without a £ value. Shows the first and how many more; importing the table in the task pane's Packs panel lists them all.
+ * @customfunction WARNINGS
+ * @param measures Table of measures as your council publishes it: title rows, section headings, totals and notes may stay in it.
+ * @returns The first warning and how many more, or that there are none.
+ */
+export function warnings(measures: unknown[][]): string {
+  return inExcelTerms(() => {
+    const [first, ...rest] = measuresRanges.range(measures).warnings;
+    if (first === undefined) return "No warnings: every row below the header is a measure and every column is used.";
+    return `${describeProblem(first)}${andMore(rest.length, "warning")}`;
+  });
 }
 
 /** A contract reference from a cell: references like 1001 arrive as numbers. */

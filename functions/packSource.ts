@@ -1,13 +1,19 @@
-import { EXAMPLE_PACK, indexPack, packFromRows, PackIndex, readPinnedPack, ValidationError } from "../shared";
+import { EXAMPLE_PACK, indexPack, PackIndex, Problem, readMeasuresTable, readPinnedPack, ValidationError } from "../shared";
 
 type Cells = readonly (readonly unknown[])[];
 
-/** How a measures range or a pinned setting was read: the pack, or why it could not be used. */
-type Outcome = { pack: PackIndex } | { error: unknown };
+/** A measures range as read: its pack, and what the loader skipped or assumed (rows, columns). */
+export interface MeasuresRange {
+  pack: PackIndex;
+  warnings: readonly Problem[];
+}
 
-function unwrap(outcome: Outcome): PackIndex {
+/** How a measures range or a pinned setting was read, or why it could not be used. */
+type Outcome<T> = { read: T } | { error: unknown };
+
+function unwrap<T>(outcome: Outcome<T>): T {
   if ("error" in outcome) throw outcome.error;
-  return outcome.pack;
+  return outcome.read;
 }
 
 /** Cell-by-cell equality: the content is the key, whichever array object Excel hands over. */
@@ -24,8 +30,9 @@ function sameCells(a: Cells, b: Cells): boolean {
   return true;
 }
 
-export function readMeasuresRange(rows: Cells): PackIndex {
-  return indexPack(packFromRows(rows));
+export function readMeasuresRange(rows: Cells): MeasuresRange {
+  const { pack, warnings } = readMeasuresTable(rows);
+  return { pack: indexPack(pack), warnings };
 }
 
 /**
@@ -34,12 +41,12 @@ export function readMeasuresRange(rows: Cells): PackIndex {
  * name it. A refused range is remembered too, so a bad table is not re-validated on every call.
  */
 export class MeasuresRangeCache {
-  private entries: { cells: Cells; outcome: Outcome }[] = [];
+  private entries: { cells: Cells; outcome: Outcome<MeasuresRange> }[] = [];
 
   constructor(
     /** Workbooks name a handful of measures tables; more distinct ranges than this are re-parsed. */
     private readonly capacity = 8,
-    private readonly read: (rows: Cells) => PackIndex = readMeasuresRange,
+    private readonly read: (rows: Cells) => MeasuresRange = readMeasuresRange,
   ) {}
 
   get size(): number {
@@ -47,6 +54,11 @@ export class MeasuresRangeCache {
   }
 
   pack(rows: Cells): PackIndex {
+    return this.range(rows).pack;
+  }
+
+  /** The range's pack with the loader's warnings about it. */
+  range(rows: Cells): MeasuresRange {
     // Not a table at all: let the reader refuse it, and keep nothing.
     if (!Array.isArray(rows) || !rows.every((row) => Array.isArray(row))) return this.read(rows);
     for (let i = 0; i < this.entries.length; i++) {
@@ -59,9 +71,9 @@ export class MeasuresRangeCache {
         return unwrap(entry.outcome);
       }
     }
-    let outcome: Outcome;
+    let outcome: Outcome<MeasuresRange>;
     try {
-      outcome = { pack: this.read(rows) };
+      outcome = { read: this.read(rows) };
     } catch (error) {
       // Only a refusal of the table is worth remembering; a fault in our code must show every time.
       if (!(error instanceof ValidationError)) throw error;
@@ -91,13 +103,13 @@ const PINNED_SUBJECT = "The workbook's pinned pack";
  * valuing with the example pack. A damaged setting is kept as the error every caller gets.
  */
 export class PinnedPackSource {
-  private outcome: Outcome | undefined;
-  private readonly firstRead: Promise<Outcome>;
-  private readonly settleFirstRead: (outcome: Outcome) => void;
+  private outcome: Outcome<PackIndex> | undefined;
+  private readonly firstRead: Promise<Outcome<PackIndex>>;
+  private readonly settleFirstRead: (outcome: Outcome<PackIndex>) => void;
 
   constructor() {
-    let settle: (outcome: Outcome) => void = () => undefined;
-    this.firstRead = new Promise<Outcome>((resolve) => {
+    let settle: (outcome: Outcome<PackIndex>) => void = () => undefined;
+    this.firstRead = new Promise<Outcome<PackIndex>>((resolve) => {
       settle = resolve;
     });
     this.settleFirstRead = settle;
@@ -105,10 +117,10 @@ export class PinnedPackSource {
 
   /** Takes the raw value of the pinned-pack setting (absent means: use the example pack). */
   load(setting: unknown): void {
-    let outcome: Outcome;
+    let outcome: Outcome<PackIndex>;
     try {
       const pinned = readPinnedPack(setting);
-      outcome = { pack: pinned ? indexPack(pinned) : EXAMPLE };
+      outcome = { read: pinned ? indexPack(pinned) : EXAMPLE };
     } catch (error) {
       outcome = { error: error instanceof ValidationError ? new ValidationError(PINNED_SUBJECT, error.problems) : error };
     }
@@ -124,7 +136,7 @@ export class PinnedPackSource {
     return this.outcome ? unwrap(this.outcome) : this.firstRead.then(unwrap);
   }
 
-  private settle(outcome: Outcome): void {
+  private settle(outcome: Outcome<PackIndex>): void {
     this.outcome = outcome;
     this.settleFirstRead(outcome);
   }

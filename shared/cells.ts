@@ -18,12 +18,16 @@ export function cellText(value: unknown): string {
   return "";
 }
 
-/** Case, spacing, punctuation and £ signs do not matter: "Proxy Value (£)" matches "proxy value". */
+/** Case, spacing, line breaks, punctuation, accents and £ signs do not matter: "Proxy Value (£)" matches "proxy value", "Themâu" "themau". */
 export function normaliseHeader(header: unknown): string {
-  return cellText(header).toLowerCase().replace(/£/g, "").replace(/[^a-z0-9]/g, "");
+  return cellText(header)
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "");
 }
 
-/** How far down a table its header row is looked for (a title and notes may sit above it). */
+/** How far down a table its header row is looked for unless the spec says (a title and notes may sit above it). */
 const MAX_HEADER_SEARCH = 10;
 
 export interface HeaderSpec<F extends string> {
@@ -33,8 +37,10 @@ export interface HeaderSpec<F extends string> {
   labels: Readonly<Record<F, string>>;
   /** The two fields that make a row the header row. */
   required: readonly [F, F];
-  /** A header that stands for a field only when no other column does (e.g. "Measure" for the code). */
-  fallback?: { header: string; field: F };
+  /** Headers that stand for a field only when no other column does (e.g. "Measure" for the code). */
+  fallback?: { headers: readonly string[]; field: F };
+  /** How many top rows may hold the header row (a title block, notes and blank rows may sit above it). */
+  searchRows?: number;
 }
 
 /**
@@ -46,13 +52,14 @@ export function findHeaderRow<F extends string>(
   spec: HeaderSpec<F>,
 ): { index: number; columns: Map<F, number> } | Problem[] {
   const [first, second] = spec.required;
-  for (let r = 0; r < Math.min(rows.length, MAX_HEADER_SEARCH); r++) {
+  const searchRows = spec.searchRows ?? MAX_HEADER_SEARCH;
+  for (let r = 0; r < Math.min(rows.length, searchRows); r++) {
     const columns = new Map<F, number>();
     const clashes: Problem[] = [];
     let fallbackColumn: number | undefined;
     (rows[r] ?? []).forEach((cell, c) => {
       const name = normaliseHeader(cell);
-      if (spec.fallback && name === spec.fallback.header && fallbackColumn === undefined) fallbackColumn = c;
+      if (spec.fallback?.headers.includes(name) && fallbackColumn === undefined) fallbackColumn = c;
       const field = spec.aliases[name];
       if (!field) return;
       const earlier = columns.get(field);
@@ -73,7 +80,7 @@ export function findHeaderRow<F extends string>(
     {
       path: [0],
       row: 1,
-      message: `no header row with a ${spec.labels[first]} column and a ${spec.labels[second]} column in the first ${MAX_HEADER_SEARCH} rows`,
+      message: `no header row with a ${spec.labels[first]} column and a ${spec.labels[second]} column in the first ${searchRows} rows`,
     },
   ];
 }

@@ -70,7 +70,7 @@ export interface CommitmentsTable {
 }
 
 /** "Measure" names the description in the TOMs calculator, so it stands for the code only when nothing else does. */
-const HEADER: HeaderSpec<Field> = { aliases: HEADER_ALIASES, labels: FIELD_LABEL, required: ["code", "quantity"], fallback: { header: "measure", field: "code" } };
+const HEADER: HeaderSpec<Field> = { aliases: HEADER_ALIASES, labels: FIELD_LABEL, required: ["code", "quantity"], fallback: { headers: ["measure"], field: "code" } };
 
 function parseQuantity(cell: unknown): { ok: true; value: number } | { ok: false; message: string } {
   if (typeof cell === "boolean") return { ok: false, message: `${String(cell).toUpperCase()} is not a quantity` };

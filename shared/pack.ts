@@ -18,14 +18,15 @@ export const MeasureSchema = z
     description: z.string().trim().min(1, "a measure needs a description"),
     unit: z.string().trim().min(1, "a measure needs a unit"),
     kind: ValuationKindSchema,
-    /** £ per unit; only `proxy` measures carry one. */
+    /**
+     * £ per unit; only `proxy` measures carry one. A proxy measure with `null` is one whose table
+     * does not give its £ value (a register of measures, or "proxy (value not shown)"): it is
+     * recorded, and valuing it says where to get the value.
+     */
     proxy: z.number().finite().nonnegative("a proxy value cannot be negative").nullable(),
   })
   .strict()
   .superRefine((m, ctx) => {
-    if (m.kind === "proxy" && m.proxy === null) {
-      ctx.addIssue({ code: "custom", path: ["proxy"], message: `measure ${m.code} is valued by proxy but has no proxy value` });
-    }
     if (m.kind !== "proxy" && m.proxy !== null) {
       ctx.addIssue({ code: "custom", path: ["proxy"], message: `measure ${m.code} is ${m.kind} and cannot carry a proxy value` });
     }
@@ -88,6 +89,19 @@ export function indexPack(pack: FrameworkPack): PackIndex {
   const byCode = new Map<string, Measure>();
   for (const m of pack.measures) byCode.set(normaliseCode(m.code), m);
   return { pack, byCode, label: `${pack.id} ${pack.edition}` };
+}
+
+/** A measure valued by proxy whose pack does not give the £ value (the table published the measure, not the licensed proxy). */
+export function proxyValueMissing(measure: Measure): boolean {
+  return measure.kind === "proxy" && measure.proxy === null;
+}
+
+/** Why a proxy measure without a £ value cannot be valued, and where the value comes from. */
+export function missingProxyMessage(measure: Measure, packLabel: string): string {
+  return (
+    `Measure ${measure.code} is valued by proxy, but pack ${packLabel} has no £ value for it (its table lists the measure, not the proxy). ` +
+    "Take the proxy value from your licensed edition of the framework (for National TOMs, from the Social Value Portal; for a local variant, from the council that publishes it) and add it in a Proxy Value (£) column."
+  );
 }
 
 export function findMeasure(index: PackIndex, code: string): Measure | undefined {

@@ -1,6 +1,6 @@
 import { isBlankCell as isBlank } from "./cells";
 import { daysBetween, IsoDate } from "./dates";
-import { findMeasure, Measure, PackIndex } from "./pack";
+import { findMeasure, Measure, missingProxyMessage, PackIndex, proxyValueMissing } from "./pack";
 
 export type ValuationErrorKind =
   | "unknown-measure"
@@ -27,6 +27,11 @@ export function requireMeasure(index: PackIndex, code: string): Measure {
   return measure;
 }
 
+/** A proxy measure whose pack lacks its £ value cannot be valued: the error says where to get the value. */
+function requireValueInPack(index: PackIndex, measure: Measure): void {
+  if (proxyValueMissing(measure)) throw new ValuationError("not-valued", missingProxyMessage(measure, index.label));
+}
+
 function requireQuantity(quantity: number, what = "Quantity"): number {
   if (!Number.isFinite(quantity)) throw new ValuationError("not-a-number", `${what} must be a number.`);
   if (quantity < 0) throw new ValuationError("negative", `${what} cannot be negative (got ${quantity}).`);
@@ -35,13 +40,13 @@ function requireQuantity(quantity: number, what = "Quantity"): number {
 
 /**
  * £ value of a quantity of one measure, or `null` for a measure that carries no £ value
- * (record-only or qualitative). Face-value measures are already in £.
+ * (record-only, qualitative, or a proxy measure whose pack lacks the value). Face-value measures are already in £.
  */
 export function valueOrNull(measure: Measure, quantity: number): number | null {
   requireQuantity(quantity);
   switch (measure.kind) {
     case "proxy":
-      return quantity * (measure.proxy ?? 0);
+      return measure.proxy === null ? null : quantity * measure.proxy;
     case "face-value":
       return quantity;
     case "record-only":
@@ -54,6 +59,7 @@ export function valueOrNull(measure: Measure, quantity: number): number | null {
 export function measureValue(index: PackIndex, code: string, quantity: number): number {
   const measure = requireMeasure(index, code);
   const value = valueOrNull(measure, quantity);
+  requireValueInPack(index, measure);
   if (value === null) {
     throw new ValuationError("not-valued", `Measure ${measure.code} is ${measure.kind} in pack ${index.label}: it is recorded, not valued in £.`);
   }
@@ -64,6 +70,7 @@ export function measureValue(index: PackIndex, code: string, quantity: number): 
 export function proxyValue(index: PackIndex, code: string): number {
   const measure = requireMeasure(index, code);
   if (measure.kind === "face-value") return 1;
+  requireValueInPack(index, measure);
   if (measure.kind !== "proxy" || measure.proxy === null) {
     throw new ValuationError("not-valued", `Measure ${measure.code} is ${measure.kind} in pack ${index.label}: it has no proxy value.`);
   }
@@ -94,7 +101,8 @@ export function requireSameShape(
 
 /**
  * Walks two equal-shaped ranges of codes and quantities and calls `visit` with each valued cell.
- * Blank codes are skipped; measures with no £ value (record-only, qualitative) count as £0.
+ * Blank codes are skipped; measures with no £ value (record-only, qualitative) count as £0. A
+ * quantity of a proxy measure whose pack lacks its £ value is an error: a total without it would be short.
  */
 function forEachValued(
   index: PackIndex,
@@ -117,6 +125,7 @@ function forEachValued(
       }
       const measure = requireMeasure(index, String(code));
       if (isBlank(quantity)) continue;
+      requireValueInPack(index, measure);
       const value = valueOrNull(measure, requireQuantity(cellNumber(quantity, `Row ${r + 1}`), `Quantity on row ${r + 1}`));
       if (value !== null) visit(measure, value);
     }

@@ -148,7 +148,11 @@ export function PacksPanel({ gateway }: PanelProps) {
   }
 
   const isPinned = "pack" in pinned && pinned.pack !== undefined;
-  const headerRow = draft && firstRowOf(draft.table.address);
+  const firstRow = draft && firstRowOf(draft.table.address);
+  // The shared loaders number rows within the selection; say where it starts on the worksheet.
+  const rowsNote = firstRow !== undefined && firstRow > 1 && (
+    <Text>Rows are counted from the top of the selection (row 1), which is row {firstRow} of the worksheet.</Text>
+  );
 
   return (
     <div className={styles.root}>
@@ -214,8 +218,8 @@ export function PacksPanel({ gateway }: PanelProps) {
           Import a framework pack
         </Subtitle2>
         <Text>
-          Select your table of measures, header row included (Ref, Theme, Outcome, Measure, Units, Proxy Value (£)), or a cell in it,
-          then import it.
+          Select your table of measures as your council publishes it, or a cell in it, then import it. Title rows, section headings,
+          totals and notes may stay: the preview says which rows and columns are not imported, and why.
         </Text>
         <div className={styles.actions}>
           <Button ref={importButtonRef} appearance={draft ? "secondary" : "primary"} {...workbookButtonProps} onClick={importFromSelection}>
@@ -239,6 +243,21 @@ export function PacksPanel({ gateway }: PanelProps) {
                 Preview
               </Subtitle2>
               <PackPreview pack={check.pack} />
+              {check.warnings.length > 0 && (
+                <>
+                  <MessageBar intent="warning" layout="multiline">
+                    <MessageBarBody>
+                      <MessageBarTitle>
+                        {check.warnings.length === 1 ? "1 thing" : `${check.warnings.length} things`} in this table {check.warnings.length === 1 ? "is" : "are"} not
+                        imported as written.
+                      </MessageBarTitle>{" "}
+                      Check each below; the pack can be pinned as it is, or fix the worksheet and import the selection again.
+                    </MessageBarBody>
+                  </MessageBar>
+                  {rowsNote}
+                  <ProblemList problems={check.warnings} label="Rows skipped and columns not used" />
+                </>
+              )}
               {!pinnable && (
                 <Text id={PIN_HINT_ID} role="note">
                   Complete the fields above to pin this pack.
@@ -263,9 +282,7 @@ export function PacksPanel({ gateway }: PanelProps) {
                   Fix them in the worksheet, then import the selection again.
                 </MessageBarBody>
               </MessageBar>
-              {headerRow !== undefined && headerRow > 1 && (
-                <Text>Rows are counted from the table&apos;s header row (row 1), which is row {headerRow} of the worksheet.</Text>
-              )}
+              {rowsNote}
               <ProblemList problems={check.problems} label="Problems in the selected table" />
               <div className={styles.actions}>
                 <Button disabledFocusable={busy !== undefined} onClick={cancelImport}>

@@ -100,6 +100,7 @@ test("every function answers when called by its id", async () => {
     SCORE: [[30, [[60], [30]], 10], 5],
     EXPECTED: [[100, "2026-01-01", "2026-01-11", "2026-01-06"], 50],
     PACK: [[null], "example 2026-illustrative"],
+    WARNINGS: [[range], "row 5: skipped: blank row 5"],
     DELIVERED: [["C-1001", "J1"], 250],
     OVERDUE: [["C-1001"], 3],
   };

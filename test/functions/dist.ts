@@ -27,6 +27,7 @@ export const FUNCTION_IDS = [
   "SCORE",
   "EXPECTED",
   "PACK",
+  "WARNINGS",
   "DELIVERED",
   "OVERDUE",
 ] as const;

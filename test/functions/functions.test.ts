@@ -1,6 +1,7 @@
 import { workbook } from "./setupExcel";
 import * as toms from "../../functions/functions";
-import { EXAMPLE_PACK, isoDateToExcelSerial, PINNED_PACK_SETTING } from "../../shared";
+import { EXAMPLE_PACK, isoDateToExcelSerial, parseCsv, PINNED_PACK_SETTING } from "../../shared";
+import { COUNTY_CSV, registerRange, welshRange } from "../support/messyMeasuresTables";
 import { badMeasuresRange, measuresRange } from "./fixtures";
 import { ERROR_CODES, excelErrorOf } from "./standIns";
 
@@ -408,5 +409,58 @@ describe("TOMS.PACK", () => {
 
   test("a bad measures range is #VALUE!", async () => {
     expect((await excelErrorOf(() => toms.pack(badMeasuresRange()))).code).toBe(ERROR_CODES.invalidValue);
+  });
+});
+
+describe("measures tables as councils publish them, in every function's measures argument", () => {
+  const county = () => parseCsv(COUNTY_CSV);
+
+  test("every valuing function reads the same messy table the same way", async () => {
+    const range = county();
+    await expect(toms.proxy("nc2", range)).resolves.toBe(19875.5);
+    await expect(toms.value("NC1", 2, range)).resolves.toBe(48620);
+    await expect(toms.unit("NC20", range)).resolves.toBe("tCO2e");
+    await expect(toms.description("NC10", range)).resolves.toBe("Spend with Northshire micro and small firms");
+    await expect(toms.themeOf("NC3", range)).resolves.toBe("Jobs");
+    await expect(toms.total([["NC1"], ["NC11"], ["NC20"]], [[1], [40], [2]], range)).resolves.toBe(26334);
+    await expect(toms.byTheme([["NC1"], ["NC20"]], [[1], [2]], range)).resolves.toEqual([["Jobs", 24310], ["Growth", 0], ["Environment", 2024]]);
+    await expect(toms.listMeasures("Environment", range)).resolves.toHaveLength(2);
+    await expect(toms.pack(range)).resolves.toMatch(/^workbook table-[0-9a-f]{8}$/);
+    await expect(toms.proxy("CY2", welshRange())).resolves.toBe(212);
+  });
+
+  test("a proxy measure the table gives no £ value for is #N/A saying so and where to get one", async () => {
+    const error = await excelErrorOf(() => toms.value("EB1", 3, registerRange()));
+    expect(error.code).toBe(ERROR_CODES.notAvailable);
+    expect(error.message).toMatch(/^Measure EB1 is valued by proxy, but pack workbook table-[0-9a-f]{8} has no £ value for it .* Take the proxy value from your licensed edition of the framework/);
+    expect((await excelErrorOf(() => toms.proxy("CY5", welshRange()))).code).toBe(ERROR_CODES.notAvailable);
+    expect((await excelErrorOf(() => toms.total([["EB3"], ["EB2"]], [[10], [1]], registerRange()))).code).toBe(ERROR_CODES.notAvailable);
+    // Face-value and record-only measures of a register behave as in any pack.
+    await expect(toms.value("EB3", 125.5, registerRange())).resolves.toBe(125.5);
+    expect((await excelErrorOf(() => toms.value("EB5", 1, registerRange()))).message).toMatch(/is record-only in pack .*: it is recorded, not valued in £\.$/);
+    await expect(toms.unit("EB2", registerRange())).resolves.toBe("weeks");
+  });
+});
+
+describe("TOMS.WARNINGS", () => {
+  test("shows the first thing the loader did not take from the table, and how many more", () => {
+    expect(toms.warnings(parseCsv(COUNTY_CSV))).toBe(
+      'row 4, column "Evidence required": not used: the pack has no place for this column, so its contents are not imported (and 7 more warnings)',
+    );
+    expect(toms.warnings(registerRange())).toMatch(/^the table gives no £ values, so it is loaded as a register of measures: .* \(and 1 more warning\)$/);
+  });
+
+  test("says when there is nothing to report", () => {
+    expect(toms.warnings([["Code", "Theme", "Units", "Proxy"], ["A1", "Jobs", "FTE", 10]])).toBe("No warnings: every row below the header is a measure and every column is used.");
+  });
+
+  test("a table that cannot be read is #VALUE! with its first problem", () => {
+    let caught: unknown;
+    try {
+      toms.warnings(badMeasuresRange());
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toMatchObject({ code: ERROR_CODES.invalidValue, message: expect.stringMatching(/^The measures table: row 3, column "Proxy Value \(£\)": .*negative.* \(and 1 more problem\)$/) });
   });
 });

@@ -44,6 +44,7 @@ const SIGNATURES = [
   "SCORE(bid:number, bids:any[], maxPoints:number): number",
   "EXPECTED(committed:number, start:any, end:any, asOf:any?): number",
   "PACK(measures:any[]?): string",
+  "WARNINGS(measures:any[]): string",
   "DELIVERED(contract:string, code:string?): number",
   "OVERDUE(contract:string): number",
 ];

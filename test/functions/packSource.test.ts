@@ -1,6 +1,6 @@
 import "./setupExcel";
 import { EXAMPLE_PACK, indexPack, PackIndex, serialisePinnedPack, ValidationError } from "../../shared";
-import { MeasuresRangeCache, PinnedPackSource, PinnedPackUnreadableError, readMeasuresRange } from "../../functions/packSource";
+import { MeasuresRange, MeasuresRangeCache, PinnedPackSource, PinnedPackUnreadableError, readMeasuresRange } from "../../functions/packSource";
 import { badMeasuresRange, measuresRange } from "./fixtures";
 
 /** A cache whose reads are counted, to see what is parsed and when. */
@@ -51,7 +51,7 @@ describe("MeasuresRangeCache", () => {
   });
 
   test("does not remember a fault that is not a refusal of the table", () => {
-    const read = jest.fn((): PackIndex => {
+    const read = jest.fn((): MeasuresRange => {
       throw new TypeError("bug");
     });
     const cache = new MeasuresRangeCache(4, read);

@@ -46,3 +46,14 @@ test("measures are counted by theme and valued in words where there is no proxy"
     "qualitative",
   ]);
 });
+
+test("a proxy measure whose table gives no £ value says so in the preview", () => {
+  const proxy = EXAMPLE_PACK.measures.find((m) => m.kind === "proxy");
+  expect(proxy && describeValuation({ ...proxy, proxy: null })).toBe("proxy, £ not in the table");
+});
+
+test("a draft carries the loader's warnings about the table", () => {
+  const table = { address: "Sheet1!A1:F9", values: [...MEASURES_TABLE, ["Source: the council", "", "", "", "", ""]] };
+  const check = checkDraft({ table, metadata: defaultMetadata(table) });
+  expect(check.ok && check.warnings.map((w) => [w.row, w.message])).toEqual([[9, 'skipped: a source or notes row ("Source: the council")']]);
+});

@@ -1,7 +1,8 @@
 /** @jest-environment jsdom */
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { FluentProvider, webLightTheme } from "@fluentui/react-components";
-import { PINNED_PACK_SETTING, packFromRows, readPinnedPack, serialisePinnedPack } from "../../shared";
+import { PINNED_PACK_SETTING, packFromRows, parseCsv, readPinnedPack, serialisePinnedPack } from "../../shared";
+import { COUNTY_CSV, registerRange } from "../support/messyMeasuresTables";
 import { App } from "../../taskpane/App";
 import { NOT_IN_EXCEL_MESSAGE, createWorkbookGateway } from "../../taskpane/workbookGateway";
 import { BROKEN_MEASURES_TABLE, FakeOffice, MEASURES_TABLE, WorkbookSetup, installFakeOffice } from "./support/fakeOffice";
@@ -116,7 +117,7 @@ test("an invalid table lists every problem by row and column, and cannot be pinn
     'row 6, column "Ref": duplicate code LJ1 (first on row 2)',
   ]);
   // The shared loaders number rows within the table; the pane says where the table starts.
-  expect(screen.getByText("Rows are counted from the table's header row (row 1), which is row 3 of the worksheet.")).toBeTruthy();
+  expect(screen.getByText("Rows are counted from the top of the selection (row 1), which is row 3 of the worksheet.")).toBeTruthy();
   expect(screen.getByText("4 problems in this table.")).toBeTruthy();
   expect(screen.queryByRole("button", { name: "Pin to this workbook" })).toBeNull();
   expect(screen.queryByLabelText(/^Pack id/)).toBeNull();
@@ -125,6 +126,45 @@ test("an invalid table lists every problem by row and column, and cannot be pinn
   fireEvent.click(button("Cancel import"));
   expect(screen.queryByRole("list", { name: "Problems in the selected table" })).toBeNull();
   await waitFor(() => expect(document.activeElement).toBe(button("Import from selection")));
+});
+
+test("a council's table imports as published, and the preview lists every row skipped and column not used", async () => {
+  const fake = renderPane("Excel", {
+    selection: { address: "Measures!A3:G19", cellCount: 119 },
+    used: { address: "Measures!A3:G19", values: parseCsv(COUNTY_CSV) },
+  });
+  fireEvent.click(button("Import from selection"));
+
+  const list = await screen.findByRole("list", { name: "Rows skipped and columns not used" });
+  expect(screen.getByText("7 measures in 3 themes.")).toBeTruthy();
+  expect(screen.getByText("8 things in this table are not imported as written.")).toBeTruthy();
+  const items = within(list).getAllByRole("listitem").map((li) => li.textContent);
+  expect(items).toHaveLength(8);
+  expect(items[0]).toBe('row 4, column "Evidence required": not used: the pack has no place for this column, so its contents are not imported');
+  expect(items).toEqual(
+    expect.arrayContaining([
+      "row 9: skipped: blank row 9",
+      "row 16: skipped: a totals row (measures are listed one by one; the pack adds nothing up)",
+      'row 5: skipped: a section heading: the rows below are under theme "Jobs" unless they name one',
+    ]),
+  );
+  expect(screen.getByText("Rows are counted from the top of the selection (row 1), which is row 3 of the worksheet.")).toBeTruthy();
+
+  // Warnings do not stop the pack being pinned.
+  fireEvent.change(field(/^Licence/), { target: { value: "Licensed to Northshire" } });
+  fireEvent.click(button("Pin to this workbook"));
+  await screen.findByText("Pinned to this workbook.");
+  expect(readPinnedPack(fake.settings.saved.get(PINNED_PACK_SETTING))?.measures.map((m) => m.code)).toEqual(["NC1", "NC2", "NC3", "NC10", "NC11", "NC12", "NC20"]);
+});
+
+test("a register of measures previews its proxy measures as having no £ in the table", async () => {
+  renderPane("Excel", { selection: { address: "Register!A1:F9", cellCount: 54 }, used: { address: "Register!A1:F9", values: registerRange() } });
+  fireEvent.click(button("Import from selection"));
+  const list = await screen.findByRole("list", { name: "Rows skipped and columns not used" });
+  expect(within(list).getAllByRole("listitem")[0]?.textContent).toMatch(/^the table gives no £ values, so it is loaded as a register of measures/);
+  const first = bodyRows("First measures in the pack");
+  expect(first[0]?.textContent).toBe("EB1Local residents employed on the contractFTEproxy, £ not in the table");
+  expect(first[2]?.textContent).toContain("face value");
 });
 
 test("a pack id the schema refuses is explained at the field, and pinning waits", async () => {

@@ -1,4 +1,4 @@
-import { findMeasure, normaliseCode, todayIn, ValuesBatchRequestSchema } from "../../../shared";
+import { findMeasure, missingProxyMessage, normaliseCode, proxyValueMissing, todayIn, ValuesBatchRequestSchema } from "../../../shared";
 import type { Contract, PackIndex, ValueAnswer, ValueQuery, ValuesBatchResponse } from "../../../shared";
 import type { Deps } from "../deps";
 import { parseWith, readJson } from "../http/body";
@@ -54,6 +54,7 @@ async function answer(facts: ContractFacts, query: ValueQuery): Promise<ValueAns
   if (query.code !== undefined) {
     const measure = findMeasure(found.pack, query.code);
     if (!measure) return fail("unknown-measure", `Measure "${query.code}" is not in ${found.pack.label}, the pack of contract ${query.contract}.`);
+    if (proxyValueMissing(measure)) return fail("not-valued", missingProxyMessage(measure, found.pack.label));
     if (measure.kind === "record-only" || measure.kind === "qualitative") {
       return fail("not-valued", `Measure ${measure.code} is ${measure.kind} in ${found.pack.label}: it is recorded, not valued in £.`);
     }

@@ -1,4 +1,5 @@
 import { MessageBar, MessageBarBody, MessageBarTitle, makeStyles, tokens } from "@fluentui/react-components";
+import { proxyValueMissing } from "../../../shared";
 import type { FrameworkPack } from "../../../shared";
 import { FactList } from "../../components/FactList";
 
@@ -9,6 +10,7 @@ const useStyles = makeStyles({
 /** What a framework pack is: enough to tell editions apart and to know whether its values are real. */
 export function PackSummary({ pack }: { pack: FrameworkPack }) {
   const styles = useStyles();
+  const withoutValue = pack.measures.filter(proxyValueMissing).length;
   return (
     <div className={styles.root}>
       {pack.illustrative && (
@@ -25,6 +27,9 @@ export function PackSummary({ pack }: { pack: FrameworkPack }) {
           ["Pack id", pack.id],
           ["Edition", pack.edition],
           ["Measures", `${pack.measures.length} in ${pack.themes.length} ${pack.themes.length === 1 ? "theme" : "themes"}`],
+          ...(withoutValue > 0
+            ? [["Without a £ value", `${withoutValue} proxy ${withoutValue === 1 ? "measure" : "measures"}: valuing one answers #N/A until a pack with its value is pinned`] as [string, string]]
+            : []),
           ["Licence", pack.licence],
           ["Source", pack.source],
         ]}

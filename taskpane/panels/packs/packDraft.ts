@@ -1,4 +1,4 @@
-import { FrameworkPack, FrameworkPackSchema, Measure, Problem, ValidationError, packFromRows } from "../../../shared";
+import { FrameworkPack, FrameworkPackSchema, Measure, Problem, ValidationError, readMeasuresTable } from "../../../shared";
 import type { SelectedTable } from "../../workbookGateway";
 
 /** The facts about a pack an officer types in; the table itself carries only the measures. */
@@ -13,7 +13,7 @@ export interface PackDraft {
 }
 
 export type DraftCheck =
-  | { ok: true; pack: FrameworkPack; fieldErrors: Partial<Record<MetadataField, string>>; pinnable: boolean }
+  | { ok: true; pack: FrameworkPack; warnings: Problem[]; fieldErrors: Partial<Record<MetadataField, string>>; pinnable: boolean }
   | { ok: false; problems: Problem[]; fieldErrors: Partial<Record<MetadataField, string>> };
 
 /** Turns a table name like "TOMs 2025" into a pack id like "toms-2025". */
@@ -52,14 +52,16 @@ export function metadataErrors(metadata: DraftMetadata): Partial<Record<Metadata
 
 /**
  * Reads the measures table and, when the form is complete, the whole pack. The table is read even
- * while a field is wrong, so the preview and the table's problems never wait for the form.
+ * while a field is wrong, so the preview, the table's problems and the loader's warnings (rows
+ * skipped, columns not used) never wait for the form.
  */
 export function checkDraft(draft: PackDraft): DraftCheck {
   const fieldErrors = metadataErrors(draft.metadata);
   const complete = Object.keys(fieldErrors).length === 0;
   const metadata = complete ? Object.fromEntries(METADATA_FIELDS.map((f) => [f, draft.metadata[f].trim()])) : {};
   try {
-    return { ok: true, pack: packFromRows(draft.table.values, metadata), fieldErrors, pinnable: complete };
+    const { pack, warnings } = readMeasuresTable(draft.table.values, metadata);
+    return { ok: true, pack, warnings, fieldErrors, pinnable: complete };
   } catch (err) {
     if (err instanceof ValidationError) return { ok: false, problems: err.problems, fieldErrors };
     throw err;
@@ -89,7 +91,7 @@ const POUNDS = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GB
 export function describeValuation(measure: Measure): string {
   switch (measure.kind) {
     case "proxy":
-      return measure.proxy === null ? "no proxy" : POUNDS.format(measure.proxy);
+      return measure.proxy === null ? "proxy, £ not in the table" : POUNDS.format(measure.proxy);
     case "face-value":
       return "face value";
     case "record-only":

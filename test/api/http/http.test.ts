@@ -230,6 +230,17 @@ describe("contracts, commitments and packs", () => {
     expect((await asOfficer("GET", "/api/contracts/C-1001")).body.commitments).toHaveLength(2);
   });
 
+  it("a register of measures (proxy measures without £ values) can be uploaded; contributions against it are kept unvalued", async () => {
+    const register = { ...EXAMPLE_PACK, id: "county-register", edition: "2026", illustrative: false, measures: EXAMPLE_PACK.measures.map((m) => (m.kind === "proxy" ? { ...m, proxy: null } : m)) };
+    expect((await asOfficer("POST", "/api/packs", register)).status).toBe(201);
+    expect((await asOfficer("POST", "/api/contracts", exampleContract({ id: "C-5006", packId: "county-register", packEdition: "2026" }))).status).toBe(201);
+    const sub = await asFlow("POST", "/api/forms/responses", submission({ answers: { contractRef: "C-5006" } }));
+    expect(sub.status).toBe(201);
+    expect((await asOfficer("GET", `/api/contributions/${sub.body.id}`)).body).toMatchObject({ measureCode: "J3", value: null });
+    const batch = await asOfficer("POST", "/api/values/batch", { queries: [{ kind: "delivered", contract: "C-5006", code: "J3" }] });
+    expect(batch.body.answers[0]).toEqual({ ok: false, error: { code: "not-valued", message: expect.stringMatching(/^Measure J3 is valued by proxy, but pack county-register 2026 has no £ value for it/) } });
+  });
+
   it("an uploaded pack is stored once, never changed, and can be pinned", async () => {
     const pack = { ...EXAMPLE_PACK, id: "county-toms", edition: "2026/27 v1", illustrative: false };
     const created = await asOfficer("POST", "/api/packs", pack);
