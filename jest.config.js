@@ -8,6 +8,10 @@ module.exports = {
   // One in-memory Azurite on a free loopback port for the API's integration tests, stopped after the run.
   globalSetup: "<rootDir>/test/support/globalSetup.ts",
   globalTeardown: "<rootDir>/test/support/globalTeardown.ts",
+  setupFilesAfterEnv: ["<rootDir>/test/support/setupDom.ts"],
+  // No unit test may take longer than this on the 2-core build machine (files with storage or builds
+  // in their hooks set their own limit); size and speed are measured in bench/ instead.
+  testTimeout: 30_000,
   transform: {
     "^.+\\.tsx?$": ["ts-jest", { tsconfig: "tsconfig.json" }],
   },

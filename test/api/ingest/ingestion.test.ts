@@ -1,6 +1,6 @@
-import { EXAMPLE_PACK } from "../../shared";
-import { exampleContract, INGEST_SECRET, invoke, submission, testApp } from "../support/harness";
-import type { TestApp } from "../support/harness";
+import { EXAMPLE_PACK } from "../../../shared";
+import { exampleContract, INGEST_SECRET, invoke, submission, testApp } from "../../support/harness";
+import type { TestApp } from "../../support/harness";
 
 jest.setTimeout(30_000);
 

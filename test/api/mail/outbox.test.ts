@@ -2,17 +2,17 @@ import { spawnSync } from "node:child_process";
 import { promises as fs, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { GraphCaller } from "../../api/src/graph/graphCall";
-import { createGraphClient } from "../../api/src/graph/graphClient";
-import { DEFAULT_RETRY_POLICY } from "../../api/src/graph/retry";
-import { createMailer } from "../../api/src/mail/createMailer";
-import { GraphMailer } from "../../api/src/mail/graphMailer";
-import { loadMailSettings } from "../../api/src/settings/mail";
-import type { OutgoingEmail, SendResult, Sent } from "../../api/src/mail/mailer";
-import { OutboxMailer } from "../../api/src/mail/outboxMailer";
-import { startFakeGraph } from "../support/fakeGraph";
-import { VirtualTimer } from "../support/fakeGraphClock";
-import { alternatives, decodeWords, header, parseAddressList, parseMime } from "../support/fakeGraphMime";
+import { GraphCaller } from "../../../api/src/graph/graphCall";
+import { createGraphClient } from "../../../api/src/graph/graphClient";
+import { DEFAULT_RETRY_POLICY } from "../../../api/src/graph/retry";
+import { createMailer } from "../../../api/src/mail/createMailer";
+import { GraphMailer } from "../../../api/src/mail/graphMailer";
+import { loadMailSettings } from "../../../api/src/settings/mail";
+import type { OutgoingEmail, SendResult, Sent } from "../../../api/src/mail/mailer";
+import { OutboxMailer } from "../../../api/src/mail/outboxMailer";
+import { startFakeGraph } from "../../support/fakeGraph";
+import { VirtualTimer } from "../../support/fakeGraphClock";
+import { alternatives, decodeWords, header, parseAddressList, parseMime } from "../../support/fakeGraphMime";
 
 jest.setTimeout(10_000);
 

@@ -1,5 +1,5 @@
-import { MailboxPacer } from "../../api/src/mail/pacer";
-import { VirtualTimer } from "../support/fakeGraphClock";
+import { MailboxPacer } from "../../../api/src/mail/pacer";
+import { VirtualTimer } from "../../support/fakeGraphClock";
 
 jest.setTimeout(10_000);
 

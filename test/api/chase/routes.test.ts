@@ -1,6 +1,6 @@
-import { ChaseLedgerEntrySchema, ChaseRunResultSchema, pageOf } from "../../shared";
-import { client, startHost } from "../support/harness";
-import type { RunningHost } from "../support/harness";
+import { ChaseLedgerEntrySchema, ChaseRunResultSchema, pageOf } from "../../../shared";
+import { client, startHost } from "../../support/harness";
+import type { RunningHost } from "../../support/harness";
 import { addContract, addContribution, chaseTestBed, countByRecipient } from "./support";
 import type { ChaseTestBed } from "./support";
 

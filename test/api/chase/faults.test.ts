@@ -1,10 +1,10 @@
-import { ChaseRunResultSchema } from "../../shared";
-import type { ChaseLedgerEntry } from "../../shared";
-import { runChase } from "../../api/src/chase/run";
-import type { Mailer } from "../../api/src/mail/mailer";
-import { startFaultProxy, portOf } from "../support/faultProxy";
-import type { FaultProxy } from "../support/faultProxy";
-import { invoke, testStorage } from "../support/harness";
+import { ChaseRunResultSchema } from "../../../shared";
+import type { ChaseLedgerEntry } from "../../../shared";
+import { runChase } from "../../../api/src/chase/run";
+import type { Mailer } from "../../../api/src/mail/mailer";
+import { startFaultProxy, portOf } from "../../support/faultProxy";
+import type { FaultProxy } from "../../support/faultProxy";
+import { invoke, testStorage } from "../../support/harness";
 import { addContract, addContribution, chaseTestBed, countByRecipient, graphMailer, readMail } from "./support";
 import type { ChaseTestBed } from "./support";
 

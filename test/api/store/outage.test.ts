@@ -1,9 +1,9 @@
-import { startAzurite } from "../../scripts/azurite";
-import { azuriteConnectionString, freePort } from "../../scripts/azurite";
-import { startFaultProxy, portOf } from "../support/faultProxy";
-import type { FaultProxy } from "../support/faultProxy";
-import { exampleContract, INGEST_SECRET, invoke, submission, testApp, testStorage } from "../support/harness";
-import type { TestApp } from "../support/harness";
+import { startAzurite } from "../../../scripts/azurite";
+import { azuriteConnectionString, freePort } from "../../../scripts/azurite";
+import { startFaultProxy, portOf } from "../../support/faultProxy";
+import type { FaultProxy } from "../../support/faultProxy";
+import { exampleContract, INGEST_SECRET, invoke, submission, testApp, testStorage } from "../../support/harness";
+import type { TestApp } from "../../support/harness";
 
 jest.setTimeout(60_000);
 

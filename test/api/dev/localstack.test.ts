@@ -1,12 +1,12 @@
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
-import { seedExampleData } from "../../scripts/seed";
-import { client, startHost, testApp } from "../support/harness";
+import { seedExampleData } from "../../../scripts/seed";
+import { client, startHost, testApp } from "../../support/harness";
 
 jest.setTimeout(60_000);
 
-const ROOT = path.resolve(__dirname, "../..");
+const ROOT = path.resolve(__dirname, "../../..");
 
 describe("the local stack's example data", () => {
   it("creates C-1001 with contributions in every evidence state, some overdue, once", async () => {

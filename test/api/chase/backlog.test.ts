@@ -1,5 +1,5 @@
-import { addDays, ChaseRunResultSchema } from "../../shared";
-import { runChase } from "../../api/src/chase/run";
+import { addDays, ChaseRunResultSchema } from "../../../shared";
+import { runChase } from "../../../api/src/chase/run";
 import { addContract, addContribution, chaseTestBed, readMail } from "./support";
 import type { ChaseTestBed } from "./support";
 

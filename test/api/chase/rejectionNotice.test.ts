@@ -1,7 +1,7 @@
-import { ContributionDetailSchema } from "../../shared";
-import { runChase } from "../../api/src/chase/run";
-import { TIMERS } from "../../api/src/app/timers";
-import { invoke } from "../support/harness";
+import { ContributionDetailSchema } from "../../../shared";
+import { runChase } from "../../../api/src/chase/run";
+import { TIMERS } from "../../../api/src/app/timers";
+import { invoke } from "../../support/harness";
 import { addContract, addContribution, chaseTestBed, ORGANISATION, readMail } from "./support";
 import type { ChaseTestBed } from "./support";
 

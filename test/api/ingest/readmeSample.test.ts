@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { exampleContract, INGEST_SECRET, invoke, testApp } from "../support/harness";
-import type { TestApp } from "../support/harness";
+import { exampleContract, INGEST_SECRET, invoke, testApp } from "../../support/harness";
+import type { TestApp } from "../../support/harness";
 
 jest.setTimeout(30_000);
 
@@ -10,7 +10,7 @@ jest.setTimeout(30_000);
  * gets"): each request block is posted as written, and each answer block must be what came back.
  */
 
-const README = readFileSync(path.join(__dirname, "../../api/README.md"), "utf8");
+const README = readFileSync(path.join(__dirname, "../../../api/README.md"), "utf8");
 
 interface HttpBlock {
   /** "POST /api/forms/responses" or "HTTP/1.1 201 Created". */

@@ -1,18 +1,18 @@
 import type { AuthenticationProvider } from "@microsoft/microsoft-graph-client";
-import { GraphCaller } from "../../api/src/graph/graphCall";
-import { createGraphClient } from "../../api/src/graph/graphClient";
-import { DEFAULT_RETRY_POLICY, realTimer } from "../../api/src/graph/retry";
-import type { RetryPolicy, Timer } from "../../api/src/graph/retry";
-import { createMailer } from "../../api/src/mail/createMailer";
-import { GraphMailer } from "../../api/src/mail/graphMailer";
-import { loadMailSettings } from "../../api/src/settings/mail";
-import type { OutgoingEmail, SendResult } from "../../api/src/mail/mailer";
-import type { PacingOptions } from "../../api/src/mail/pacer";
-import { SettingsError } from "../../api/src/settings/errors";
-import { startFakeGraph } from "../support/fakeGraph";
-import type { FakeGraph } from "../support/fakeGraph";
-import { VirtualTimer } from "../support/fakeGraphClock";
-import { alternatives, decodeWords, header, parseAddressList } from "../support/fakeGraphMime";
+import { GraphCaller } from "../../../api/src/graph/graphCall";
+import { createGraphClient } from "../../../api/src/graph/graphClient";
+import { DEFAULT_RETRY_POLICY, realTimer } from "../../../api/src/graph/retry";
+import type { RetryPolicy, Timer } from "../../../api/src/graph/retry";
+import { createMailer } from "../../../api/src/mail/createMailer";
+import { GraphMailer } from "../../../api/src/mail/graphMailer";
+import { loadMailSettings } from "../../../api/src/settings/mail";
+import type { OutgoingEmail, SendResult } from "../../../api/src/mail/mailer";
+import type { PacingOptions } from "../../../api/src/mail/pacer";
+import { SettingsError } from "../../../api/src/settings/errors";
+import { startFakeGraph } from "../../support/fakeGraph";
+import type { FakeGraph } from "../../support/fakeGraph";
+import { VirtualTimer } from "../../support/fakeGraphClock";
+import { alternatives, decodeWords, header, parseAddressList } from "../../support/fakeGraphMime";
 
 jest.setTimeout(10_000);
 

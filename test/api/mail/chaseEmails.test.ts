@@ -1,9 +1,9 @@
 import axe from "axe-core";
 import { JSDOM } from "jsdom";
-import { addDays, dueSteps, groupByRecipient, rejectionNoticeStep, weeklyDigests } from "../../shared";
-import type { ChaseAttempt, ChaseItem, ChaseMessage, ChaseStep } from "../../shared";
-import { escapeHtml, formatDates, formatMoney, renderChaseMessage, renderDigest } from "../../api/src/mail/chaseEmails";
-import type { ChaseEmailContext } from "../../api/src/mail/chaseEmails";
+import { addDays, dueSteps, groupByRecipient, rejectionNoticeStep, weeklyDigests } from "../../../shared";
+import type { ChaseAttempt, ChaseItem, ChaseMessage, ChaseStep } from "../../../shared";
+import { escapeHtml, formatDates, formatMoney, renderChaseMessage, renderDigest } from "../../../api/src/mail/chaseEmails";
+import type { ChaseEmailContext } from "../../../api/src/mail/chaseEmails";
 
 jest.setTimeout(10_000);
 

@@ -1,6 +1,6 @@
-import { EXAMPLE_PACK } from "../../shared";
-import { client, exampleContract, INGEST_SECRET, startHost, submission, testApp } from "../support/harness";
-import type { Answer, RunningHost, TestApp } from "../support/harness";
+import { EXAMPLE_PACK } from "../../../shared";
+import { client, exampleContract, INGEST_SECRET, startHost, submission, testApp } from "../../support/harness";
+import type { Answer, RunningHost, TestApp } from "../../support/harness";
 
 jest.setTimeout(60_000);
 

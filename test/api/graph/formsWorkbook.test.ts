@@ -1,11 +1,11 @@
-import { readWorkbookTable, readWorkbookTablePages, WorkbookTableError } from "../../api/src/graph/formsWorkbook";
-import { GraphCaller, GraphGaveUpError, GraphRequestError } from "../../api/src/graph/graphCall";
-import { createGraphClient } from "../../api/src/graph/graphClient";
-import { DEFAULT_RETRY_POLICY } from "../../api/src/graph/retry";
-import type { RetryPolicy } from "../../api/src/graph/retry";
-import { startFakeGraph } from "../support/fakeGraph";
-import type { FakeGraph, FakeTable } from "../support/fakeGraph";
-import { VirtualTimer } from "../support/fakeGraphClock";
+import { readWorkbookTable, readWorkbookTablePages, WorkbookTableError } from "../../../api/src/graph/formsWorkbook";
+import { GraphCaller, GraphGaveUpError, GraphRequestError } from "../../../api/src/graph/graphCall";
+import { createGraphClient } from "../../../api/src/graph/graphClient";
+import { DEFAULT_RETRY_POLICY } from "../../../api/src/graph/retry";
+import type { RetryPolicy } from "../../../api/src/graph/retry";
+import { startFakeGraph } from "../../support/fakeGraph";
+import type { FakeGraph, FakeTable } from "../../support/fakeGraph";
+import { VirtualTimer } from "../../support/fakeGraphClock";
 
 jest.setTimeout(10_000);
 

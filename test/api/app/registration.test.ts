@@ -3,11 +3,11 @@ import os from "node:os";
 import path from "node:path";
 import { HttpRequest, InvocationContext } from "@azure/functions";
 import type { HttpHandler, HttpResponseInit } from "@azure/functions";
-import { loadSettings } from "../../api/src/settings/settings";
-import { SettingsError } from "../../api/src/settings/errors";
-import { fakeFunctionsCore, loadFunctionsApp } from "../support/functionsCore";
-import type { Registered } from "../support/functionsCore";
-import { INGEST_SECRET, testStorage } from "../support/harness";
+import { loadSettings } from "../../../api/src/settings/settings";
+import { SettingsError } from "../../../api/src/settings/errors";
+import { fakeFunctionsCore, loadFunctionsApp } from "../../support/functionsCore";
+import type { Registered } from "../../support/functionsCore";
+import { INGEST_SECRET, testStorage } from "../../support/harness";
 
 jest.setTimeout(30_000);
 
@@ -31,8 +31,8 @@ describe("the Functions app (v4 model)", () => {
   });
 
   it("registers one function per route of the route table, with its methods, route and auth level, and one per timer", async () => {
-    const { ROUTES } = await import("../../api/src/app/routes");
-    const { TIMERS } = await import("../../api/src/app/timers");
+    const { ROUTES } = await import("../../../api/src/app/routes");
+    const { TIMERS } = await import("../../../api/src/app/timers");
     expect(Object.keys(registry).sort()).toEqual([...ROUTES, ...TIMERS].map((r) => r.name).sort());
     for (const route of ROUTES) {
       const trigger = Object.values(registry[route.name]?.meta.bindings ?? {}).find((b) => b.type === "httpTrigger");
