@@ -58,8 +58,26 @@ export type ValuesBatchResponse = z.infer<typeof ValuesBatchResponseSchema>;
 export const ContractDetailSchema = ContractSchema.extend({ commitments: z.array(CommitmentSchema) }).strict();
 export type ContractDetail = z.infer<typeof ContractDetailSchema>;
 
-/** GET /api/contributions/{id}: the contribution with its audit trail, oldest entry first. */
-export const ContributionDetailSchema = ContributionSchema.extend({ audit: z.array(AuditEntrySchema) }).strict();
+/**
+ * What became of the email telling the supplier their evidence was rejected: `queued` for the next
+ * chase run (minutes away; `lastTry` says why an earlier try did not go), `sent` (when Graph accepted
+ * it), `failed` (the mail system's words), or `unreachable` (the report gave no email address).
+ */
+export const RejectionNoticeSchema = z
+  .object({
+    state: z.enum(["queued", "sent", "failed", "unreachable"]),
+    /** Who it is (or would be) for: the supplier's responder as the report gave it. */
+    recipient: z.string(),
+    queuedAt: z.iso.datetime(),
+    sentAt: z.iso.datetime().optional(),
+    failure: z.string().optional(),
+    lastTry: z.string().optional(),
+  })
+  .strict();
+export type RejectionNotice = z.infer<typeof RejectionNoticeSchema>;
+
+/** GET /api/contributions/{id}: the contribution with its audit trail, oldest entry first, and the rejection notice while one applies. */
+export const ContributionDetailSchema = ContributionSchema.extend({ audit: z.array(AuditEntrySchema), rejectionNotice: RejectionNoticeSchema.optional() }).strict();
 export type ContributionDetail = z.infer<typeof ContributionDetailSchema>;
 
 /**
@@ -86,6 +104,23 @@ export type ContributionFilters = z.infer<typeof ContributionFiltersSchema>;
 /** A page request for the plain listings (contracts, quarantine). */
 export const PageQuerySchema = z.object(pagingFields(1000)).strict();
 
+/** Who marked a quarantined submission dealt with, when, and what they did about it; the submission itself is kept. */
+export const QuarantineResolutionSchema = z
+  .object({
+    by: z.string(),
+    at: z.iso.datetime(),
+    note: z.string().optional(),
+  })
+  .strict();
+export type QuarantineResolution = z.infer<typeof QuarantineResolutionSchema>;
+
+/** Body of POST /api/quarantine/{id}/resolve: an optional note, e.g. "Supplier re-sent it through the form". */
+export const QuarantineResolveRequestSchema = z.object({ note: z.string().trim().max(2000).optional() }).strict();
+export type QuarantineResolveRequest = z.infer<typeof QuarantineResolveRequestSchema>;
+
+/** What POST /api/quarantine/{id}/resolve answers: the submission and its mark. */
+export const QuarantineResolvedSchema = z.object({ id: z.string(), resolved: QuarantineResolutionSchema }).strict();
+
 /** A submission that failed validation, kept with its raw body so an officer can see what arrived and why it was refused. */
 export const QuarantineItemSchema = z.object({
   id: z.string(),
@@ -95,6 +130,8 @@ export const QuarantineItemSchema = z.object({
   responseId: z.string().optional(),
   reasons: z.array(ProblemSchema),
   raw: z.string(),
+  /** Set once an officer has dealt with it. */
+  resolved: QuarantineResolutionSchema.optional(),
 });
 export type QuarantineItem = z.infer<typeof QuarantineItemSchema>;
 

@@ -14,17 +14,47 @@ export interface ChaseItem {
   contract: Pick<Contract, "id" | "title" | "buyer" | "contractManager" | "escalationContacts" | "reminderPolicy" | "formUrl">;
 }
 
-export type ChaseRole = "supplier" | "contract-manager" | "line-manager";
+/** Who a step is for: the three rungs of the ladder, and the notice a rejection sends the supplier. */
+export type ChaseRole = "supplier" | "contract-manager" | "line-manager" | "rejection";
+
+export const CHASE_MESSAGE_KINDS = ["reminder", "digest"] as const;
+export const CHASE_OUTCOMES = ["claimed", "sent", "failed", "deferred"] as const;
+export type ChaseOutcome = (typeof CHASE_OUTCOMES)[number];
+
+/**
+ * One step the chase ledger shows for an item: who it was for, the due date it chased, the run's
+ * day and what became of the email that carried it. The ladder climbs on these, not on the calendar.
+ */
+export interface ChaseAttempt {
+  role: ChaseRole;
+  /** Lower case. */
+  recipient: string;
+  /** The evidence due date it chased; a rejection sets a new one and the ladder starts again. */
+  dueDate: IsoDate;
+  /** The day of the run that tried it, in TIME_ZONE. */
+  date: IsoDate;
+  outcome: ChaseOutcome;
+}
+
+/** What the ledger shows was really sent for an item's due date, for the emails' words. */
+export interface SentSoFar {
+  supplier: IsoDate[];
+  contractManager: IsoDate[];
+}
 
 /** One rung of the ladder for one item: who is told, which reminder it is, and why. */
 export interface ChaseStep {
-  /** Stable across runs: the ledger uses it so a step is never sent twice. */
+  /** Stable until the step is sent or fails for good: the ledger uses it so a step is never sent twice. */
   key: string;
   item: ChaseItem;
   role: ChaseRole;
   recipient: Contact;
+  /** The reminder the item is at: one more than the reminders that count so far (0 for a rejection notice). */
   reminderNumber: number;
   daysOverdue: number;
+  /** The first day of the step's window; its key stays the same from here until it is tried. */
+  windowStart: IsoDate;
+  sentSoFar: SentSoFar;
   /** Set when the supplier cannot be emailed, so the contract manager hears of it at once. */
   unreachableSupplier: boolean;
   /** Why, when the mail system refused the supplier's address (Graph's words); absent when the report gave no usable address. */
@@ -33,14 +63,9 @@ export interface ChaseStep {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/**
- * Which reminder is due on `today`: the first on the due date, then one every `remindEveryDays`.
- * 0 before the due date. Counting from dates (not from what was sent) keeps the ladder moving
- * even when a message could not be delivered.
- */
-export function reminderNumberOn(dueDate: IsoDate, today: IsoDate, remindEveryDays: number): number {
-  const since = daysBetween(dueDate, today);
-  return since < 0 ? 0 : Math.floor(since / remindEveryDays) + 1;
+/** Whether a supplier's responder can be emailed at all. */
+export function isEmailAddress(text: string): boolean {
+  return EMAIL.test(text);
 }
 
 /** The contract manager as a recipient (their line manager is a rung of its own). */
@@ -49,54 +74,137 @@ function contractManagerContact(contract: ChaseItem["contract"]): Contact {
   return manager;
 }
 
-function stepKey(item: ChaseItem, role: ChaseRole, reminderNumber: number, email: string): string {
+/** `window` is the day the step's window began, or the time a rejection notice was queued: the same until the step is tried. */
+function stepKey(item: ChaseItem, role: ChaseRole, window: string, email: string): string {
   const c = item.contribution;
-  return `${c.id}|${c.evidenceDueDate}|${reminderNumber}|${role}|${email}`;
+  return `${c.id}|${c.evidenceDueDate}|${role}|${window}|${email}`;
+}
+
+const forDue = (history: readonly ChaseAttempt[], dueDate: IsoDate, role: ChaseRole) => history.filter((a) => a.dueDate === dueDate && a.role === role);
+
+/** The distinct days `role` was really sent a step for this due date, oldest first. */
+function sentDays(history: readonly ChaseAttempt[], dueDate: IsoDate, role: ChaseRole): IsoDate[] {
+  return [...new Set(forDue(history, dueDate, role).filter((a) => a.outcome === "sent").map((a) => a.date))].sort();
 }
 
 /**
- * The ladder for one item on one day: the supplier's responder from the due date; the contract
- * manager (and escalation contacts) after `escalateAfterReminders`; the contract manager's line
- * manager after `lineManagerAfterReminders`. A supplier with no usable address goes straight to
- * the contract manager.
+ * The reminders that count: days `role` was really sent one, at least `every` days apart. Only
+ * `sent` counts: a failed send reached nobody, and a deferred or claimed one may not have gone. An
+ * email sent flagged `possibleDuplicate` was really sent, so it counts; the earlier try whose fate
+ * was unknown is `deferred` and does not, and two sends within one interval count once.
  */
-export function dueSteps(item: ChaseItem, today: IsoDate): ChaseStep[] {
+export function remindersThatCount(history: readonly ChaseAttempt[], dueDate: IsoDate, role: ChaseRole, every: number): IsoDate[] {
+  const counted: IsoDate[] = [];
+  for (const day of sentDays(history, dueDate, role)) {
+    const last = counted[counted.length - 1];
+    if (last === undefined || daysBetween(last, day) >= every) counted.push(day);
+  }
+  return counted;
+}
+
+/** When a recipient's next step is due: `first`, and never within `every` days of their last try that went or failed. */
+function windowFor(history: readonly ChaseAttempt[], dueDate: IsoDate, role: ChaseRole, email: string, every: number, first: IsoDate): IsoDate {
+  const tried = forDue(history, dueDate, role)
+    .filter((a) => a.recipient === email && (a.outcome === "sent" || a.outcome === "failed"))
+    .map((a) => a.date)
+    .sort();
+  const last = tried[tried.length - 1];
+  if (last === undefined) return first;
+  const next = addDays(last, every);
+  return next > first ? next : first;
+}
+
+/**
+ * The ladder for one item on one day, from what the ledger shows was sent for its current due date
+ * (`history`): the supplier's responder from the due date, then every `remindEveryDays` after their
+ * last reminder went or failed; the contract manager (and escalation contacts) once
+ * `escalateAfterReminders` reminders really reached the supplier, an interval after the last of
+ * them; the contract manager's line manager likewise after `lineManagerAfterReminders`. Each
+ * recipient gets at most one step per interval. A backlog with no history starts at the first step.
+ * A supplier with no usable address cannot be reminded, so the contract manager is chased from the
+ * due date instead, and the line manager after `lineManagerAfterReminders` of those.
+ */
+export function dueSteps(item: ChaseItem, history: readonly ChaseAttempt[], today: IsoDate): ChaseStep[] {
   const c = item.contribution;
-  if (!isAwaitingEvidence(c.evidenceStatus)) return [];
-  const policy = item.contract.reminderPolicy;
-  const n = reminderNumberOn(c.evidenceDueDate, today, policy.remindEveryDays);
-  if (n === 0) return [];
-  const daysOverdue = daysOverdueOn(c.evidenceDueDate, today);
-  const reachable = EMAIL.test(c.responder);
+  const due = c.evidenceDueDate;
+  if (!isAwaitingEvidence(c.evidenceStatus) || today < due) return [];
+  const { remindEveryDays: every, escalateAfterReminders, lineManagerAfterReminders } = item.contract.reminderPolicy;
+  const reachable = isEmailAddress(c.responder);
+  const counted = remindersThatCount(history, due, reachable ? "supplier" : "contract-manager", every);
+  const sentSoFar: SentSoFar = { supplier: sentDays(history, due, "supplier"), contractManager: sentDays(history, due, "contract-manager") };
+  const daysOverdue = daysOverdueOn(due, today);
   const steps: ChaseStep[] = [];
-  const add = (role: ChaseRole, recipient: Contact) => {
+  const add = (role: ChaseRole, recipient: Contact, first: IsoDate) => {
     const email = recipient.email.toLowerCase();
     if (steps.some((s) => s.recipient.email.toLowerCase() === email)) return;
-    steps.push({ key: stepKey(item, role, n, email), item, role, recipient, reminderNumber: n, daysOverdue, unreachableSupplier: !reachable });
+    const windowStart = windowFor(history, due, role, email, every, first);
+    if (today < windowStart) return;
+    steps.push({
+      key: stepKey(item, role, windowStart, email),
+      item,
+      role,
+      recipient,
+      reminderNumber: counted.length + 1,
+      daysOverdue,
+      windowStart,
+      sentSoFar,
+      unreachableSupplier: !reachable,
+    });
   };
-  if (reachable) add("supplier", { name: c.supplier, email: c.responder });
-  if (!reachable || n > policy.escalateAfterReminders) {
-    add("contract-manager", contractManagerContact(item.contract));
-    for (const contact of item.contract.escalationContacts) add("contract-manager", contact);
+  /** The day after which a manager may be told: an interval after the reminder that made the count. */
+  const after = (reminders: number) => {
+    const day = counted[reminders - 1];
+    return day === undefined ? undefined : addDays(day, every);
+  };
+  if (reachable) add("supplier", { name: c.supplier, email: c.responder }, due);
+  const managerFrom = reachable ? after(escalateAfterReminders) : due;
+  if (managerFrom !== undefined) {
+    add("contract-manager", contractManagerContact(item.contract), managerFrom);
+    for (const contact of item.contract.escalationContacts) add("contract-manager", contact, managerFrom);
   }
   const lineManager = item.contract.contractManager.lineManager;
-  if (lineManager && n > policy.lineManagerAfterReminders) add("line-manager", lineManager);
+  const lineManagerFrom = after(lineManagerAfterReminders);
+  if (lineManager && lineManagerFrom !== undefined) add("line-manager", lineManager, lineManagerFrom);
   return steps;
 }
 
+/** A rejection waiting to be told to the supplier (queued by the review). */
+export interface QueuedRejectionNotice {
+  contractId: string;
+  contributionId: string;
+  /** The new due date the rejection set: a notice for an earlier rejection is not sent. */
+  dueDate: IsoDate;
+  queuedAt: string;
+  /** The day it was queued in TIME_ZONE. */
+  queuedOn: IsoDate;
+}
+
 /**
- * The first day of the reminder window a step belongs to: its key stays the same from this date
- * until the next reminder is due, so the ledger only needs records from here on to know it was done.
+ * The notice to the supplier's responder that their evidence was rejected, with the reason and the
+ * new due date. None when the item has moved on (new evidence, another review) or the supplier
+ * cannot be emailed (the review's answer says so; the contract manager contacts them).
  */
-export function stepWindowStart(step: Pick<ChaseStep, "item" | "reminderNumber">): IsoDate {
-  const c = step.item.contribution;
-  return addDays(c.evidenceDueDate, (step.reminderNumber - 1) * step.item.contract.reminderPolicy.remindEveryDays);
+export function rejectionNoticeStep(item: ChaseItem, notice: QueuedRejectionNotice, today: IsoDate): ChaseStep | undefined {
+  const c = item.contribution;
+  if (c.evidenceStatus !== "rejected" || c.evidenceDueDate !== notice.dueDate || !isEmailAddress(c.responder)) return undefined;
+  const email = c.responder.toLowerCase();
+  return {
+    key: stepKey(item, "rejection", notice.queuedAt, email),
+    item,
+    role: "rejection",
+    recipient: { name: c.supplier, email: c.responder },
+    reminderNumber: 0,
+    daysOverdue: daysOverdueOn(c.evidenceDueDate, today),
+    windowStart: notice.queuedOn,
+    sentSoFar: { supplier: [], contractManager: [] },
+    unreachableSupplier: false,
+  };
 }
 
 /**
  * When the mail system refuses a supplier's address, the contract manager (and the escalation
- * contacts) hear of it in the same run rather than weeks later: one step per item, keyed like the
- * ladder's own escalation for that reminder, so nobody is told the same thing twice.
+ * contacts) hear of it in the same run rather than weeks later: one step per item, in the window
+ * of the supplier's refused reminder, so nobody is told twice about the same refusal.
  */
 export function escalateUnreachable(failed: readonly ChaseStep[], reason: string): ChaseStep[] {
   const steps: ChaseStep[] = [];
@@ -106,12 +214,10 @@ export function escalateUnreachable(failed: readonly ChaseStep[], reason: string
       const email = contact.email.toLowerCase();
       if (steps.some((x) => x.item === s.item && x.recipient.email.toLowerCase() === email)) continue;
       steps.push({
-        key: stepKey(s.item, "contract-manager", s.reminderNumber, email),
-        item: s.item,
+        ...s,
+        key: stepKey(s.item, "contract-manager", s.windowStart, email),
         role: "contract-manager",
         recipient: contact,
-        reminderNumber: s.reminderNumber,
-        daysOverdue: s.daysOverdue,
         unreachableSupplier: true,
         unreachableReason: reason,
       });
@@ -185,9 +291,6 @@ export function digestKey(digestDate: IsoDate, email: string): string {
   return `digest|${digestDate}|${email.toLowerCase()}`;
 }
 
-export const CHASE_MESSAGE_KINDS = ["reminder", "digest"] as const;
-export const CHASE_OUTCOMES = ["claimed", "sent", "failed", "deferred"] as const;
-
 /**
  * One email in the chase ledger. It is written as `claimed` before sending and updated to `sent`
  * (with Graph's request id), `failed` (with Graph's reason) or `deferred` (to be retried next run).
@@ -198,8 +301,8 @@ export const ChaseLedgerEntrySchema = z
     runDate: IsoDateSchema,
     kind: z.enum(CHASE_MESSAGE_KINDS),
     recipient: z.object({ name: z.string(), email: z.string() }),
-    /** The highest rung this email was for: supplier reminder, escalation, line manager, or a digest. */
-    role: z.enum(["supplier", "contract-manager", "line-manager", "digest"]),
+    /** The highest rung this email was for: rejection notice, supplier reminder, escalation, line manager, or a digest. */
+    role: z.enum(["supplier", "contract-manager", "line-manager", "rejection", "digest"]),
     subject: z.string(),
     contractIds: z.array(z.string()),
     contributionIds: z.array(z.string()),

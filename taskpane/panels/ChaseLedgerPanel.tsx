@@ -43,6 +43,7 @@ const useStyles = makeStyles({
 });
 
 const STEP: Record<ChaseLedgerEntry["role"], string> = {
+  rejection: "Rejection notice to the supplier",
   supplier: "Reminder to the supplier",
   "contract-manager": "Escalation to the contract manager",
   "line-manager": "Escalation to the line manager",

@@ -1,5 +1,5 @@
-import { digestKey, dueSteps, escalateUnreachable, groupByRecipient, stepWindowStart, weekdayOf } from "../../shared";
-import type { ChaseItem } from "../../shared";
+import { digestKey, dueSteps, escalateUnreachable, groupByRecipient, weekdayOf } from "../../shared";
+import type { ChaseAttempt, ChaseItem } from "../../shared";
 
 /** The pure additions to the ladder (shared/chase.ts) the chase run relies on. */
 
@@ -30,24 +30,25 @@ const item = (id: string, dueDate = "2026-10-30"): ChaseItem => ({
 });
 
 describe("the ladder's helpers for the chase run", () => {
-  it("dates each step's reminder window, so a run only needs the ledger's records from there on", () => {
-    const [first] = dueSteps(item("SV-00000001"), "2026-11-05");
-    const [third] = dueSteps(item("SV-00000001"), "2026-11-16");
-    expect(first && stepWindowStart(first)).toBe("2026-10-30");
-    expect(third && stepWindowStart(third)).toBe("2026-11-13");
+  const sent = (date: string): ChaseAttempt => ({ role: "supplier", recipient: "jo@acme.example", dueDate: "2026-10-30", date, outcome: "sent" });
+
+  it("dates each step's window from the ledger, so a run only needs the ledger's records from there on", () => {
+    const [first] = dueSteps(item("SV-00000001"), [], "2026-11-05");
+    const [third] = dueSteps(item("SV-00000001"), [sent("2026-10-30"), sent("2026-11-09")], "2026-11-16");
+    expect(first?.windowStart).toBe("2026-10-30");
+    expect(third?.windowStart).toBe("2026-11-16");
+    expect(third?.reminderNumber).toBe(3);
   });
 
-  it("turns a refused supplier into steps for the contract manager and escalation contacts, keyed like the ladder's own", () => {
-    const supplierSteps = dueSteps(item("SV-00000001"), "2026-11-06");
+  it("turns a refused supplier into steps for the contract manager and escalation contacts, in the refused reminder's window", () => {
+    const supplierSteps = dueSteps(item("SV-00000001"), [], "2026-11-06");
     const escalations = escalateUnreachable(supplierSteps, "ErrorInvalidRecipients: Recipient isn't resolved");
-    expect(escalations.map((s) => [s.role, s.recipient.email, s.unreachableSupplier, s.unreachableReason])).toEqual([
-      ["contract-manager", "Sam@Council.example", true, "ErrorInvalidRecipients: Recipient isn't resolved"],
-      ["contract-manager", "contracts@council.example", true, "ErrorInvalidRecipients: Recipient isn't resolved"],
+    expect(escalations.map((s) => [s.role, s.recipient.email, s.unreachableSupplier, s.unreachableReason, s.windowStart])).toEqual([
+      ["contract-manager", "Sam@Council.example", true, "ErrorInvalidRecipients: Recipient isn't resolved", "2026-10-30"],
+      ["contract-manager", "contracts@council.example", true, "ErrorInvalidRecipients: Recipient isn't resolved", "2026-10-30"],
     ]);
-    // Two weeks on, the ladder escalates the same reminder with the same key: never told twice.
-    const ladder = dueSteps(item("SV-00000001"), "2026-11-13").filter((s) => s.role === "contract-manager");
-    const sameWeek = escalateUnreachable(dueSteps(item("SV-00000001"), "2026-11-13"), "refused");
-    expect(sameWeek.map((s) => s.key)).toEqual(ladder.map((s) => s.key));
+    // Rebuilt on a rerun the same day, the same keys: the manager is never told twice of one refusal.
+    expect(escalateUnreachable(dueSteps(item("SV-00000001"), [], "2026-11-06"), "refused").map((s) => s.key)).toEqual(escalations.map((s) => s.key));
     expect(groupByRecipient(escalations).map((m) => m.recipient.email)).toEqual(["contracts@council.example", "sam@council.example"]);
   });
 

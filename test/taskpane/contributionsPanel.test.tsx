@@ -5,6 +5,7 @@ import { EXAMPLE_PACK, addDays, indexPack } from "../../shared";
 import type { ContributionDetail } from "../../shared";
 import { createApiClient } from "../../taskpane/apiClient";
 import type { Role } from "../../taskpane/auth/AccountManager";
+import { formatDate } from "../../taskpane/components/format";
 import { ContributionDetailView } from "../../taskpane/panels/contributions/ContributionDetail";
 import { FakeApi, TODAY, contributionDetail, fakeToken, reference } from "./support/fakeApi";
 import { renderPane, signedIn, stubLayout } from "./support/renderPane";
@@ -238,7 +239,8 @@ describe("a contribution and its evidence", () => {
     fireEvent.click(within(detail).getByRole("button", { name: "Reject evidence" }));
     const done = await within(detail).findByText("Evidence rejected.");
     const due = addDays(TODAY, 30);
-    expect(done.closest('[role="group"]')?.textContent).toMatch(/The supplier will be asked for new evidence by \d{1,2} \w{3} \d{4}\./);
+    const responder = api.contribution(reference(6))?.responder ?? "";
+    expect(done.closest('[role="group"]')?.textContent).toContain(`An email to ${responder} with the reason and the new due date (${formatDate(due)}) is queued; the chase sends it within minutes.`);
     expect(api.contribution(reference(6))).toMatchObject({ evidenceStatus: "rejected", rejectionReason: "The receipt does not name the food bank.", evidenceDueDate: due });
     expect(detail.textContent).toContain("Why rejectedThe receipt does not name the food bank.");
   });
@@ -263,7 +265,8 @@ describe("a contribution and its evidence", () => {
     const notice = title.closest('[role="group"]') as HTMLElement;
     expect(notice.textContent).toContain("Someone else reviewed this first, or the supplier sent new evidence, after you opened it. Your review was not saved.");
     await waitFor(() => expect(document.activeElement).toBe(notice));
-    expect(await within(detail).findByText("The evidence was rejected; the supplier has been asked for new evidence.")).toBeTruthy();
+    // Rejected elsewhere with no notice recorded: the pane does not claim the supplier was told.
+    expect(await within(detail).findByText(/^The evidence was rejected\. New evidence is due by .*No email to the supplier about this rejection is recorded, so please tell them\.$/)).toBeTruthy();
     expect(detail.textContent).toContain("Why rejectedLedger covers the wrong quarter");
     expect(detail.textContent).toContain("by alex.reid@council.example");
 

@@ -20,6 +20,8 @@ import {
   PageQuerySchema,
   pageOf,
   QuarantineItemSchema,
+  QuarantineResolvedSchema,
+  QuarantineResolveRequestSchema,
   ReviewRequestSchema,
   SubmissionSchema,
   ValuesBatchRequestSchema,
@@ -32,7 +34,7 @@ import { receiveFormResponse } from "../handlers/forms";
 import { health } from "../handlers/health";
 import { getPack, listPacks, uploadPack } from "../handlers/packs";
 import { corsPreflight } from "../handlers/preflight";
-import { listQuarantine } from "../handlers/quarantine";
+import { listQuarantine, resolveQuarantine } from "../handlers/quarantine";
 import { valuesBatch } from "../handlers/values";
 import type { RouteSpec } from "../http/dispatch";
 import { buildOpenApi } from "../http/openapi";
@@ -237,6 +239,22 @@ export const ROUTES: readonly RouteSpec[] = [
     summary: "Submissions that failed validation, newest first, with raw body and reasons",
     query: PageQuerySchema,
     responses: { 200: { description: "A page of quarantined submissions", schema: pageOf(QuarantineItemSchema) } },
+    usesStorage: true,
+  },
+  {
+    name: "quarantineResolve",
+    methods: ["POST"],
+    route: "quarantine/{id}/resolve",
+    access: OFFICER,
+    authLevel: "anonymous",
+    handler: resolveQuarantine,
+    summary: "Mark a quarantined submission dealt with (it is kept, with who and when, and an optional note)",
+    body: QuarantineResolveRequestSchema,
+    responses: {
+      200: { description: "Marked", schema: QuarantineResolvedSchema },
+      404: { description: "No such quarantined submission" },
+      409: { description: "Already marked dealt with; the first mark stands" },
+    },
     usesStorage: true,
   },
   {

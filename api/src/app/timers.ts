@@ -14,6 +14,9 @@ export interface TimerSpec {
   run(deps: Deps, log: (message: string) => void): Promise<void>;
 }
 
+/** Every five minutes (UTC): a rejection's notice reaches the supplier within minutes of the review. */
+export const REJECTION_NOTICE_SCHEDULE = "0 */5 * * * *";
+
 export const TIMERS: readonly TimerSpec[] = [
   {
     name: "chaseTimer",
@@ -23,6 +26,23 @@ export const TIMERS: readonly TimerSpec[] = [
         await runChase(deps, deps.clock.now(), { log });
       } catch (e) {
         // Someone pressed "Run the chase now" just before: that run does today's work.
+        if (!(e instanceof ChaseBusyError)) throw e;
+        log(`Skipped: ${e.message}`);
+      }
+    },
+  },
+  {
+    // A rejection's notice goes minutes after the review, not with the next morning's reminders. The
+    // Functions host has no long-lived in-process timers, so a frequent timer looks for queued
+    // notices (one row read) and runs the chase for them only when there are some.
+    name: "rejectionNoticeTimer",
+    schedule: () => REJECTION_NOTICE_SCHEDULE,
+    run: async (deps, log) => {
+      if (!(await deps.store.chase.hasQueuedRejectionNotices())) return;
+      try {
+        await runChase(deps, deps.clock.now(), { log, scope: "rejection-notices" });
+      } catch (e) {
+        // The run holding the lease sends the queued notices too, or the next tick does.
         if (!(e instanceof ChaseBusyError)) throw e;
         log(`Skipped: ${e.message}`);
       }

@@ -5,12 +5,26 @@ import {
   escalateUnreachable,
   findMeasure,
   groupByRecipient,
-  stepWindowStart,
+  rejectionNoticeStep,
   todayIn,
   weekdayOf,
   weeklyDigests,
 } from "../../../shared";
-import type { ChaseItem, ChaseLedgerEntry, ChaseMessage, ChaseRole, ChaseRunResult, ChaseStep, Contract, Contribution, Digest, IsoDate, PackIndex } from "../../../shared";
+import type {
+  ChaseAttempt,
+  ChaseItem,
+  ChaseLedgerEntry,
+  ChaseMessage,
+  ChaseRole,
+  ChaseRunResult,
+  ChaseStep,
+  Contract,
+  Contribution,
+  Digest,
+  IsoDate,
+  PackIndex,
+  QueuedRejectionNotice,
+} from "../../../shared";
 import type { Deps } from "../deps";
 import { renderChaseMessage, renderDigest } from "../mail/chaseEmails";
 import type { ChaseEmailContext } from "../mail/chaseEmails";
@@ -18,19 +32,21 @@ import type { OutgoingEmail, SendResult } from "../mail/mailer";
 import { digest } from "../store/keys";
 import type { KeyedAuditEntry } from "../store/ports";
 import { chaseMessageId } from "../store/chaseLedgerPort";
-import type { ChaseLease, ChaseLedgerStore, StepClaim } from "../store/chaseLedgerPort";
+import type { ChaseLease, ChaseLedgerStore, ChaseMessageRecord, StepClaim } from "../store/chaseLedgerPort";
 import { mapWithLimit } from "../lib/concurrency";
 import { plural } from "../lib/words";
 
 /**
  * The chase run (docs/API-CONTRACT.md "Evidence and chasing"): find what is owed through the EvidenceDue
- * index, apply each contract's ladder, leave out every step the ledger says was already sent or
- * failed for good, and send one email per recipient, each written to the ledger as `claimed`
- * before it goes and finished after. The timer and `POST /api/chase/run` both call runChase.
+ * index and the rejection notices waiting in the ledger, read each item's history from the ledger
+ * (one query per contribution), apply each contract's ladder to what was really sent, leave out
+ * every step the ledger says was already sent or failed for good, and send one email per
+ * recipient, each written to the ledger as `claimed` before it goes and finished after. The
+ * timers and `POST /api/chase/run` all call runChase.
  *
- * Order of sending: suppliers first, so a supplier whose address the mail system refuses is
- * reported to the contract manager in the same run; then contract managers and line managers;
- * then, on the digest weekday, the weekly digests.
+ * Order of sending: suppliers first (their reminders and rejection notices in one email), so a
+ * supplier whose address the mail system refuses is reported to the contract manager in the same
+ * run; then contract managers and line managers; then, on the digest weekday, the weekly digests.
  *
  * A message claimed and never finished (the run stopped between claiming and recording Graph's
  * answer) has an unknown fate. The next run settles it as `deferred` and sends its items again,
@@ -42,6 +58,11 @@ import { plural } from "../lib/words";
 export interface ChaseRunOptions {
   /** Progress and problems, for the timer's or request's log. */
   log?: (message: string) => void;
+  /**
+   * `rejection-notices`: only the notices rejections queued, for the frequent timer that sends
+   * them minutes after the review; reminders and digests wait for the daily run.
+   */
+  scope?: "everything" | "rejection-notices";
 }
 
 /** Another run holds the lease. */
@@ -65,7 +86,9 @@ const LOOKUP_CONCURRENCY = 8;
 const UNKNOWN_FATE =
   "The run that claimed this message stopped before Graph's answer was recorded, so whether it went is unknown. Its items are sent again by the next run, marked as a possible duplicate.";
 
-const RUNG: Record<ChaseRole, number> = { supplier: 0, "contract-manager": 1, "line-manager": 2 };
+const RUNG: Record<ChaseRole, number> = { rejection: 0, supplier: 1, "contract-manager": 2, "line-manager": 3 };
+/** The steps that go to the supplier's responder, in the run's first phase. */
+const TO_SUPPLIER: ReadonlySet<ChaseRole> = new Set(["supplier", "rejection"]);
 
 /** One email ready to go: its ledger entry, its steps, and its words. */
 interface Outgoing {
@@ -74,6 +97,8 @@ interface Outgoing {
   email: OutgoingEmail;
   /** The ladder steps it carries (none for a digest), for audit entries and unreachable suppliers. */
   chaseSteps: ChaseStep[];
+  /** The rejection notices it carries, taken off the queue once it went or failed for good. */
+  notices: QueuedRejectionNotice[];
 }
 
 /** What the ledger already says about a step. */
@@ -88,8 +113,15 @@ class ChaseRun {
   private stopReason: string | undefined;
   private crash: { error: unknown } | undefined;
   private alreadyDone = 0;
+  /** Steps of today's items that an earlier run today already sent or saw fail for good. */
+  private doneToday = 0;
   private renewedAt: number;
   private readonly log: (message: string) => void;
+  private readonly scope: NonNullable<ChaseRunOptions["scope"]>;
+  /** Message entries read for the items' histories, by id (many items share one email). */
+  private readonly messages = new Map<string, Promise<ChaseMessageRecord | undefined>>();
+  /** The queued notice behind each rejection step, by step key. */
+  private readonly noticeOf = new Map<string, QueuedRejectionNotice>();
 
   constructor(
     private readonly deps: Deps,
@@ -101,6 +133,7 @@ class ChaseRun {
     this.ledger = deps.store.chase;
     this.renewedAt = deps.clock.now().getTime();
     this.log = options.log ?? (() => undefined);
+    this.scope = options.scope ?? "everything";
   }
 
   private nowIso(): string {
@@ -109,16 +142,21 @@ class ChaseRun {
 
   async execute(): Promise<ChaseRunResult> {
     await this.settleUnfinished();
-    const items = await this.loadItems();
-    const steps = items.flatMap((item) => dueSteps(item, this.today));
-    const digests = weekdayOf(this.today) === this.deps.settings.chase.digestWeekday ? weeklyDigests(items, this.today) : [];
+    const everything = this.scope === "everything";
+    const items = everything ? await this.loadItems() : [];
+    const noticeSteps = await this.loadNotices();
+    const histories = await this.loadHistories(items);
+    const ladder = items.flatMap((item) => dueSteps(item, histories.get(item.contribution.id) ?? [], this.today));
+    const steps = [...noticeSteps, ...ladder];
+    const digests = everything && weekdayOf(this.today) === this.deps.settings.chase.digestWeekday ? weeklyDigests(items, this.today) : [];
     await this.loadStates(steps, digests.map((d) => d.recipient.email));
 
-    const context = await this.emailContext(items);
+    const context = await this.emailContext([...items, ...noticeSteps.map((s) => s.item)]);
     const pending = steps.filter((s) => this.isPending(s.key));
+    await this.dropDoneNotices(noticeSteps.filter((s) => !this.isPending(s.key)));
     const pendingDigests = digests.filter((d) => this.isPending(digestKey(this.today, d.recipient.email)));
-    this.alreadyDone = steps.length - pending.length + digests.length - pendingDigests.length;
-    const supplierRecipients = new Set(pending.filter((s) => s.role === "supplier").map((s) => s.recipient.email.toLowerCase()));
+    this.alreadyDone = this.doneToday + steps.length - pending.length + digests.length - pendingDigests.length;
+    const supplierRecipients = new Set(pending.filter((s) => TO_SUPPLIER.has(s.role)).map((s) => s.recipient.email.toLowerCase()));
     const messages = groupByRecipient(pending);
     const first = messages.filter((m) => supplierRecipients.has(m.recipient.email));
 
@@ -126,11 +164,14 @@ class ChaseRun {
     const unreachable = await this.sendAll(first.map((m) => this.reminder(m, context)));
 
     // Phase 2: managers, told at once about suppliers the mail system refused in phase 1.
-    const managerSteps = new Map(pending.filter((s) => !supplierRecipients.has(s.recipient.email.toLowerCase())).map((s) => [s.key, s]));
+    // Keyed by item and recipient: a manager the ladder tells about an item today hears of the refusal in that same line.
+    const itemFor = (s: ChaseStep) => `${s.item.contribution.id}|${s.recipient.email.toLowerCase()}`;
+    const managerSteps = new Map(pending.filter((s) => !supplierRecipients.has(s.recipient.email.toLowerCase())).map((s) => [itemFor(s), s]));
     for (const step of unreachable) {
       // Someone chased as a supplier has had their one email this run; the ladder tells them later.
       if (supplierRecipients.has(step.recipient.email.toLowerCase()) || !this.isPending(step.key)) continue;
-      managerSteps.set(step.key, step);
+      const ladder = managerSteps.get(itemFor(step));
+      managerSteps.set(itemFor(step), ladder ? { ...ladder, unreachableSupplier: true, unreachableReason: step.unreachableReason } : step);
     }
     await this.sendAll(groupByRecipient([...managerSteps.values()]).map((m) => this.reminder(m, context)));
 
@@ -196,6 +237,73 @@ class ChaseRun {
     });
   }
 
+  /**
+   * The rejection notices waiting, each checked against its contribution as it is now: a notice
+   * for a contribution that has moved on (new evidence, another review, a newer rejection) or whose
+   * supplier cannot be emailed is taken off the queue unsent.
+   */
+  private async loadNotices(): Promise<ChaseStep[]> {
+    const queued = await this.ledger.queuedRejectionNotices();
+    const contracts = new Map<string, Promise<Contract | undefined>>();
+    const contractOf = (id: string) => {
+      const known = contracts.get(id) ?? this.deps.store.getContract(id).then((stored) => stored?.value);
+      contracts.set(id, known);
+      return known;
+    };
+    const formUrl = this.deps.settings.chase.formUrl;
+    const steps = await mapWithLimit(queued, LOOKUP_CONCURRENCY, async (notice) => {
+      const [stored, contract] = await Promise.all([this.deps.store.getContribution(notice.contractId, notice.contributionId), contractOf(notice.contractId)]);
+      // A notice is queued for a contribution that exists, and contracts are never deleted: a fault to look into.
+      if (!stored || !contract) throw new Error(`A rejection notice is queued for ${notice.contributionId} on ${notice.contractId}, which cannot be found`);
+      const step = rejectionNoticeStep({ contribution: stored.value, contract: { ...contract, formUrl: contract.formUrl ?? formUrl } }, notice, this.today);
+      if (!step) {
+        await this.ledger.dropRejectionNotice(notice);
+        return undefined;
+      }
+      this.noticeOf.set(step.key, notice);
+      return step;
+    });
+    return steps.filter((s): s is ChaseStep => s !== undefined);
+  }
+
+  /** Notices the ledger shows were sent already (a run stopped before taking them off the queue). */
+  private async dropDoneNotices(done: ChaseStep[]): Promise<void> {
+    await mapWithLimit(done, LOOKUP_CONCURRENCY, async (s) => {
+      const notice = this.noticeOf.get(s.key);
+      if (notice) await this.ledger.dropRejectionNotice(notice);
+    });
+  }
+
+  private message(id: string): Promise<ChaseMessageRecord | undefined> {
+    const known = this.messages.get(id) ?? this.ledger.getMessage(id);
+    this.messages.set(id, known);
+    return known;
+  }
+
+  /**
+   * What the ledger shows for each item's current due date: one query of the item's own history
+   * partition, then each message it names (read once however many items it carried).
+   */
+  private async loadHistories(items: ChaseItem[]): Promise<Map<string, ChaseAttempt[]>> {
+    const histories = new Map<string, ChaseAttempt[]>();
+    await mapWithLimit(items, LOOKUP_CONCURRENCY, async (item) => {
+      const c = item.contribution;
+      const records = await this.ledger.history(c.id, c.evidenceDueDate);
+      const attempts: ChaseAttempt[] = [];
+      for (const r of records) {
+        const message = await this.message(r.messageId);
+        // A history record written ahead of a message entry that never was: nothing was tried.
+        if (!message) continue;
+        const { runDate, outcome } = message.entry;
+        attempts.push({ role: r.role, recipient: r.recipient, dueDate: r.dueDate, date: runDate, outcome });
+        // Done today by an earlier run: the ladder does not offer it again, and the answer says so.
+        if (runDate === this.today && (outcome === "sent" || outcome === "failed")) this.doneToday++;
+      }
+      histories.set(c.id, attempts);
+    });
+    return histories;
+  }
+
   /** What the ledger says about today's steps: one read of each recipient's step records, then each message they name. */
   private async loadStates(steps: ChaseStep[], digestRecipients: string[]): Promise<void> {
     const from = new Map<string, IsoDate>();
@@ -203,14 +311,14 @@ class ChaseRun {
       const current = from.get(email);
       if (current === undefined || date < current) from.set(email, date);
     };
-    for (const s of steps) widen(s.recipient.email.toLowerCase(), stepWindowStart(s));
+    for (const s of steps) widen(s.recipient.email.toLowerCase(), s.windowStart);
     for (const email of digestRecipients) widen(email.toLowerCase(), this.today);
 
     const records = (await mapWithLimit([...from], LOOKUP_CONCURRENCY, ([email, date]) => this.ledger.stepRecords(email, date))).flat();
     const messageIds = [...new Set(records.map((r) => r.messageId))];
     const outcomes = new Map<string, StepState>();
     await mapWithLimit(messageIds, LOOKUP_CONCURRENCY, async (id) => {
-      const record = await this.ledger.getMessage(id);
+      const record = await this.message(id);
       if (!record) return; // a step record written ahead of a message entry that never was: the step is not done
       const { outcome } = record.entry;
       outcomes.set(id, outcome === "sent" || outcome === "failed" ? { done: true } : { done: false, mayHaveBeenSent: record.mayHaveBeenSent || outcome === "claimed" });
@@ -257,7 +365,7 @@ class ChaseRun {
   private reminder(message: ChaseMessage, context: (buyer: string) => ChaseEmailContext): Outgoing {
     const steps = message.steps;
     const first = steps[0] as ChaseStep;
-    const role = steps.reduce<ChaseRole>((top, s) => (RUNG[s.role] > RUNG[top] ? s.role : top), "supplier");
+    const role = steps.reduce<ChaseRole>((top, s) => (RUNG[s.role] > RUNG[top] ? s.role : top), first.role);
     const email = renderChaseMessage(message, context(first.item.contract.buyer));
     const keys = steps.map((s) => s.key);
     return {
@@ -270,9 +378,10 @@ class ChaseRun {
         contributionIds: [...new Set(steps.map((s) => s.item.contribution.id))],
         possibleDuplicate: this.mayHaveBeenSentBefore(keys),
       }),
-      steps: steps.map((s) => ({ key: s.key, windowStart: stepWindowStart(s) })),
+      steps: steps.map((s) => ({ key: s.key, windowStart: s.windowStart, item: { contributionId: s.item.contribution.id, dueDate: s.item.contribution.evidenceDueDate, role: s.role } })),
       email,
       chaseSteps: steps,
+      notices: steps.flatMap((s) => this.noticeOf.get(s.key) ?? []),
     };
   }
 
@@ -292,6 +401,7 @@ class ChaseRun {
       steps: [{ key, windowStart: this.today }],
       email,
       chaseSteps: [],
+      notices: [],
     };
   }
 
@@ -362,7 +472,11 @@ class ChaseRun {
     const { entry, mayHaveBeenSent } = this.outcome(claimed, result);
     await this.ledger.finish(entry, mayHaveBeenSent);
     this.handled.push(entry);
-    if (entry.outcome === "sent" || entry.outcome === "failed") this.audits.push(...this.auditEntries(message, entry));
+    if (entry.outcome === "sent" || entry.outcome === "failed") {
+      this.audits.push(...this.auditEntries(message, entry));
+      // The message entry says what became of each notice (the contribution's detail shows it); the queue is done with them.
+      await mapWithLimit(message.notices, LOOKUP_CONCURRENCY, (n) => this.ledger.dropRejectionNotice(n));
+    }
     // A refused supplier address (not a fault of the sending mailbox): the contract manager hears of it now.
     return result.kind === "failed" && !result.senderProblem ? escalateUnreachable(message.chaseSteps, `${result.code}: ${result.message}`) : [];
   }
@@ -401,7 +515,12 @@ class ChaseRun {
     const byContribution = new Map<string, ChaseStep>();
     for (const s of message.chaseSteps) byContribution.set(s.item.contribution.id, s);
     const key = digest(entry.id).slice(0, 12);
-    const words: Record<ChaseRole, string> = { supplier: "Reminder", "contract-manager": "Escalation to the contract manager", "line-manager": "Escalation to the line manager" };
+    const words: Record<ChaseRole, string> = {
+      rejection: "Rejection notice",
+      supplier: "Reminder",
+      "contract-manager": "Escalation to the contract manager",
+      "line-manager": "Escalation to the line manager",
+    };
     return [...byContribution.values()].map((s) => ({
       contractId: s.item.contract.id,
       contributionId: s.item.contribution.id,
@@ -411,7 +530,7 @@ class ChaseRun {
         actor: "chase",
         action: "chased" as const,
         detail:
-          `${words[s.role]} ${s.reminderNumber} (${s.daysOverdue} days overdue) ` +
+          (s.role === "rejection" ? `${words[s.role]} (new evidence due ${s.item.contribution.evidenceDueDate}) ` : `${words[s.role]} ${s.reminderNumber} (${s.daysOverdue} days overdue) `) +
           (entry.outcome === "sent" ? `sent to ${entry.recipient.email}` : `to ${entry.recipient.email} failed: ${entry.failure ?? ""}`) +
           `; chase ledger message ${entry.id}`,
       },

@@ -3,13 +3,14 @@ import {
   ContributionRefSchema,
   dueDateAfterRejection,
   EvidenceTransitionError,
+  isEmailAddress,
   ManualContributionSchema,
   nextEvidenceStatus,
   ReviewRequestSchema,
   supplierKey,
   todayIn,
 } from "../../../shared";
-import type { Contribution, ContributionDetail } from "../../../shared";
+import type { Contribution, ContributionDetail, RejectionNotice } from "../../../shared";
 import type { Deps } from "../deps";
 import { parseWith, queryObject, readJson } from "../http/body";
 import type { Handler } from "../http/dispatch";
@@ -37,8 +38,32 @@ async function find(deps: Deps, id: string): Promise<Stored<Contribution>> {
   return stored;
 }
 
+/**
+ * What became of the email telling the supplier of the current rejection: the ledger's record of
+ * the message that carried it if there is one, else the queue. None once new evidence came, or for
+ * a rejection made before notices were sent.
+ */
+async function rejectionNotice(deps: Deps, c: Contribution): Promise<RejectionNotice | undefined> {
+  if (c.evidenceStatus !== "rejected") return undefined;
+  const queuedAt = c.reviewedAt ?? c.submittedAt;
+  if (!isEmailAddress(c.responder)) return { state: "unreachable", recipient: c.responder, queuedAt };
+  const ledger = deps.store.chase;
+  const [history, queued] = await Promise.all([ledger.history(c.id, c.evidenceDueDate), ledger.queuedRejectionNoticesFor(c.id)]);
+  const recipient = c.responder.toLowerCase();
+  const waiting = queued.filter((n) => n.dueDate === c.evidenceDueDate).pop();
+  const messages = await Promise.all(history.filter((h) => h.role === "rejection").map((h) => ledger.getMessage(h.messageId)));
+  const tries = messages.flatMap((m) => (m ? [m.entry] : [])).sort((a, b) => a.claimedAt.localeCompare(b.claimedAt));
+  const went = tries.find((e) => e.outcome === "sent");
+  if (went) return { state: "sent", recipient, queuedAt: waiting?.queuedAt ?? queuedAt, sentAt: went.finishedAt ?? went.claimedAt };
+  const last = tries[tries.length - 1];
+  if (last?.outcome === "failed") return { state: "failed", recipient, queuedAt, ...(last.failure ? { failure: last.failure } : {}) };
+  if (!waiting && !last) return undefined;
+  return { state: "queued", recipient, queuedAt: waiting?.queuedAt ?? queuedAt, ...(last?.failure ? { lastTry: last.failure } : {}) };
+}
+
 async function detail(deps: Deps, c: Contribution): Promise<ContributionDetail> {
-  return { ...c, audit: await deps.store.auditTrail(c.contractId, c.id) };
+  const [audit, notice] = await Promise.all([deps.store.auditTrail(c.contractId, c.id), rejectionNotice(deps, c)]);
+  return { ...c, audit, ...(notice ? { rejectionNotice: notice } : {}) };
 }
 
 /** GET /api/contributions?contractId&status&supplier&overdue&pageSize&continuationToken */
@@ -122,8 +147,14 @@ export const reviewEvidence: Handler = async ({ request, deps, principal }) => {
   if (review.decision === "reject") {
     const contract = await deps.store.getContract(current.contractId);
     if (!contract) throw new Error(`Contribution ${id} belongs to contract ${current.contractId}, which does not exist`);
-    const due = dueDateAfterRejection(todayIn(deps.settings.timeZone, now), contract.value.reminderPolicy.evidenceGraceDays);
+    const today = todayIn(deps.settings.timeZone, now);
+    const due = dueDateAfterRejection(today, contract.value.reminderPolicy.evidenceGraceDays);
     after = { ...after, evidenceDueDate: due, rejectionReason: review.reason };
+    // Queued before the review is written: if the review fails, the chase finds the contribution
+    // unchanged and drops the notice; if it succeeds, the notice is certain to be there.
+    if (isEmailAddress(current.responder)) {
+      await deps.store.chase.queueRejectionNotice({ contractId: current.contractId, contributionId: id, dueDate: due, queuedAt: now.toISOString(), queuedOn: today });
+    }
   } else {
     const { rejectionReason: _previous, ...rest } = after;
     after = rest;

@@ -1,11 +1,13 @@
+import { daysBetween } from "../../../shared";
 import type { ChaseItem, ChaseMessage, ChaseRole, ChaseStep, Contact, Digest, DigestLine, IsoDate } from "../../../shared";
 import type { OutgoingEmail } from "./mailer";
 import { sha256Hex } from "./mime";
 import { plural } from "../lib/words";
 
 /**
- * The words of the chase: reminders to suppliers, escalations to contract managers and their line
- * managers, and the weekly digest. Each is accessible HTML (real table headers, en-GB, no images,
+ * The words of the chase: rejection notices and reminders to suppliers, escalations to contract
+ * managers and their line managers, and the weekly digest. What they say was sent before comes
+ * from the chase ledger (each step's `sentSoFar`), never from the calendar. Each is accessible HTML (real table headers, en-GB, no images,
  * inline styles only, as mail clients drop style sheets) with a plain-text alternative. Anything a
  * supplier typed is escaped before it goes into HTML.
  */
@@ -49,8 +51,30 @@ function formatDate(date: IsoDate): string {
   return `${day} ${MONTHS[month - 1]} ${year}`;
 }
 
-function overdueWords(days: number): string {
-  return days <= 0 ? "due today" : `${plural(days, "day")} overdue`;
+/** "3 and 10 November 2026", "28 October and 4 November 2026": days grouped by month, each year said once. */
+export function formatDates(dates: readonly IsoDate[]): string {
+  const groups: { month: string; year: string; days: number[] }[] = [];
+  for (const date of [...dates].sort()) {
+    const [year, month, day] = date.split("-") as [string, string, string];
+    const last = groups[groups.length - 1];
+    if (last && last.month === month && last.year === year) last.days.push(Number(day));
+    else groups.push({ month, year, days: [Number(day)] });
+  }
+  const list = (parts: string[]) => (parts.length <= 1 ? parts.join("") : `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`);
+  const words = groups.map((g, i) => {
+    const sameYearNext = groups[i + 1]?.year === g.year;
+    return `${list(g.days.map(String))} ${MONTHS[Number(g.month) - 1]}${sameYearNext ? "" : ` ${g.year}`}`;
+  });
+  // "28 October, 4 and 11 November": a last month with several days has its own "and".
+  const lastGroup = groups[groups.length - 1];
+  if (words.length > 1 && lastGroup && lastGroup.days.length > 1) return words.join(", ");
+  return list(words);
+}
+
+/** A rejection notice's item is due in the future: "due by …", not "due today". */
+function overdueWords(days: number, dueDate: IsoDate, today: IsoDate): string {
+  if (days > 0) return `${plural(days, "day")} overdue`;
+  return daysBetween(dueDate, today) < 0 ? `due by ${formatDate(dueDate)}` : "due today";
 }
 
 /** One line of supplier text for a table cell or a text line: no line breaks, at most `max` characters. */
@@ -85,10 +109,29 @@ interface ItemWords {
   status: string;
   needed: string;
   reported: string;
+  /** What the ledger shows was sent about it, in the words of the recipient's role. */
+  chased: string;
   formUrl: string | undefined;
 }
 
-function describeItem(item: ChaseItem, daysOverdue: number, context: ChaseEmailContext): ItemWords {
+/** What was really sent about an item before this email, said to the person `step` is for. */
+function chasedWords(step: ChaseStep | undefined): string {
+  if (!step || step.role === "rejection") return "";
+  const { supplier, contractManager } = step.sentSoFar;
+  const name = clip(step.item.contribution.supplier, 120);
+  if (step.role === "supplier") return supplier.length === 0 ? "This is the first reminder" : `We reminded you on ${formatDates(supplier)}`;
+  const reminded =
+    supplier.length > 0
+      ? `We reminded ${name} on ${formatDates(supplier)}`
+      : step.unreachableSupplier
+        ? `${name} has not been reminded: we could not email them`
+        : `${name} has not been reminded yet`;
+  if (step.role === "contract-manager") return reminded;
+  const manager = step.item.contract.contractManager.name;
+  return contractManager.length > 0 ? `${reminded}; we told ${manager} on ${formatDates(contractManager)}` : `${reminded}; ${manager} has not been told yet`;
+}
+
+function describeItem(item: ChaseItem, daysOverdue: number, context: ChaseEmailContext, step?: ChaseStep): ItemWords {
   const c = item.contribution;
   const words = context.measure?.(item.contract.id, c.measureCode);
   const quantity = `${QUANTITY.format(c.quantity)}${words ? ` ${words.unit}` : ""}`;
@@ -105,10 +148,11 @@ function describeItem(item: ChaseItem, daysOverdue: number, context: ChaseEmailC
     quantity,
     value: c.value === null ? "Not valued" : formatMoney(c.value),
     due: formatDate(c.evidenceDueDate),
-    overdue: overdueWords(daysOverdue),
+    overdue: overdueWords(daysOverdue, c.evidenceDueDate, context.today),
     status: c.evidenceStatus === "rejected" ? "Rejected" : "Missing",
     needed,
     reported: clip(c.description, 200),
+    chased: chasedWords(step),
     formUrl: safeLink(item.contract.formUrl),
   };
 }
@@ -152,6 +196,8 @@ const COLUMNS: Record<string, Column> = {
   overdue: { header: "Days overdue", cell: text((w) => w.overdue) },
   status: { header: "Evidence", cell: text((w) => w.status) },
   needed: { header: "Evidence needed", cell: text((w) => w.needed) },
+  reminded: { header: "Reminded before", cell: text((w) => w.chased) },
+  chased: { header: "Chased so far", cell: text((w) => w.chased) },
   send: {
     header: "How to send it",
     cell: (w) =>
@@ -206,6 +252,7 @@ function textItem(n: number, w: ItemWords, fields: Array<keyof ItemWords>): stri
     due: "Evidence due",
     status: "Evidence",
     needed: "Evidence needed",
+    chased: "Chased so far",
   };
   const lines = [`${n}. ${w.reference} (${w.overdue})`];
   for (const field of fields) lines.push(`   ${labels[field]}: ${w[field]}`);
@@ -218,12 +265,14 @@ function sendLine(w: ItemWords): string {
 
 // ---------- chase messages ----------
 
+const TO_SUPPLIER: ReadonlySet<ChaseRole> = new Set(["supplier", "rejection"]);
+
 interface RoleSection {
   role: ChaseRole;
   steps: ChaseStep[];
 }
 
-const ROLE_ORDER: ChaseRole[] = ["supplier", "contract-manager", "line-manager"];
+const ROLE_ORDER: ChaseRole[] = ["rejection", "supplier", "contract-manager", "line-manager"];
 
 function sections(message: ChaseMessage): RoleSection[] {
   return ROLE_ORDER.map((role) => ({ role, steps: message.steps.filter((s) => s.role === role) })).filter((s) => s.steps.length > 0);
@@ -242,6 +291,7 @@ function chaseSubject(message: ChaseMessage, parts: RoleSection[], organisation:
   const items = plural(message.steps.length, "social value item");
   if (parts.length > 1) return `Action needed: ${items} overdue for ${organisation}`;
   const only = parts[0] as RoleSection;
+  if (only.role === "rejection") return `Evidence not accepted: please send new evidence for ${items} to ${organisation}`;
   if (only.role === "supplier") return `Evidence needed: ${items} for ${organisation}`;
   if (only.role === "contract-manager") {
     return only.steps.some((s) => s.unreachableSupplier)
@@ -259,6 +309,15 @@ interface SectionText {
 
 function sectionText(part: RoleSection, organisation: string): SectionText {
   const n = part.steps.length;
+  if (part.role === "rejection") {
+    return {
+      heading: "Evidence we could not accept",
+      intro:
+        `${organisation} has reviewed the evidence you sent and could not accept it. For each item below, the reason is given ` +
+        "and the date new evidence is due by. Please send new evidence through the form and quote the item's reference.",
+      columns: ["contract", "measure", "reported", "period", "quantity", "needed", "due", "send"],
+    };
+  }
   if (part.role === "supplier") {
     const escalating = part.steps.some((s) => s.reminderNumber >= s.item.contract.reminderPolicy.escalateAfterReminders);
     return {
@@ -267,21 +326,21 @@ function sectionText(part: RoleSection, organisation: string): SectionText {
         `${organisation} is waiting for evidence of the social value you reported. For each item below, please send the evidence ` +
         `through the form and quote the item's reference.` +
         (escalating ? " If it does not arrive, the contract manager will be told." : ""),
-      columns: ["contract", "measure", "reported", "period", "quantity", "due", "overdue", "needed", "send"],
+      columns: ["contract", "measure", "reported", "period", "quantity", "due", "overdue", "reminded", "needed", "send"],
     };
   }
   if (part.role === "contract-manager") {
     return {
       heading: "Overdue evidence on your contracts",
-      intro: `The supplier${n === 1 ? " has" : "s have"} not sent evidence for ${n === 1 ? "this item" : "these items"} despite reminders. Please chase them.`,
-      columns: ["contract", "supplier", "measure", "reported", "period", "quantity", "value", "due", "overdue", "needed"],
+      intro: `The supplier${n === 1 ? " has" : "s have"} not sent evidence for ${n === 1 ? "this item" : "these items"}; "Chased so far" says what we have sent them. Please chase them.`,
+      columns: ["contract", "supplier", "measure", "reported", "period", "quantity", "value", "due", "overdue", "chased", "needed"],
     };
   }
   const managers = contractManagers(part.steps).map((m) => m.name);
   return {
     heading: "Escalated to you as line manager",
-    intro: `Evidence for ${n === 1 ? "this item" : "these items"} is still overdue after reminders to the supplier and escalation to ${managers.join(", ")}. Please follow up.`,
-    columns: ["contract", "supplier", "measure", "period", "quantity", "value", "due", "overdue", "needed"],
+    intro: `Evidence for ${n === 1 ? "this item" : "these items"} is still overdue; "Chased so far" says who we have reminded and told, and when. Please follow up with ${managers.join(", ")}, the contract manager.`,
+    columns: ["contract", "supplier", "measure", "period", "quantity", "value", "due", "overdue", "chased", "needed"],
   };
 }
 
@@ -346,17 +405,17 @@ export function renderChaseMessage(message: ChaseMessage, context: ChaseEmailCon
   for (const part of parts) {
     const words = sectionText(part, organisation);
     const room = Math.max(0, maxRows - shown);
-    const listed = part.steps.slice(0, room).map((s) => describeItem(s.item, s.daysOverdue, context));
+    const listed = part.steps.slice(0, room).map((s) => describeItem(s.item, s.daysOverdue, context, s));
     shown += listed.length;
     const hidden = part.steps.length - listed.length;
     html.push(`<h2 style="${STYLE.h2}">${escapeHtml(words.heading)}</h2>`, para(escapeHtml(words.intro)));
     plain.push(words.heading.toUpperCase(), "", words.intro, "");
     if (listed.length > 0) {
       html.push(itemTable(`${plural(part.steps.length, "item")}, most overdue first`, listed, words.columns.map((c) => COLUMNS[c] as Column)));
-      const fields = words.columns.filter((c) => c !== "send" && c !== "overdue") as Array<keyof ItemWords>;
+      const fields = words.columns.filter((c) => c !== "send" && c !== "overdue").map((c) => (c === "reminded" ? "chased" : c)) as Array<keyof ItemWords>;
       listed.forEach((w, i) => {
         plain.push(textItem(i + 1, w, fields));
-        if (part.role === "supplier") plain.push(sendLine(w));
+        if (TO_SUPPLIER.has(part.role)) plain.push(sendLine(w));
         plain.push("");
       });
     }

@@ -1,4 +1,4 @@
-import type { ChaseLedgerEntry, IsoDate } from "../../../shared";
+import type { ChaseLedgerEntry, ChaseRole, IsoDate, QueuedRejectionNotice } from "../../../shared";
 import { keyPart } from "./keys";
 import type { Page, PageRequest } from "./page";
 
@@ -24,8 +24,19 @@ export type LeaseAnswer = { held: true; lease: ChaseLease } | { held: false; hel
 
 export interface StepClaim {
   key: string;
-  /** The first day of the step's reminder window; step records are found from here on (see stepWindowStart). */
+  /** The first day of the step's window; step records are found from here on (ChaseStep.windowStart). */
   windowStart: IsoDate;
+  /** For a step about one item (not a digest): where the item's history records it. */
+  item?: { contributionId: string; dueDate: IsoDate; role: ChaseRole };
+}
+
+/** One step in an item's history: the rung, who it was for, and the message that carried it. */
+export interface HistoryRecord {
+  stepKey: string;
+  role: ChaseRole;
+  recipient: string;
+  dueDate: IsoDate;
+  messageId: string;
 }
 
 /** A message entry with what the ledger keeps beside the public entry. */
@@ -67,6 +78,19 @@ export interface ChaseLedgerStore {
   getMessage(messageId: string): Promise<ChaseMessageRecord | undefined>;
   /** A recipient's step records from `fromWindow` on. */
   stepRecords(recipient: string, fromWindow: IsoDate): Promise<StepRecord[]>;
+  /** The steps the ledger holds for one contribution's due date: one partition, one query, whatever else the ledger holds. */
+  history(contributionId: string, dueDate: IsoDate): Promise<HistoryRecord[]>;
+
+  /** A rejection to tell the supplier, for the next chase run; written before the review's own transaction. */
+  queueRejectionNotice(notice: QueuedRejectionNotice): Promise<void>;
+  /** Every rejection notice waiting, oldest first. */
+  queuedRejectionNotices(): Promise<QueuedRejectionNotice[]>;
+  /** The notices waiting for one contribution. */
+  queuedRejectionNoticesFor(contributionId: string): Promise<QueuedRejectionNotice[]>;
+  /** Whether any notice waits: one row read, so a frequent timer costs almost nothing when there is none. */
+  hasQueuedRejectionNotices(): Promise<boolean>;
+  /** Takes a notice off the queue once it went, failed for good, or no longer applies. */
+  dropRejectionNotice(notice: Pick<QueuedRejectionNotice, "contributionId" | "queuedAt">): Promise<void>;
   /** Message entries newest first, all or those touching one contract. */
   list(contractId: string | undefined, page: PageRequest): Promise<Page<ChaseLedgerEntry>>;
 }

@@ -1,12 +1,12 @@
 import { odata } from "@azure/data-tables";
 import type { TableClient, TableEntity, TransactionAction } from "@azure/data-tables";
-import type { ChaseLedgerEntry, IsoDate } from "../../../shared";
+import type { ChaseLedgerEntry, ChaseRole, IsoDate, QueuedRejectionNotice } from "../../../shared";
 import { fromChunks, toChunks } from "./chunks";
 import { readEntity, statusOf, str, withoutUndefined } from "./entities";
 import type { Entity, Io } from "./entities";
 import { keyPart } from "./keys";
 import type { Page, PageRequest } from "./page";
-import type { ChaseLease, ChaseLedgerStore, ChaseMessageRecord, LeaseAnswer, StepClaim, StepRecord } from "./chaseLedgerPort";
+import type { ChaseLease, ChaseLedgerStore, ChaseMessageRecord, HistoryRecord, LeaseAnswer, StepClaim, StepRecord } from "./chaseLedgerPort";
 
 /**
  * The chase ledger in one table, `ChaseLedger` (api/STORAGE.md):
@@ -14,6 +14,8 @@ import type { ChaseLease, ChaseLedgerStore, ChaseMessageRecord, LeaseAnswer, Ste
  * | PartitionKey          | RowKey                                   | holds                                   |
  * | `m|<run date>`        | `<recipient>|<kind>|<run id>`            | the message entry                       |
  * | `s|<recipient>`       | `<window start>|<step key>`              | step record → the message that carried it |
+ * | `h|<contribution id>` | `<due date>|<step key>`                  | the item's history: rung, recipient → message |
+ * | `queue`               | `<contribution id>|<queued at>`          | a rejection notice waiting for the chase |
  * | `c|<contract id>`     | `<9999999999999 − claimed ms>|<message id>` | pointer, newest first, per contract  |
  * | `c|*`                 | the same                                 | pointer, newest first, every contract   |
  * | `open`                | `<message id>`                           | a claim not yet finished                |
@@ -36,6 +38,14 @@ function messageKeys(id: string): { partitionKey: string; rowKey: string } {
 }
 
 const stepPartition = (recipient: string) => `s|${keyPart(recipient.toLowerCase())}`;
+const historyPartition = (contributionId: string) => `h|${keyPart(contributionId)}`;
+const QUEUE = "queue";
+const queueRow = (n: Pick<QueuedRejectionNotice, "contributionId" | "queuedAt">) => `${keyPart(n.contributionId)}|${keyPart(n.queuedAt)}`;
+
+function toNotice(e: Entity): QueuedRejectionNotice | undefined {
+  const [contractId, contributionId, dueDate, queuedAt, queuedOn] = [e.contractId, e.contributionId, e.dueDate, e.queuedAt, e.queuedOn].map(str);
+  return contractId && contributionId && dueDate && queuedAt && queuedOn ? { contractId, contributionId, dueDate, queuedAt, queuedOn } : undefined;
+}
 const pointerRow = (claimedAt: string, id: string) => `${String(9_999_999_999_999 - Date.parse(claimedAt)).padStart(13, "0")}|${id}`;
 
 function messageEntity(entry: ChaseLedgerEntry, stepKeys: string[], mayHaveBeenSent: boolean): TableEntity {
@@ -160,6 +170,24 @@ export class TableChaseLedger implements ChaseLedgerStore {
       ]);
       const writes: Promise<unknown>[] = [];
       for (let i = 0; i < actions.length; i += BATCH) writes.push(this.table.submitTransaction(actions.slice(i, i + BATCH)));
+      // One partition per contribution, so a run reads an item's history with one query however long the ledger grows.
+      for (const s of steps) {
+        if (!s.item) continue;
+        writes.push(
+          this.table.upsertEntity(
+            {
+              partitionKey: historyPartition(s.item.contributionId),
+              rowKey: `${s.item.dueDate}|${keyPart(s.key)}`,
+              stepKey: s.key,
+              role: s.item.role,
+              recipient: entry.recipient.email,
+              dueDate: s.item.dueDate,
+              messageId: entry.id,
+            },
+            "Replace",
+          ),
+        );
+      }
       for (const contract of [EVERY_CONTRACT, ...entry.contractIds]) {
         writes.push(this.table.upsertEntity({ partitionKey: `c|${contract}`, rowKey: pointerRow(entry.claimedAt, entry.id), messageId: entry.id }, "Replace"));
       }
@@ -236,6 +264,65 @@ export class TableChaseLedger implements ChaseLedgerStore {
         if (stepKey && messageId) records.push({ stepKey, messageId });
       }
       return records;
+    });
+  }
+
+  history(contributionId: string, dueDate: IsoDate): Promise<HistoryRecord[]> {
+    return this.io(async () => {
+      const records: HistoryRecord[] = [];
+      // "}" sorts just after "|": exactly the rows of this due date.
+      const filter = odata`PartitionKey eq ${historyPartition(contributionId)} and RowKey gt ${`${dueDate}|`} and RowKey lt ${`${dueDate}}`}`;
+      for await (const e of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter, select: ["stepKey", "role", "recipient", "dueDate", "messageId"] } })) {
+        const [stepKey, role, recipient, due, messageId] = [e.stepKey, e.role, e.recipient, e.dueDate, e.messageId].map(str);
+        if (stepKey && role && recipient && due && messageId) records.push({ stepKey, role: role as ChaseRole, recipient, dueDate: due, messageId });
+      }
+      return records;
+    });
+  }
+
+  // ---- rejection notices waiting for the chase ----
+
+  queueRejectionNotice(notice: QueuedRejectionNotice): Promise<void> {
+    return this.io(async () => {
+      await this.table.upsertEntity({ partitionKey: QUEUE, rowKey: queueRow(notice), ...notice }, "Replace");
+    });
+  }
+
+  private async queued(filter: string): Promise<QueuedRejectionNotice[]> {
+    const notices: QueuedRejectionNotice[] = [];
+    for await (const e of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      const notice = toNotice(e);
+      if (notice) notices.push(notice);
+    }
+    return notices.sort((a, b) => a.queuedAt.localeCompare(b.queuedAt));
+  }
+
+  queuedRejectionNotices(): Promise<QueuedRejectionNotice[]> {
+    return this.io(() => this.queued(odata`PartitionKey eq ${QUEUE}`));
+  }
+
+  queuedRejectionNoticesFor(contributionId: string): Promise<QueuedRejectionNotice[]> {
+    const prefix = keyPart(contributionId);
+    return this.io(() => this.queued(odata`PartitionKey eq ${QUEUE} and RowKey gt ${`${prefix}|`} and RowKey lt ${`${prefix}}`}`));
+  }
+
+  hasQueuedRejectionNotices(): Promise<boolean> {
+    return this.io(async () => {
+      // A page may come back empty with a continuation token, so look on until a row or the end.
+      for await (const page of this.table.listEntities({ queryOptions: { filter: odata`PartitionKey eq ${QUEUE}`, select: ["RowKey"] } }).byPage({ maxPageSize: 1 })) {
+        if (page.length > 0) return true;
+      }
+      return false;
+    });
+  }
+
+  dropRejectionNotice(notice: Pick<QueuedRejectionNotice, "contributionId" | "queuedAt">): Promise<void> {
+    return this.io(async () => {
+      try {
+        await this.table.deleteEntity(QUEUE, queueRow(notice));
+      } catch (e) {
+        if (statusOf(e) !== 404) throw e;
+      }
     });
   }
 

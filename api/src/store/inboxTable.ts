@@ -1,17 +1,29 @@
 import { randomUUID } from "node:crypto";
 import { odata } from "@azure/data-tables";
 import type { TableEntity, TransactionAction } from "@azure/data-tables";
-import type { Problem, QuarantineItem } from "../../../shared";
+import type { Problem, QuarantineItem, QuarantineResolution } from "../../../shared";
 import { mapWithLimit } from "../lib/concurrency";
 import { fromChunks, toChunks } from "./chunks";
-import { str, withoutUndefined } from "./entities";
+import { statusOf, str, withoutUndefined } from "./entities";
+import type { Entity } from "./entities";
 import { bucketed, keyPart } from "./keys";
 import type { Page, PageRequest } from "./page";
-import type { InboxEntry, InboxStore, RawSubmission } from "./ports";
+import type { InboxEntry, InboxStore, RawSubmission, ResolveOutcome } from "./ports";
 import { VERIFY_CONCURRENCY } from "./tables";
 import type { Tables } from "./tables";
 
 const QUARANTINE_PARTITION = "quarantine";
+
+/** Newest first: the row key starts with the time counted down. */
+function quarantineRow(id: string, receivedAt: string): string {
+  return `${String(9_999_999_999_999 - Date.parse(receivedAt)).padStart(13, "0")}|${keyPart(id)}`;
+}
+
+function resolutionOf(e: Entity): QuarantineResolution | undefined {
+  const by = str(e.resolvedBy);
+  const at = str(e.resolvedAt);
+  return by && at ? withoutUndefined({ by, at, note: str(e.resolvedNote) }) : undefined;
+}
 
 /** Raw arrivals (Inbox) and refused ones (Quarantine), api/STORAGE.md. */
 export class InboxTable implements InboxStore {
@@ -64,12 +76,10 @@ export class InboxTable implements InboxStore {
 
   addToQuarantine(item: QuarantineItem): Promise<void> {
     return this.t.io(async () => {
-      // Newest first: the row key starts with the time counted down.
-      const countdown = String(9_999_999_999_999 - Date.parse(item.receivedAt)).padStart(13, "0");
       await this.t.clients.quarantine.upsertEntity(
         withoutUndefined({
           partitionKey: QUARANTINE_PARTITION,
-          rowKey: `${countdown}|${keyPart(item.id)}`,
+          rowKey: quarantineRow(item.id, item.receivedAt),
           id: item.id,
           receivedAt: item.receivedAt,
           contentType: item.contentType,
@@ -94,8 +104,37 @@ export class InboxTable implements InboxStore {
           responseId: str(e.responseId),
           reasons: JSON.parse(fromChunks(e, "reasons")) as Problem[],
           raw: fromChunks(e, "raw"),
+          resolved: resolutionOf(e),
         }),
       ),
     );
+  }
+
+  resolveQuarantine(id: string, resolution: QuarantineResolution): Promise<ResolveOutcome> {
+    return this.t.io(async () => {
+      // The id is the inbox id, `<received at>|<uuid>`, so it names its own row.
+      const receivedAt = id.slice(0, id.indexOf("|"));
+      if (Number.isNaN(Date.parse(receivedAt))) return { outcome: "not-found" as const };
+      const rowKey = quarantineRow(id, receivedAt);
+      const current = await this.t.read("quarantine", QUARANTINE_PARTITION, rowKey);
+      if (!current || str(current.id) !== id) return { outcome: "not-found" as const };
+      const earlier = resolutionOf(current);
+      if (earlier) return { outcome: "already" as const, resolution: earlier };
+      try {
+        await this.t.clients.quarantine.updateEntity(
+          withoutUndefined({ partitionKey: QUARANTINE_PARTITION, rowKey, resolvedBy: resolution.by, resolvedAt: resolution.at, resolvedNote: resolution.note }),
+          "Merge",
+          { etag: current.etag },
+        );
+      } catch (e) {
+        if (statusOf(e) !== 412) throw e;
+        // Someone marked it in between: theirs stands.
+        const now = await this.t.read("quarantine", QUARANTINE_PARTITION, rowKey);
+        const theirs = now ? resolutionOf(now) : undefined;
+        if (theirs) return { outcome: "already" as const, resolution: theirs };
+        throw e;
+      }
+      return { outcome: "resolved" as const, resolution };
+    });
   }
 }

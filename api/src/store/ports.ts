@@ -1,4 +1,4 @@
-import type { AuditEntry, Commitment, Contract, Contribution, EvidenceStatus, FrameworkPack, IsoDate, PackSummary, QuarantineItem } from "../../../shared";
+import type { AuditEntry, Commitment, Contract, Contribution, EvidenceStatus, FrameworkPack, IsoDate, PackSummary, QuarantineItem, QuarantineResolution } from "../../../shared";
 import type { ChaseLedgerStore } from "./chaseLedgerPort";
 import type { FormsPullStore } from "./formsPullPort";
 import type { Page, PageRequest } from "./page";
@@ -54,6 +54,8 @@ export function sameOwner(a: ReferenceOwner, b: ReferenceOwner): boolean {
 
 export type UpdateOutcome = { outcome: "updated"; etag: string } | { outcome: "duplicate" };
 
+export type ResolveOutcome = { outcome: "resolved"; resolution: QuarantineResolution } | { outcome: "already"; resolution: QuarantineResolution } | { outcome: "not-found" };
+
 /** An audit entry written by a program (the chase) under a key of its own, so writing it again changes nothing. */
 export interface KeyedAuditEntry {
   contractId: string;
@@ -70,6 +72,8 @@ export interface InboxStore {
   storeRawMany(raws: RawSubmission[]): Promise<InboxEntry[]>;
   addToQuarantine(item: QuarantineItem): Promise<void>;
   listQuarantine(page: PageRequest): Promise<Page<QuarantineItem>>;
+  /** Marks a quarantined submission dealt with; it stays in quarantine. The first mark stands. */
+  resolveQuarantine(id: string, resolution: QuarantineResolution): Promise<ResolveOutcome>;
 }
 
 /** Framework packs officers uploaded. */

@@ -42,6 +42,7 @@ export class TableLedgerStore implements LedgerStore {
   storeRawMany: LedgerStore["storeRawMany"] = (...a) => this.inbox.storeRawMany(...a);
   addToQuarantine: LedgerStore["addToQuarantine"] = (...a) => this.inbox.addToQuarantine(...a);
   listQuarantine: LedgerStore["listQuarantine"] = (...a) => this.inbox.listQuarantine(...a);
+  resolveQuarantine: LedgerStore["resolveQuarantine"] = (...a) => this.inbox.resolveQuarantine(...a);
 
   listPacks: LedgerStore["listPacks"] = () => this.packs.listPacks();
   getPack: LedgerStore["getPack"] = (...a) => this.packs.getPack(...a);

@@ -84,7 +84,7 @@ export function ContributionDetailView({ id, api, pack, canReview, onChanged }: 
       setNotice(
         request.decision === "accept"
           ? { kind: "done", title: "Evidence accepted.", message: "Its social value now counts as delivered." }
-          : { kind: "done", title: "Evidence rejected.", message: `The supplier will be asked for new evidence by ${formatDate(reviewed.value.evidenceDueDate)}.` },
+          : { kind: "done", title: "Evidence rejected.", message: rejectionNoticeWords(reviewed.value) },
       );
       return true;
     } catch (err) {
@@ -204,11 +204,27 @@ function Evidence({ contribution }: { contribution: ContributionDetail }) {
   );
 }
 
-const NOT_REVIEWABLE: Record<Exclude<ContributionDetail["evidenceStatus"], "submitted">, string> = {
+const NOT_REVIEWABLE: Record<Exclude<ContributionDetail["evidenceStatus"], "submitted" | "rejected">, string> = {
   missing: "Nothing to review yet: the supplier has not sent evidence.",
-  rejected: "The evidence was rejected; the supplier has been asked for new evidence.",
   accepted: "The evidence is accepted; it cannot change any more.",
 };
+
+/** What really became of the email telling the supplier of a rejection, as the API records it. */
+export function rejectionNoticeWords(c: ContributionDetail): string {
+  const due = formatDate(c.evidenceDueDate);
+  const notice = c.rejectionNotice;
+  if (!notice) return `New evidence is due by ${due}. No email to the supplier about this rejection is recorded, so please tell them.`;
+  switch (notice.state) {
+    case "queued":
+      return `An email to ${notice.recipient} with the reason and the new due date (${due}) is queued; the chase sends it within minutes.${notice.lastTry ? ` The last try did not go: ${notice.lastTry}` : ""}`;
+    case "sent":
+      return `An email to ${notice.recipient} with the reason and the new due date (${due}) was sent on ${formatDateTime(notice.sentAt ?? notice.queuedAt)}.`;
+    case "failed":
+      return `The email to ${notice.recipient} could not be sent (${notice.failure ?? "the mail system gave no reason"}). Please tell the supplier yourself; new evidence is due by ${due}.`;
+    case "unreachable":
+      return `The supplier cannot be emailed: their report gave ${notice.recipient ? `"${notice.recipient}"` : "no email address"}. Please tell them yourself; new evidence is due by ${due}.`;
+  }
+}
 
 function EvidenceReview({
   contribution,
@@ -254,7 +270,7 @@ function EvidenceReview({
         Evidence review
       </Subtitle2>
       {status !== "submitted" ? (
-        <Text>{NOT_REVIEWABLE[status]}</Text>
+        <Text>{status === "rejected" ? `The evidence was rejected. ${rejectionNoticeWords(contribution)}` : NOT_REVIEWABLE[status]}</Text>
       ) : !canReview ? (
         <Text>Evidence is waiting for review. Officers review evidence; your account does not have the Officer role.</Text>
       ) : (
@@ -275,7 +291,7 @@ function EvidenceReview({
               <Field
                 label="Why is the evidence rejected?"
                 required
-                hint="The supplier reads this in their reminder, with the new due date."
+                hint="The supplier is emailed this reason within minutes, with the new due date."
                 validationMessage={reasonError}
                 validationState={reasonError ? "error" : "none"}
               >

@@ -34,6 +34,7 @@ describe("the timer functions (v4 model)", () => {
   it("register with the default schedules when the settings are absent", () => {
     loadTimers({ ...devEnv(), TABLE_PREFIX: "ttimer1" })();
     expect(schedule("chaseTimer")).toBe("0 0 7 * * 1-5");
+    expect(schedule("rejectionNoticeTimer")).toBe("0 */5 * * * *");
     expect(schedule("formsPullTimer")).toBe("0 */15 * * * *");
   });
 

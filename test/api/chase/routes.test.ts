@@ -60,10 +60,17 @@ describe("POST /api/chase/run", () => {
 
 describe("GET /api/chase/ledger", () => {
   it("pages through everyone's chasing newest first, for officers and managers", async () => {
-    bed.app.clock.set("2026-12-03T07:00:00Z"); // a week on: the third reminders, and escalations to both managers
+    // A week on: the second reminders. The first run was the suppliers' first reminder, however
+    // overdue they were, so nobody is escalated yet.
+    bed.app.clock.set("2026-12-03T07:00:00Z");
     const second = await manager("POST", "/api/chase/run");
     expect(second.status).toBe(200);
-    expect(second.body.sent).toBe(7);
+    expect(second.body).toMatchObject({ sent: 5 });
+    expect(second.body.messages.every((m: { role: string }) => m.role === "supplier")).toBe(true);
+    // Two reminders really sent: the third, and the escalations to both managers.
+    bed.app.clock.set("2026-12-10T07:00:00Z");
+    const third = await manager("POST", "/api/chase/run");
+    expect(third.body.sent).toBe(7);
 
     const seen: string[] = [];
     let token: string | undefined;
@@ -74,16 +81,16 @@ describe("GET /api/chase/ledger", () => {
       seen.push(...parsed.items.map((e) => `${e.claimedAt} ${e.id}`));
       token = parsed.continuationToken;
     } while (token);
-    expect(seen).toHaveLength(12);
+    expect(seen).toHaveLength(17);
     expect([...seen].sort().reverse().map((s) => s.slice(0, 10))).toEqual(seen.map((s) => s.slice(0, 10)));
-    expect(seen[0]?.startsWith("2026-12-03")).toBe(true);
+    expect(seen[0]?.startsWith("2026-12-10")).toBe(true);
   });
 
   it("shows one contract's chasing only", async () => {
     const page = await manager("GET", "/api/chase/ledger?contractId=C-2002");
     expect(page.status).toBe(200);
     const items = LedgerPage.parse(page.body).items;
-    expect(items.length).toBe(5); // two suppliers twice, and Priya once
+    expect(items.length).toBe(7); // two suppliers three times, and Priya once
     expect(items.every((e) => e.contractIds.includes("C-2002"))).toBe(true);
     expect(items.find((e) => e.role === "contract-manager")?.recipient.email).toBe("priya.shah@council.example");
   });

@@ -1,8 +1,8 @@
 import axe from "axe-core";
 import { JSDOM } from "jsdom";
-import { addDays, dueSteps, groupByRecipient, weeklyDigests } from "../../../shared";
-import type { ChaseItem, ChaseMessage } from "../../../shared";
-import { escapeHtml, formatMoney, renderChaseMessage, renderDigest } from "../../../api/src/mail/chaseEmails";
+import { addDays, dueSteps, groupByRecipient, rejectionNoticeStep, weeklyDigests } from "../../../shared";
+import type { ChaseAttempt, ChaseItem, ChaseMessage, ChaseStep } from "../../../shared";
+import { escapeHtml, formatDates, formatMoney, renderChaseMessage, renderDigest } from "../../../api/src/mail/chaseEmails";
 import type { ChaseEmailContext } from "../../../api/src/mail/chaseEmails";
 
 jest.setTimeout(10_000);
@@ -59,8 +59,21 @@ const context = (today: string, over: Partial<ChaseEmailContext> = {}): ChaseEma
   ...over,
 });
 
+/**
+ * Today's steps when the chase went live on DUE and ran every day since, every email sent: the
+ * history the ledger would hold. An item already overdue at go-live starts at the first step then.
+ */
+function stepsOn(i: ChaseItem, today: string): ChaseStep[] {
+  const history: ChaseAttempt[] = [];
+  const from = i.contribution.evidenceDueDate > DUE ? i.contribution.evidenceDueDate : DUE;
+  for (let day = from; day < today; day = addDays(day, 1)) {
+    for (const s of dueSteps(i, history, day)) history.push({ role: s.role, recipient: s.recipient.email.toLowerCase(), dueDate: i.contribution.evidenceDueDate, date: day, outcome: "sent" });
+  }
+  return dueSteps(i, history, today);
+}
+
 function messagesOn(today: string, list: ChaseItem[] = items): ChaseMessage[] {
-  return groupByRecipient(list.flatMap((i) => dueSteps(i, today)));
+  return groupByRecipient(list.flatMap((i) => stepsOn(i, today)));
 }
 
 function messageFor(email: string, today: string, list: ChaseItem[] = items): ChaseMessage {
@@ -115,7 +128,7 @@ describe("supplier reminders", () => {
   test("a table with real headers: contract, measure, period, quantity, due date, days overdue, evidence needed, reference, form link", () => {
     const document = dom(email.html);
     const headers = Array.from(document.querySelectorAll('thead th[scope="col"]')).map((th) => th.textContent);
-    expect(headers).toEqual(["Reference", "Contract", "Measure", "What was reported", "Period", "Quantity", "Evidence due", "Days overdue", "Evidence needed", "How to send it"]);
+    expect(headers).toEqual(["Reference", "Contract", "Measure", "What was reported", "Period", "Quantity", "Evidence due", "Days overdue", "Reminded before", "Evidence needed", "How to send it"]);
     const rows = Array.from(document.querySelectorAll("tbody tr"));
     expect(rows.map((r) => r.querySelector('th[scope="row"]')?.textContent)).toEqual(["SV-7K3Q9M2B", "SV-7K3Q9M2A", "SV-7K3Q9M2C"]);
     const first = Array.from(rows[0]!.querySelectorAll("td")).map((td) => td.textContent);
@@ -127,6 +140,7 @@ describe("supplier reminders", () => {
       "2.5 FTE",
       "20 October 2026",
       "10 days overdue",
+      "This is the first reminder",
       "Records showing the 2.5 FTE reported",
       "Send evidence for SV-7K3Q9M2B",
     ]);
@@ -158,9 +172,10 @@ describe("supplier reminders", () => {
     expect(second.html).toContain("Reply to this email quoting SV-7K3Q9M2D");
   });
 
-  test("the same steps give the same idempotency key all week; another recipient gets another", () => {
-    const later = renderChaseMessage(messageFor("jo@acme.example", addDays(DUE, 3)), context(addDays(DUE, 3)));
-    expect(later.idempotencyKey).toBe(email.idempotencyKey);
+  test("steps not sent yet keep their idempotency key the next day; the next reminder gets another", () => {
+    const deferred = (i: ChaseItem): ChaseAttempt[] => [{ role: "supplier", recipient: "jo@acme.example", dueDate: i.contribution.evidenceDueDate, date: DUE, outcome: "deferred" }];
+    const retried = groupByRecipient(items.flatMap((i) => dueSteps(i, deferred(i), addDays(DUE, 1))))[0];
+    expect(retried && renderChaseMessage(retried, context(addDays(DUE, 1))).idempotencyKey).toBe(email.idempotencyKey);
     const next = renderChaseMessage(messageFor("jo@acme.example", addDays(DUE, 7)), context(addDays(DUE, 7)));
     expect(next.idempotencyKey).not.toBe(email.idempotencyKey);
     expect(email.idempotencyKey).toMatch(/^chase:[0-9a-f]{64}$/);
@@ -177,7 +192,10 @@ describe("escalations", () => {
     const document = dom(email.html);
     expect(Array.from(document.querySelectorAll('thead th[scope="col"]')).map((th) => th.textContent)).toContain("Supplier");
     expect(Array.from(document.querySelectorAll("td")).map((td) => td.textContent)).toEqual(expect.arrayContaining(["£99,000.00", "£1,234.50", HOSTILE_SUPPLIER]));
-    expect(email.text).toContain("The suppliers have not sent evidence for these items despite reminders. Please chase them.");
+    expect(email.text).toContain('The suppliers have not sent evidence for these items; "Chased so far" says what we have sent them. Please chase them.');
+    expect(email.text).not.toContain("despite");
+    // What the ledger shows was sent, in words: go-live on 30 October, a reminder a week.
+    expect(Array.from(document.querySelectorAll("td")).map((td) => td.textContent)).toContain(`We reminded ${HOSTILE_SUPPLIER} on 30 October and 6 November 2026`);
     expectAccessibleShape(email.html);
     expect(await axeViolations(email.html)).toEqual([]);
   });
@@ -199,14 +217,15 @@ describe("escalations", () => {
     const email = renderChaseMessage(messageFor(tom.email, late), context(late));
     expect(email.subject).toBe("Escalation: please follow up 3 social value items still without evidence for Example Borough Council");
     expect(email.replyTo).toEqual(priya);
-    expect(email.text).toContain("escalation to Priya Shah. Please follow up.");
+    expect(email.text).toContain('"Chased so far" says who we have reminded and told, and when. Please follow up with Priya Shah, the contract manager.');
+    expect(email.text).toContain(`   Chased so far: We reminded ${HOSTILE_SUPPLIER} on 30 October, 6, 13 and 20 November 2026; we told Priya Shah on 13 and 20 November 2026`);
     expect(email.html).toContain("Dear Tom O&#39;Neill,");
   });
 
   test("someone with two roles gets one email with a section for each", () => {
     const other = contract({ id: "C-2002", title: "Grounds maintenance", contractManager: { ...tom, lineManager: { name: "Dee Cole", email: "dee@example.gov.uk" } } });
     const both = [item("SV-7K3Q9M2F", {}, other), item("SV-7K3Q9M2G", { evidenceDueDate: addDays(DUE, -14) }, contract({ contractManager: { ...priya, lineManager: tom } }))];
-    const late = addDays(DUE, 14);
+    const late = addDays(DUE, 28);
     const email = renderChaseMessage(messageFor(tom.email, late, both), context(late));
     expect(email.subject).toBe("Action needed: 2 social value items overdue for Example Borough Council");
     expect(Array.from(dom(email.html).querySelectorAll("h2")).map((h) => h.textContent)).toEqual(["Overdue evidence on your contracts", "Escalated to you as line manager"]);
@@ -218,6 +237,34 @@ describe("escalations", () => {
     expect(dom(email.html).querySelectorAll("tbody tr")).toHaveLength(200);
     expect(email.subject).toBe("Evidence needed: 250 social value items for Example Borough Council");
     expect(email.text).toContain("…and 50 more items not listed here; the chase ledger lists them all.");
+  });
+});
+
+describe("rejection notices", () => {
+  const today = "2026-11-26";
+  const notice = (id: string, over: Partial<ChaseItem["contribution"]> = {}) => {
+    const rejected = item(id, { evidenceStatus: "rejected", evidenceDueDate: "2026-12-26", rejectionReason: "The timesheets are not signed", ...over });
+    return rejectionNoticeStep(rejected, { contractId: "C-1001", contributionId: id, dueDate: rejected.contribution.evidenceDueDate, queuedAt: "2026-11-26T10:40:00.000Z", queuedOn: today }, today);
+  };
+
+  test("say the reason, the item, the new due date and how to send new evidence; two rejections make one email", () => {
+    const steps = [notice("SV-7K3Q9M2J"), notice("SV-7K3Q9M2K", { rejectionReason: "Wrong quarter" })].filter((s): s is ChaseStep => s !== undefined);
+    const [message, ...others] = groupByRecipient(steps);
+    expect(others).toEqual([]);
+    const email = renderChaseMessage(message!, context(today));
+    expect(email.to).toEqual([{ name: HOSTILE_SUPPLIER, email: "jo@acme.example" }]);
+    expect(email.subject).toBe("Evidence not accepted: please send new evidence for 2 social value items to Example Borough Council");
+    expect(email.text).toContain("1. SV-7K3Q9M2J (due by 26 December 2026)");
+    expect(email.text).toContain("   Evidence needed: New evidence: the last was rejected (The timesheets are not signed)");
+    expect(email.text).toContain("   Evidence due: 26 December 2026");
+    expect(email.text).toContain("   Send it: https://forms.office.com/r/AbCdEf123 (quote SV-7K3Q9M2J)");
+    expect(email.text).toContain("(Wrong quarter)");
+    expectAccessibleShape(email.html);
+  });
+
+  test("are not sent for an item that has moved on, or to a supplier who cannot be emailed", () => {
+    expect(notice("SV-7K3Q9M2L", { evidenceStatus: "submitted" })).toBeUndefined();
+    expect(notice("SV-7K3Q9M2M", { responder: "by phone" })).toBeUndefined();
   });
 });
 
@@ -244,5 +291,14 @@ describe("the weekly digest", () => {
     expect(email.idempotencyKey).toBe(`digest:${priya.email}:${today}`);
     expectAccessibleShape(email.html);
     expect(await axeViolations(email.html)).toEqual([]);
+  });
+});
+
+describe("dates in words", () => {
+  test("say each month once and each year once", () => {
+    expect(formatDates(["2026-11-10", "2026-11-03"])).toBe("3 and 10 November 2026");
+    expect(formatDates(["2026-10-28", "2026-11-04", "2026-11-11"])).toBe("28 October, 4 and 11 November 2026");
+    expect(formatDates(["2026-12-30", "2027-01-06"])).toBe("30 December 2026 and 6 January 2027");
+    expect(formatDates(["2026-11-03"])).toBe("3 November 2026");
   });
 });

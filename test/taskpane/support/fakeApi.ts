@@ -383,7 +383,9 @@ export class FakeApi {
       evidenceStatus: status,
       reviewedBy: "sam.patel@council.example",
       reviewedAt: at,
-      ...(review.decision === "reject" ? { rejectionReason: review.reason, evidenceDueDate: dueDateAfterRejection(TODAY, 30) } : {}),
+      ...(review.decision === "reject"
+        ? { rejectionReason: review.reason, evidenceDueDate: dueDateAfterRejection(TODAY, 30), rejectionNotice: { state: "queued" as const, recipient: stored.value.responder, queuedAt: at } }
+        : {}),
       audit: [
         ...stored.value.audit,
         { at, actor: "sam.patel@council.example", action: review.decision === "reject" ? "rejected" : "accepted", detail: review.decision === "reject" ? `Evidence rejected: ${review.reason}.` : "Evidence accepted." },
