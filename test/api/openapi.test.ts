@@ -129,6 +129,19 @@ describe("the API's answers match the description", () => {
     const etag = (await invoke(app.deps, "contributionsGet", { path: `contributions/${id}`, params: { id }, headers: officer })).headers.get("etag") ?? "";
     // Nothing submitted yet: there is no evidence to review.
     expect((await review(etag)).status).toBe(409);
+    expect((await call("contributionsReview", { path: "contributions/SV-ZZZZZZZZ/review", params: { id: "SV-ZZZZZZZZ" }, body: { decision: "accept" }, headers: { ...officer, "if-match": etag } })).status).toBe(404);
+
+    const evidence = (evidenceFor: string) =>
+      submission({
+        responseId: `evidence-${evidenceFor}`,
+        answers: { contractRef: "", supplier: "", measureCode: "", quantity: "", periodStart: "", periodEnd: "", evidenceFor, evidence: [{ name: "timesheets.pdf", link: "https://acme.example/t.pdf" }] },
+      });
+    expect((await call("formsResponses", { body: evidence(id), headers: secret })).status).toBe(201);
+    const unknown = await call("formsResponses", { body: evidence("SV-00000000"), headers: secret });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.details[0].path).toEqual(["answers", "evidenceFor"]);
+    const submitted = (await invoke(app.deps, "contributionsGet", { path: `contributions/${id}`, params: { id }, headers: officer })).headers.get("etag") ?? "";
+    expect((await review(submitted)).status).toBe(200);
     expect((await call("quarantineList", { path: "quarantine", headers: officer })).status).toBe(200);
     expect((await call("quarantineList", { path: "quarantine?pageSize=abc", headers: officer })).status).toBe(400);
   });
