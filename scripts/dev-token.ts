@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
-import { ROLES } from "../api/src/auth";
-import type { Role } from "../api/src/auth";
-import { loadDevIssuer } from "../api/src/devIssuer";
-import { loadSettings } from "../api/src/settings";
+import { ROLES } from "../api/src/http/auth";
+import type { Role } from "../api/src/http/auth";
+import { loadDevIssuer } from "../api/src/dev/issuer";
+import { loadSettings } from "../api/src/settings/settings";
 import { localEnvironment, ROOT } from "./localSettings";
 
 /**

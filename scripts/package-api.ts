@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
 import { writeZip } from "./zip";
@@ -9,16 +9,18 @@ import { writeZip } from "./zip";
  *
  *   host.json         api/host.json
  *   package.json      "main": "dist/app.js", no dependencies
- *   dist/app.js       one bundle: every trigger file of api/src/functions, shared/ and the npm packages
+ *   dist/app.js       one bundle: api/src/app/register.ts (which registers every route and timer),
+ *                     what it imports, shared/ and the npm packages
  *
- * One bundle rather than one per trigger: the triggers share one composition root (one store, one
+ * One bundle rather than one per function: the functions share one composition root (one store, one
  * token-key cache), which separate bundles would each build again. @azure/functions is bundled too;
  * only @azure/functions-core stays outside, because the Functions host's Node worker provides it.
  */
 
 const ROOT = path.resolve(__dirname, "..");
 const API = path.join(ROOT, "api");
-const FUNCTIONS_DIR = path.join(API, "src", "functions");
+/** The registration module: it loops over the route and timer tables, so it names every function. */
+const ENTRY = path.join(API, "src", "app", "register.ts");
 /**
  * Left as require() calls in the bundle. @azure/functions-core: the Functions host's Node worker
  * provides it (it is not on npm). supports-color: `debug` (under @azure/identity) tries to require
@@ -26,15 +28,13 @@ const FUNCTIONS_DIR = path.join(API, "src", "functions");
  */
 const EXTERNAL = ["@azure/functions-core", "supports-color"];
 export const MAIN = "dist/app.js";
-/** The generated entry's name (it imports every trigger file); it exists only in memory. */
-const ENTRY = "functions-entry.ts";
 
 export interface PackageResult {
   /** The folder azd deploys. */
   dir: string;
   zip: string;
-  /** The trigger files the bundle registers, relative to api/src/functions. */
-  triggerFiles: string[];
+  /** The module the bundle starts from, relative to the repository root. */
+  entry: string;
   bundleBytes: number;
   zipBytes: number;
   /** The project's own source files inside the bundle, relative to the repository root. */
@@ -70,15 +70,8 @@ export async function packageApi(options: { outDir?: string } = {}): Promise<Pac
   rmSync(zip, { force: true });
   mkdirSync(dir, { recursive: true });
 
-  // Every trigger file, found now: a new one is packaged without anyone editing this script.
-  const triggerFiles = readdirSync(FUNCTIONS_DIR)
-    .filter((f) => f.endsWith(".ts"))
-    .sort();
-  if (triggerFiles.length === 0) throw new Error(`No trigger files in ${FUNCTIONS_DIR}`);
-  const entry = triggerFiles.map((f) => `import "./functions/${f.replace(/\.ts$/, "")}";`).join("\n");
-
   const result = await build({
-    stdin: { contents: entry, resolveDir: path.join(API, "src"), sourcefile: ENTRY, loader: "ts" },
+    entryPoints: [ENTRY],
     absWorkingDir: ROOT,
     bundle: true,
     platform: "node",
@@ -105,7 +98,7 @@ export async function packageApi(options: { outDir?: string } = {}): Promise<Pac
   for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
     const pkg = packageDirOf(input);
     if (pkg) bytesByPackage.set(pkg, (bytesByPackage.get(pkg) ?? 0) + bytesInOutput);
-    else if (path.basename(input) !== ENTRY) sources.push(input);
+    else sources.push(input);
   }
   checkNoDevPackages([...bytesByPackage.keys()]);
 
@@ -130,7 +123,7 @@ export async function packageApi(options: { outDir?: string } = {}): Promise<Pac
   return {
     dir,
     zip,
-    triggerFiles,
+    entry: path.relative(ROOT, ENTRY).split(path.sep).join("/"),
     sources: sources.sort(),
     bundleBytes: output.bytes,
     zipBytes: archive.length,
@@ -147,7 +140,7 @@ async function main(): Promise<void> {
   const result = await packageApi();
   const rel = (p: string) => path.relative(ROOT, p);
   console.log(`API package: ${rel(result.dir)} (bundle ${MAIN} ${kib(result.bundleBytes)}), ${rel(result.zip)} ${kib(result.zipBytes)}, in ${Date.now() - started} ms`);
-  console.log(`Trigger files (${result.triggerFiles.length}): ${result.triggerFiles.join(", ")}`);
+  console.log(`Entry: ${result.entry}`);
   console.log(`Largest packages in the bundle: ${result.packages
     .slice(0, 6)
     .map((p) => `${p.name} ${kib(p.bytes)}`)

@@ -1,8 +1,8 @@
 import { addDays, ContractInputSchema, EXAMPLE_PACK, todayIn } from "../shared";
 import type { AuditEntry, Commitment, Contract, ContractInput, Contribution, ContributionReport } from "../shared";
-import type { Deps } from "../api/src/compose";
-import { buildContribution, createdAudit } from "../api/src/ledger";
-import { formReference } from "../api/src/references";
+import type { Deps } from "../api/src/deps";
+import { buildContribution, createdAudit } from "../api/src/ingest/contribution";
+import { formReference } from "../api/src/ingest/references";
 
 const SEED_FORM = "svl-example-seed";
 const CONTRACT_ID = "C-1001";

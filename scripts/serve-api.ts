@@ -1,10 +1,10 @@
 import type { Server } from "node:http";
 import { parseArgs } from "node:util";
-import { compose } from "../api/src/compose";
-import type { Deps } from "../api/src/compose";
-import { createLocalHost, listen } from "../api/src/localHost";
-import { startLocalTimers } from "../api/src/localTimers";
-import { loadSettings } from "../api/src/settings";
+import { compose } from "../api/src/app/compose";
+import type { Deps } from "../api/src/deps";
+import { createLocalHost, listen } from "../api/src/dev/localHost";
+import { startLocalTimers } from "../api/src/dev/localTimers";
+import { loadSettings } from "../api/src/settings/settings";
 import { localEnvironment, ROOT } from "./localSettings";
 import { seedExampleData } from "./seed";
 

@@ -7,11 +7,11 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import type { Result } from "autocannon";
 import { EXAMPLE_PACK } from "../../shared";
-import { compose } from "../../api/src/compose";
-import { loadDevIssuer } from "../../api/src/devIssuer";
-import { buildContribution, createdAudit } from "../../api/src/ledger";
-import { formReference } from "../../api/src/references";
-import { loadSettings } from "../../api/src/settings";
+import { compose } from "../../api/src/app/compose";
+import { loadDevIssuer } from "../../api/src/dev/issuer";
+import { buildContribution, createdAudit } from "../../api/src/ingest/contribution";
+import { formReference } from "../../api/src/ingest/references";
+import { loadSettings } from "../../api/src/settings/settings";
 import { freePort, startAzurite, stopChild } from "../../scripts/azurite";
 
 /**

@@ -1,7 +1,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { createLocalHost, isLoopback, listen } from "../../api/src/localHost";
-import { loadSettings, SettingsError } from "../../api/src/settings";
+import { createLocalHost, isLoopback, listen } from "../../api/src/dev/localHost";
+import { SettingsError } from "../../api/src/settings/errors";
+import { loadSettings } from "../../api/src/settings/settings";
 import { INGEST_SECRET, startHost, testApp } from "../support/harness";
 import type { RunningHost, TestApp } from "../support/harness";
 

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { decodeProtectedHeader } from "jose";
-import { compose } from "../../api/src/compose";
-import { ROUTES } from "../../api/src/routes";
-import { loadSettings } from "../../api/src/settings";
+import { compose } from "../../api/src/app/compose";
+import { ROUTES } from "../../api/src/app/routes";
+import { loadSettings } from "../../api/src/settings/settings";
 import { client, startHost, testApp, testStorage } from "../support/harness";
 import type { RunningHost, TestApp } from "../support/harness";
 

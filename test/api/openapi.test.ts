@@ -5,7 +5,7 @@ import path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { buildOpenApi } from "../../api/src/http/openapi";
-import { ROUTES } from "../../api/src/routes";
+import { ROUTES } from "../../api/src/app/routes";
 import { exampleContract, INGEST_SECRET, invoke, submission, testApp } from "../support/harness";
 import type { TestApp } from "../support/harness";
 

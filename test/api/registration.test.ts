@@ -1,10 +1,11 @@
-import { mkdtempSync, readdirSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { HttpRequest, InvocationContext } from "@azure/functions";
 import type { HttpHandler, HttpResponseInit } from "@azure/functions";
-import { loadSettings, SettingsError } from "../../api/src/settings";
-import { fakeFunctionsCore, FUNCTIONS_DIR, loadTriggerFiles } from "../support/functionsCore";
+import { loadSettings } from "../../api/src/settings/settings";
+import { SettingsError } from "../../api/src/settings/errors";
+import { fakeFunctionsCore, loadFunctionsApp } from "../support/functionsCore";
 import type { Registered } from "../support/functionsCore";
 import { INGEST_SECRET, testStorage } from "../support/harness";
 
@@ -13,8 +14,8 @@ jest.setTimeout(30_000);
 const registry: Record<string, Registered<HttpHandler>> = {};
 jest.mock("@azure/functions-core", () => fakeFunctionsCore(registry), { virtual: true });
 
-/** Every trigger file, loaded with `env` as the app's settings. */
-const loadApp = (env: Record<string, string>) => loadTriggerFiles(readdirSync(FUNCTIONS_DIR), env);
+/** The Functions app, loaded with `env` as its settings. */
+const loadApp = (env: Record<string, string>) => loadFunctionsApp(env);
 
 describe("the Functions app (v4 model)", () => {
   let restoreEnv: () => void = () => undefined;
@@ -30,10 +31,9 @@ describe("the Functions app (v4 model)", () => {
   });
 
   it("registers one function per route of the route table, with its methods, route and auth level, and one per timer", async () => {
-    const { ROUTES } = await import("../../api/src/routes");
-    const { TIMERS } = await import("../../api/src/timers");
+    const { ROUTES } = await import("../../api/src/app/routes");
+    const { TIMERS } = await import("../../api/src/app/timers");
     expect(Object.keys(registry).sort()).toEqual([...ROUTES, ...TIMERS].map((r) => r.name).sort());
-    expect(readdirSync(FUNCTIONS_DIR)).toHaveLength(ROUTES.length + TIMERS.length);
     for (const route of ROUTES) {
       const trigger = Object.values(registry[route.name]?.meta.bindings ?? {}).find((b) => b.type === "httpTrigger");
       expect(trigger).toMatchObject({ direction: "in", route: route.route, authLevel: route.authLevel });

@@ -1,6 +1,6 @@
 import { fromChunks, toChunks } from "../../api/src/store/chunks";
 import { boundedKeyPart, fromKeyPart, keyPart } from "../../api/src/store/keys";
-import { formReference, randomReference } from "../../api/src/references";
+import { formReference, randomReference } from "../../api/src/ingest/references";
 import { CONTRIBUTION_REF } from "../../shared";
 import { exampleContract, INGEST_SECRET, invoke, submission, testApp } from "../support/harness";
 

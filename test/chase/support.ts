@@ -1,13 +1,13 @@
 import type { AuthenticationProvider } from "@microsoft/microsoft-graph-client";
 import { EXAMPLE_PACK, indexPack } from "../../shared";
 import type { Contract, ContractInput, IsoDate } from "../../shared";
-import type { Overrides } from "../../api/src/compose";
+import type { Overrides } from "../../api/src/app/compose";
 import type { Timer } from "../../api/src/graph/retry";
-import { buildContribution, createdAudit } from "../../api/src/ledger";
+import { buildContribution, createdAudit } from "../../api/src/ingest/contribution";
 import { createMailer } from "../../api/src/mail/createMailer";
-import { loadMailSettings } from "../../api/src/mail/mailSettings";
+import { loadMailSettings } from "../../api/src/settings/mail";
 import type { Mailer } from "../../api/src/mail/mailer";
-import { randomReference } from "../../api/src/references";
+import { randomReference } from "../../api/src/ingest/references";
 import { startFakeGraph } from "../support/fakeGraph";
 import type { FakeGraph, SentMail } from "../support/fakeGraph";
 import { VirtualTimer } from "../support/fakeGraphClock";

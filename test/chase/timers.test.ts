@@ -5,16 +5,16 @@ import path from "node:path";
 import { InvocationContext } from "@azure/functions";
 import type { Timer, TimerHandler } from "@azure/functions";
 import { addDays, todayIn, weekdayOf } from "../../shared";
-import { systemClock } from "../../api/src/clock";
+import { systemClock } from "../../api/src/lib/clock";
 import { connectGraph } from "../../api/src/graph/connect";
 import type { GraphCaller } from "../../api/src/graph/graphCall";
-import { loadGraphSettings } from "../../api/src/graph/graphSettings";
-import { startLocalTimers } from "../../api/src/localTimers";
-import { CronSyntaxError, nextOccurrence, parseNcrontab } from "../../api/src/ncrontab";
-import { sourceKey } from "../../api/src/formsPull/pull";
-import { SettingsError } from "../../api/src/settings";
+import { loadGraphSettings } from "../../api/src/settings/graph";
+import { startLocalTimers } from "../../api/src/dev/localTimers";
+import { CronSyntaxError, nextOccurrence, parseNcrontab } from "../../api/src/lib/ncrontab";
+import { sourceKey } from "../../api/src/ingest/formsPull";
+import { SettingsError } from "../../api/src/settings/errors";
 import { startFakeGraph } from "../support/fakeGraph";
-import { fakeFunctionsCore, loadTriggerFiles } from "../support/functionsCore";
+import { fakeFunctionsCore, loadFunctionsApp } from "../support/functionsCore";
 import type { Registered } from "../support/functionsCore";
 import { INGEST_SECRET, testApp, testStorage } from "../support/harness";
 import { addContract, addContribution } from "./support";
@@ -24,9 +24,8 @@ jest.setTimeout(30_000);
 const registry: Record<string, Registered<TimerHandler>> = {};
 jest.mock("@azure/functions-core", () => fakeFunctionsCore(registry), { virtual: true });
 
-/** The timer files, loaded with `env` as the app's settings (the schedule settings unset unless `env` names them). */
-const loadTimers = (env: Record<string, string>) =>
-  loadTriggerFiles(["chaseTimer.ts", "formsPullTimer.ts"], env, ["CHASE_SCHEDULE", "FORMS_PULL_SCHEDULE", "FORMS_PULL_SOURCES"]);
+/** The Functions app with its timers, loaded with `env` as its settings (the schedule settings unset unless `env` names them). */
+const loadTimers = (env: Record<string, string>) => loadFunctionsApp(env, ["CHASE_SCHEDULE", "FORMS_PULL_SCHEDULE", "FORMS_PULL_SOURCES"]);
 
 const devEnv = () => ({ AUTH_MODE: "dev", AUTH_DEV_DIR: mkdtempSync(path.join(os.tmpdir(), "svl-timers-")), STORAGE_CONNECTION_STRING: testStorage(), INGEST_SECRET });
 const schedule = (name: string) => Object.values(registry[name]?.meta.bindings ?? {}).find((b) => b.type === "timerTrigger")?.schedule;
@@ -45,7 +44,7 @@ describe("the timer functions (v4 model)", () => {
   });
 
   it("refuse to load with a schedule that is not NCRONTAB, naming the setting", () => {
-    // The trigger files load their own copy of the settings module, so the error is recognised by name.
+    // The app loads its own copy of the settings module, so the error is recognised by name.
     expect(() => loadTimers({ ...devEnv(), TABLE_PREFIX: "ttimer3", CHASE_SCHEDULE: "0 7 * * 1-5" })()).toThrow(
       expect.objectContaining({ name: new SettingsError([]).name, message: expect.stringMatching(/CHASE_SCHEDULE: "0 7 \* \* 1-5" is not an NCRONTAB schedule .* it has 5 fields, not 6/) }),
     );

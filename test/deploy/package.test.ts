@@ -2,9 +2,9 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ROUTES } from "../../api/src/routes";
-import { loadSettings } from "../../api/src/settings";
-import { TIMERS } from "../../api/src/timers";
+import { ROUTES } from "../../api/src/app/routes";
+import { loadSettings } from "../../api/src/settings/settings";
+import { TIMERS } from "../../api/src/app/timers";
 import { packageApi } from "../../scripts/package-api";
 import type { PackageResult } from "../../scripts/package-api";
 import { readZip } from "../../scripts/zip";
@@ -145,7 +145,7 @@ describe("the deployment package (npm run package:api)", () => {
     // A build script would make a remote build (Oryx) try to compile sources that are not in the package.
     expect(packageJson.scripts).toBeUndefined();
     expect(readFileSync(path.join(unpacked, "host.json"), "utf8")).toBe(readFileSync(path.join(ROOT, "api", "host.json"), "utf8"));
-    expect(result.triggerFiles.length).toBeGreaterThan(0);
+    expect(result.sources).toContain(result.entry);
     expect(result.bundleBytes).toBeGreaterThan(result.zipBytes);
   });
 
@@ -170,13 +170,13 @@ describe("the deployment package (npm run package:api)", () => {
     const loaded = JSON.parse(run.stdout) as Loaded;
     expect(loaded.programmingModel?.name).toBe("@azure/functions");
 
-    // The route table and the timer table (api/src/timers.ts) name every function; nothing else may register.
+    // The route table and the timer table (api/src/app/timers.ts) name every function; nothing else may register.
     const registered = new Map(loaded.functions.map((f) => [f.name, f.bindings]));
     expect(loaded.functions).toHaveLength(registered.size);
     const expected = [...ROUTES.map((r) => r.name), ...TIMERS.map((t) => t.name)].sort();
     expect([...registered.keys()].sort()).toEqual(expected);
-    // One trigger file per function: a file that registers nothing would be packaged for nothing.
-    expect(result.triggerFiles).toHaveLength(expected.length);
+    // The one registration module the bundle starts from registers them all.
+    expect(result.entry).toBe("api/src/app/register.ts");
 
     for (const route of ROUTES) {
       const bindings = Object.values(registered.get(route.name) ?? {});

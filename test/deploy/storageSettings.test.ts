@@ -1,9 +1,10 @@
 import { DefaultAzureCredential, ManagedIdentityCredential } from "@azure/identity";
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/identity";
 import type { TableServiceClientOptions } from "@azure/data-tables";
-import { loadSettings, SettingsError, unresolvedKeyVaultReferences } from "../../api/src/settings";
+import { loadSettings, unresolvedKeyVaultReferences } from "../../api/src/settings/settings";
+import { SettingsError } from "../../api/src/settings/errors";
 import { tableClient, tableConnection } from "../../api/src/store/connection";
-import { TableLedgerStore } from "../../api/src/store/tableStore";
+import { TableLedgerStore } from "../../api/src/store/tableLedgerStore";
 
 /*
  * Storage in Azure: the table endpoint and the Function App's managed identity instead of a

@@ -7,7 +7,7 @@ import { createGraphClient } from "../../api/src/graph/graphClient";
 import { DEFAULT_RETRY_POLICY } from "../../api/src/graph/retry";
 import { createMailer } from "../../api/src/mail/createMailer";
 import { GraphMailer } from "../../api/src/mail/graphMailer";
-import { loadMailSettings } from "../../api/src/mail/mailSettings";
+import { loadMailSettings } from "../../api/src/settings/mail";
 import type { OutgoingEmail, SendResult, Sent } from "../../api/src/mail/mailer";
 import { OutboxMailer } from "../../api/src/mail/outboxMailer";
 import { startFakeGraph } from "../support/fakeGraph";

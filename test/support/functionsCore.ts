@@ -37,14 +37,15 @@ export function fakeFunctionsCore<H>(registry: Record<string, Registered<H>>) {
   };
 }
 
-export const FUNCTIONS_DIR = path.join(__dirname, "../../api/src/functions");
+/** The Functions app's one registration module: it registers every route and every timer. */
+export const REGISTRATION_MODULE = path.join(__dirname, "../../api/src/app/register.ts");
 
 /**
- * Loads trigger files of api/src/functions as the Functions host would, with `env` over the
- * process's settings (and `unset` removed) for as long as the caller keeps them: call the
- * returned function to restore the environment. A file that throws restores it at once.
+ * Loads the Functions app (its registration module) as the Functions host would, with `env` over
+ * the process's settings (and `unset` removed) for as long as the caller keeps them: call the
+ * returned function to restore the environment. If loading throws, the environment is restored at once.
  */
-export function loadTriggerFiles(files: readonly string[], env: Record<string, string>, unset: readonly string[] = []): () => void {
+export function loadFunctionsApp(env: Record<string, string>, unset: readonly string[] = []): () => void {
   const saved = { ...process.env };
   for (const name of unset) delete process.env[name];
   Object.assign(process.env, env);
@@ -53,9 +54,9 @@ export function loadTriggerFiles(files: readonly string[], env: Record<string, s
   };
   try {
     jest.isolateModules(() => {
-      // jest.isolateModules is synchronous, so the trigger files are loaded with require, as the host loads them.
+      // jest.isolateModules is synchronous, so the app is loaded with require, as the host loads it.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      for (const file of files) require(path.join(FUNCTIONS_DIR, file));
+      require(REGISTRATION_MODULE);
     });
   } catch (e) {
     restore();

@@ -8,13 +8,14 @@ import { importJWK, SignJWT } from "jose";
 import type { JWK } from "jose";
 import { EXAMPLE_PACK } from "../../shared";
 import type { ContractInput } from "../../shared";
-import type { Role } from "../../api/src/auth";
-import { fixedClock } from "../../api/src/clock";
-import { compose } from "../../api/src/compose";
-import type { Deps, Overrides } from "../../api/src/compose";
-import { loadDevIssuer } from "../../api/src/devIssuer";
-import { createLocalHost, listen } from "../../api/src/localHost";
-import { DEV_AUDIENCE, DEV_ISSUER, DEV_TENANT_ID, loadSettings } from "../../api/src/settings";
+import type { Role } from "../../api/src/http/auth";
+import { fixedClock } from "../../api/src/lib/clock";
+import { compose } from "../../api/src/app/compose";
+import type { Overrides } from "../../api/src/app/compose";
+import type { Deps } from "../../api/src/deps";
+import { loadDevIssuer } from "../../api/src/dev/issuer";
+import { createLocalHost, listen } from "../../api/src/dev/localHost";
+import { DEV_AUDIENCE, DEV_ISSUER, DEV_TENANT_ID, loadSettings } from "../../api/src/settings/settings";
 
 export const INGEST_SECRET = "test-ingest-secret-0123456789";
 /** "Today" in the tests: overdue rules are checked against this date. */
@@ -166,7 +167,7 @@ export async function invoke(
   init: { method?: string; path?: string; body?: unknown; headers?: Record<string, string>; params?: Record<string, string> } = {},
 ): Promise<Omit<Answer, "text">> {
   const { HttpRequest, InvocationContext } = await import("@azure/functions");
-  const { routeNamed } = await import("../../api/src/routes");
+  const { routeNamed } = await import("../../api/src/app/routes");
   const { dispatch } = await import("../../api/src/http/dispatch");
   const route = routeNamed(routeName);
   const body = init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body);

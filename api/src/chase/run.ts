@@ -11,16 +11,16 @@ import {
   weeklyDigests,
 } from "../../../shared";
 import type { ChaseItem, ChaseLedgerEntry, ChaseMessage, ChaseRole, ChaseRunResult, ChaseStep, Contract, Contribution, Digest, IsoDate, PackIndex } from "../../../shared";
-import type { Deps } from "../compose";
+import type { Deps } from "../deps";
 import { renderChaseMessage, renderDigest } from "../mail/chaseEmails";
 import type { ChaseEmailContext } from "../mail/chaseEmails";
 import type { OutgoingEmail, SendResult } from "../mail/mailer";
 import { digest } from "../store/keys";
-import type { KeyedAuditEntry } from "../store/ledgerStore";
-import { chaseMessageId } from "./ledgerPort";
-import type { ChaseLease, ChaseLedgerStore, StepClaim } from "./ledgerPort";
-import { mapWithLimit } from "../concurrency";
-import { plural } from "../words";
+import type { KeyedAuditEntry } from "../store/ports";
+import { chaseMessageId } from "../store/chaseLedgerPort";
+import type { ChaseLease, ChaseLedgerStore, StepClaim } from "../store/chaseLedgerPort";
+import { mapWithLimit } from "../lib/concurrency";
+import { plural } from "../lib/words";
 
 /**
  * The chase run (DESIGN.md "Evidence and chasing"): find what is owed through the EvidenceDue

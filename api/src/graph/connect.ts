@@ -1,7 +1,7 @@
 import type { AuthenticationProvider } from "@microsoft/microsoft-graph-client";
 import { GraphCaller } from "./graphCall";
 import { authProviderFor, createGraphClient, credentialFor } from "./graphClient";
-import type { GraphSettings } from "./graphSettings";
+import type { GraphSettings } from "../settings/graph";
 import { realTimer } from "./retry";
 import type { Timer } from "./retry";
 

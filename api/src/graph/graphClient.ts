@@ -3,11 +3,8 @@ import type { TokenCredential } from "@azure/identity";
 import { AuthenticationHandler, Client, GraphClientError, TelemetryHandler } from "@microsoft/microsoft-graph-client";
 import type { AuthenticationProvider, Context, Middleware } from "@microsoft/microsoft-graph-client";
 import { TokenCredentialAuthenticationProvider } from "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials";
-import type { GraphCredentialSettings } from "./graphSettings";
-
-export const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
-/** Where the SDK addresses every request; the auth handler only attaches tokens to Graph hosts like this one. */
-export const PUBLIC_GRAPH_BASE_URL = "https://graph.microsoft.com/v1.0";
+import type { GraphCredentialSettings } from "../settings/graph";
+import { GRAPH_SCOPE, PUBLIC_GRAPH_BASE_URL } from "./endpoint";
 
 /**
  * A request that never got an HTTP answer: refused, reset, cut off mid-answer or timed out.

@@ -1,6 +1,6 @@
 import { CommitmentsSchema, ContractInputSchema, ContractPatchSchema, ContractRefSchema, ContractSchema, daysBetween, findMeasure, PageQuerySchema } from "../../../shared";
 import type { Commitment, Contract, ContractDetail, Problem } from "../../../shared";
-import type { Deps } from "../compose";
+import type { Deps } from "../deps";
 import { parseWith, queryObject, readJson } from "../http/body";
 import type { Handler } from "../http/dispatch";
 import { ApiFailure, conflict, invalid, notFound } from "../http/errors";

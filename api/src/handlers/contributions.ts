@@ -10,16 +10,16 @@ import {
   todayIn,
 } from "../../../shared";
 import type { Contribution, ContributionDetail } from "../../../shared";
-import type { Deps } from "../compose";
+import type { Deps } from "../deps";
 import { parseWith, queryObject, readJson } from "../http/body";
 import type { Handler } from "../http/dispatch";
 import { ApiFailure, invalid, notFound } from "../http/errors";
 import { unwrapToken, wrapToken } from "../http/paging";
 import { json } from "../http/respond";
-import { buildContribution, createdAudit, resolveReport } from "../ledger";
-import { randomReference } from "../references";
+import { buildContribution, createdAudit, resolveReport } from "../ingest/contribution";
+import { randomReference } from "../ingest/references";
 import { StaleEtagError } from "../store/errors";
-import type { Stored } from "../store/ledgerStore";
+import type { Stored } from "../store/ports";
 import { actorOf } from "./principal";
 
 const DEFAULT_PAGE_SIZE = 100;

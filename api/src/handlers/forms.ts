@@ -1,13 +1,13 @@
 import type { HttpResponseInit } from "@azure/functions";
 import type { IngestionResult } from "../../../shared";
-import type { Deps } from "../compose";
+import type { Deps } from "../deps";
 import { decodeUtf8, MAX_BODY_BYTES, parseJsonText, readBytes, requireJsonContentType } from "../http/body";
 import type { Handler } from "../http/dispatch";
 import { ApiFailure } from "../http/errors";
 import { json } from "../http/respond";
-import { ingestSubmission, quarantine } from "../ingestion";
-import type { Arrival, IngestOutcome } from "../ingestion";
-import { plural } from "../words";
+import { ingestSubmission, quarantine } from "../ingest/ingestion";
+import type { Arrival, IngestOutcome } from "../ingest/ingestion";
+import { plural } from "../lib/words";
 
 function result(status: 200 | 201, body: IngestionResult): HttpResponseInit {
   return json(status, body, { location: `/api/contributions/${body.id}` });

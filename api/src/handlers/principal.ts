@@ -1,4 +1,4 @@
-import type { Principal } from "../auth";
+import type { Principal } from "../http/auth";
 
 /** How a signed-in person is named in audit trails. */
 export function actorOf(principal: Principal | undefined): string {

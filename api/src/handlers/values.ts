@@ -1,6 +1,6 @@
 import { findMeasure, normaliseCode, todayIn, ValuesBatchRequestSchema } from "../../../shared";
 import type { Contract, PackIndex, ValueAnswer, ValueQuery, ValuesBatchResponse } from "../../../shared";
-import type { Deps } from "../compose";
+import type { Deps } from "../deps";
 import { parseWith, readJson } from "../http/body";
 import type { Handler } from "../http/dispatch";
 import { json } from "../http/respond";

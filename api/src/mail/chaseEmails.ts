@@ -1,7 +1,7 @@
 import type { ChaseItem, ChaseMessage, ChaseRole, ChaseStep, Contact, Digest, DigestLine, IsoDate } from "../../../shared";
 import type { OutgoingEmail } from "./mailer";
 import { sha256Hex } from "./mime";
-import { plural } from "../words";
+import { plural } from "../lib/words";
 
 /**
  * The words of the chase: reminders to suppliers, escalations to contract managers and their line

@@ -2,7 +2,7 @@ import { connectGraph } from "../graph/connect";
 import type { GraphOverrides } from "../graph/connect";
 import { GraphMailer } from "./graphMailer";
 import type { Mailer } from "./mailer";
-import type { MailSettings } from "./mailSettings";
+import type { MailSettings } from "../settings/mail";
 import { OutboxMailer } from "./outboxMailer";
 
 /** Graph when a credential is configured (client secret, or managed identity in Azure); the outbox otherwise. */

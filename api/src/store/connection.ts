@@ -2,7 +2,7 @@ import { DefaultAzureCredential, ManagedIdentityCredential } from "@azure/identi
 import type { TokenCredential } from "@azure/identity";
 import { TableClient } from "@azure/data-tables";
 import type { TableServiceClientOptions } from "@azure/data-tables";
-import type { StorageSettings } from "../settings";
+import type { StorageSettings } from "../settings/settings";
 
 /** How the store reaches Table Storage: a connection string (Azurite, an account key), or the account's endpoint and an Entra credential (Azure, where shared keys are disabled). */
 export type TableConnection = { connectionString: string } | { endpoint: string; credential: TokenCredential };

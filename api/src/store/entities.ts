@@ -5,7 +5,7 @@ import type { TableClient, TableEntityResult } from "@azure/data-tables";
 
 export type Entity = TableEntityResult<Record<string, unknown>>;
 
-/** Runs a storage call so that a network failure surfaces as StorageUnavailableError (see TableLedgerStore). */
+/** Runs a storage call so that a network failure surfaces as StorageUnavailableError (see Tables in tables.ts). */
 export type Io = <T>(operation: () => Promise<T>) => Promise<T>;
 
 /** The HTTP status of a storage refusal; undefined for anything else. */

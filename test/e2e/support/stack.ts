@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Role } from "../../../api/src/auth";
-import { loadDevIssuer } from "../../../api/src/devIssuer";
+import type { Role } from "../../../api/src/http/auth";
+import { loadDevIssuer } from "../../../api/src/dev/issuer";
 import { startAzurite } from "../../../scripts/azurite";
 import type { RunningAzurite } from "../../../scripts/azurite";
 import { serveApi } from "../../../scripts/serve-api";

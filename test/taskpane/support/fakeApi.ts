@@ -27,7 +27,7 @@ import type { FetchLike, ResponseLike } from "../../../taskpane/apiClient";
 
 /**
  * A small in-memory Social Value Ledger API behind a fetch function, for the task pane's tests.
- * It keeps the real API's contract (api/src/routes.ts and handlers): the same routes, roles, error
+ * It keeps the real API's contract (api/src/app/routes.ts and handlers): the same routes, roles, error
  * bodies, ETags with If-Match and 412, opaque continuation tokens, and POST /dev/token.
  */
 

@@ -1,0 +1,140 @@
+import type { AuditEntry, Commitment, Contract, Contribution, EvidenceStatus, FrameworkPack, IsoDate, PackSummary, QuarantineItem } from "../../../shared";
+import type { ChaseLedgerStore } from "./chaseLedgerPort";
+import type { FormsPullStore } from "./formsPullPort";
+import type { Page, PageRequest } from "./page";
+
+/** A request body exactly as it arrived, before anything was checked. */
+export interface RawSubmission {
+  receivedAt: string;
+  contentType: string;
+  /** The body as text, or base64 when it was not valid UTF-8. */
+  body: string;
+  encoding: "utf8" | "base64";
+}
+
+export interface InboxEntry {
+  id: string;
+  receivedAt: string;
+}
+
+export interface Stored<T> {
+  value: T;
+  etag: string;
+  /** For contributions: the raw inbox entry they came from, kept across updates. */
+  inboxId?: string;
+}
+
+export interface StoredPack {
+  pack: FrameworkPack;
+  uploadedAt: string;
+  uploadedBy: string;
+}
+
+/** Who owns a contribution reference: its contract and, for form submissions, the response. */
+export interface ReferenceOwner {
+  contractId: string;
+  formId?: string;
+  responseId?: string;
+}
+
+export interface ContributionQuery {
+  contractId?: string;
+  status?: EvidenceStatus;
+  supplierKey?: string;
+  /** Only contributions whose evidence is overdue on this date. */
+  overdueOn?: IsoDate;
+}
+
+export type CreateOutcome = { outcome: "created" } | { outcome: "exists" } | { outcome: "taken"; owner: ReferenceOwner };
+
+/** The same form response for the same contract. Manual contributions never match: each is its own owner. */
+export function sameOwner(a: ReferenceOwner, b: ReferenceOwner): boolean {
+  return a.formId !== undefined && a.contractId === b.contractId && a.formId === b.formId && a.responseId === b.responseId;
+}
+
+export type UpdateOutcome = { outcome: "updated"; etag: string } | { outcome: "duplicate" };
+
+/** An audit entry written by a program (the chase) under a key of its own, so writing it again changes nothing. */
+export interface KeyedAuditEntry {
+  contractId: string;
+  contributionId: string;
+  /** Unique among this contribution's entries at the same time, e.g. a digest of the chase message id. */
+  key: string;
+  entry: AuditEntry;
+}
+
+/** Raw arrivals, kept before anything is checked, and the refused ones. */
+export interface InboxStore {
+  storeRaw(raw: RawSubmission): Promise<InboxEntry>;
+  /** Many raw arrivals at once (a page of a Forms response workbook), in as few transactions as their partitions allow. */
+  storeRawMany(raws: RawSubmission[]): Promise<InboxEntry[]>;
+  addToQuarantine(item: QuarantineItem): Promise<void>;
+  listQuarantine(page: PageRequest): Promise<Page<QuarantineItem>>;
+}
+
+/** Framework packs officers uploaded. */
+export interface PackStore {
+  listPacks(): Promise<PackSummary[]>;
+  getPack(id: string, edition: string): Promise<StoredPack | undefined>;
+  /** False when that id + edition is already stored: a stored pack never changes. */
+  addPack(pack: StoredPack): Promise<boolean>;
+}
+
+/** Contracts and their commitments. */
+export interface ContractStore {
+  /** Undefined when a contract with that id exists already. */
+  createContract(contract: Contract): Promise<Stored<Contract> | undefined>;
+  /** With `maxAgeMs`, a copy read by this instance at most that long ago may answer (ingestion's hot path). */
+  getContract(id: string, options?: { maxAgeMs?: number }): Promise<Stored<Contract> | undefined>;
+  listContracts(page: PageRequest): Promise<Page<Contract>>;
+  /** Throws StaleEtagError when `ifMatch` is no longer current. */
+  replaceContract(contract: Contract, ifMatch: string): Promise<Stored<Contract>>;
+  getCommitments(contractId: string): Promise<Commitment[]>;
+  putCommitments(contractId: string, commitments: Commitment[]): Promise<void>;
+}
+
+/** Contributions, their audit trails and the references they claim. */
+export interface ContributionStore {
+  findReference(id: string): Promise<ReferenceOwner | undefined>;
+  /**
+   * Claims the contribution's reference for `owner` by insert-if-absent (the one place a reference,
+   * and so a form response, is claimed), writes the index entries alongside, then the contribution
+   * with its audit entries in one transaction. "taken": the reference belongs to another owner (try
+   * another); "exists": this owner's contribution is already saved (a repeat); "created": saved now.
+   */
+  createContribution(contribution: Contribution, audit: AuditEntry[], options: { owner: ReferenceOwner; inboxId?: string }): Promise<CreateOutcome>;
+  getContribution(contractId: string, id: string): Promise<Stored<Contribution> | undefined>;
+  auditTrail(contractId: string, id: string): Promise<AuditEntry[]>;
+  /**
+   * Replaces the contribution if `before.etag` still matches, adding the audit entry in the same
+   * transaction; `dedupeKey` (e.g. a form response) makes a repeat answer "duplicate".
+   * Throws StaleEtagError when the contribution changed meanwhile.
+   */
+  updateContribution(before: Stored<Contribution>, after: Contribution, audit: AuditEntry, dedupeKey?: string): Promise<UpdateOutcome>;
+  /** True when an update with this dedupe key was applied to the contribution. */
+  wasApplied(contractId: string, id: string, dedupeKey: string): Promise<boolean>;
+  listContributions(query: ContributionQuery, page: PageRequest): Promise<Page<Contribution>>;
+  /** £ values of contributions whose evidence is accepted (null for measures not valued in £). */
+  acceptedValues(contractId: string): Promise<{ measureCode: string; value: number | null }[]>;
+  countOverdue(contractId: string, today: IsoDate): Promise<number>;
+  /**
+   * Contributions still owing evidence (missing or rejected) that were due on or before `date`,
+   * from the EvidenceDue index, checked against the contributions: the cost follows the number
+   * owed, not the number of contributions.
+   */
+  listEvidenceOwed(dueOnOrBefore: IsoDate, page: PageRequest): Promise<Page<Contribution>>;
+  /** Audit entries for many contributions, one transaction per partition; writing one again overwrites it. */
+  addAuditEntries(entries: KeyedAuditEntry[]): Promise<void>;
+}
+
+/** Everything the API keeps, as the handlers need it. Implementations say how it is keyed (api/STORAGE.md). */
+export interface LedgerStore extends InboxStore, PackStore, ContractStore, ContributionStore {
+  /** Creates what is missing (tables); safe to call at every start. */
+  prepare(): Promise<void>;
+  /** A cheap round trip to storage, for health. */
+  ping(): Promise<void>;
+  /** The chase ledger (api/STORAGE.md, ChaseLedger). */
+  readonly chase: ChaseLedgerStore;
+  /** Where the pull of each Forms response workbook got to. */
+  readonly formsPull: FormsPullStore;
+}

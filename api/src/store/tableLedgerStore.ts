@@ -1,0 +1,68 @@
+import type { ChaseLedgerStore } from "./chaseLedgerPort";
+import { TableChaseLedger } from "./chaseLedgerTable";
+import { ContractsTable } from "./contractsTable";
+import { ContributionsTable } from "./contributionsTable";
+import type { FormsPullStore } from "./formsPullPort";
+import { TableFormsPullStore } from "./formsPullTable";
+import { InboxTable } from "./inboxTable";
+import { PacksTable } from "./packsTable";
+import type { ContractStore, ContributionStore, InboxStore, LedgerStore, PackStore } from "./ports";
+import { Tables } from "./tables";
+import type { TableStoreOptions } from "./tables";
+
+/**
+ * The ledger in Table Storage: one adapter per aggregate over one set of tables, so every storage
+ * call shares one deadline policy and one bounded queue (api/STORAGE.md says how each is keyed).
+ */
+export class TableLedgerStore implements LedgerStore {
+  private readonly tables: Tables;
+  private readonly inbox: InboxStore;
+  private readonly packs: PackStore;
+  private readonly contracts: ContractStore;
+  private readonly contributions: ContributionStore;
+  readonly chase: ChaseLedgerStore;
+  readonly formsPull: FormsPullStore;
+
+  constructor(options: TableStoreOptions) {
+    const tables = new Tables(options);
+    const io = <T>(operation: () => Promise<T>) => tables.io(operation);
+    this.tables = tables;
+    this.inbox = new InboxTable(tables);
+    this.packs = new PacksTable(tables);
+    this.contracts = new ContractsTable(tables);
+    this.contributions = new ContributionsTable(tables);
+    this.chase = new TableChaseLedger(tables.clients.chaseLedger, io);
+    this.formsPull = new TableFormsPullStore(tables.clients.formsPull, io);
+  }
+
+  prepare: LedgerStore["prepare"] = () => this.tables.prepare();
+  ping: LedgerStore["ping"] = () => this.tables.ping();
+
+  storeRaw: LedgerStore["storeRaw"] = (...a) => this.inbox.storeRaw(...a);
+  storeRawMany: LedgerStore["storeRawMany"] = (...a) => this.inbox.storeRawMany(...a);
+  addToQuarantine: LedgerStore["addToQuarantine"] = (...a) => this.inbox.addToQuarantine(...a);
+  listQuarantine: LedgerStore["listQuarantine"] = (...a) => this.inbox.listQuarantine(...a);
+
+  listPacks: LedgerStore["listPacks"] = () => this.packs.listPacks();
+  getPack: LedgerStore["getPack"] = (...a) => this.packs.getPack(...a);
+  addPack: LedgerStore["addPack"] = (...a) => this.packs.addPack(...a);
+
+  createContract: LedgerStore["createContract"] = (...a) => this.contracts.createContract(...a);
+  getContract: LedgerStore["getContract"] = (...a) => this.contracts.getContract(...a);
+  listContracts: LedgerStore["listContracts"] = (...a) => this.contracts.listContracts(...a);
+  replaceContract: LedgerStore["replaceContract"] = (...a) => this.contracts.replaceContract(...a);
+  getCommitments: LedgerStore["getCommitments"] = (...a) => this.contracts.getCommitments(...a);
+  putCommitments: LedgerStore["putCommitments"] = (...a) => this.contracts.putCommitments(...a);
+
+  findReference: LedgerStore["findReference"] = (...a) => this.contributions.findReference(...a);
+  createContribution: LedgerStore["createContribution"] = (...a) => this.contributions.createContribution(...a);
+  getContribution: LedgerStore["getContribution"] = (...a) => this.contributions.getContribution(...a);
+  auditTrail: LedgerStore["auditTrail"] = (...a) => this.contributions.auditTrail(...a);
+  updateContribution: LedgerStore["updateContribution"] = (...a) => this.contributions.updateContribution(...a);
+  wasApplied: LedgerStore["wasApplied"] = (...a) => this.contributions.wasApplied(...a);
+  listContributions: LedgerStore["listContributions"] = (...a) => this.contributions.listContributions(...a);
+  acceptedValues: LedgerStore["acceptedValues"] = (...a) => this.contributions.acceptedValues(...a);
+  countOverdue: LedgerStore["countOverdue"] = (...a) => this.contributions.countOverdue(...a);
+  listEvidenceOwed: LedgerStore["listEvidenceOwed"] = (...a) => this.contributions.listEvidenceOwed(...a);
+  addAuditEntries: LedgerStore["addAuditEntries"] = (...a) => this.contributions.addAuditEntries(...a);
+}
