@@ -5,7 +5,7 @@ import { ValidationError } from "../../../shared";
 import { authorise, AuthError } from "./auth";
 import type { Principal, Role } from "./auth";
 import type { Deps } from "../deps";
-import { StorageUnavailableError } from "../store/errors";
+import { StorageRefusedError, StorageUnavailableError } from "../store/errors";
 import { corsHeaders } from "./cors";
 import { ApiFailure, errorBody } from "./errors";
 
@@ -62,6 +62,7 @@ function failure(e: unknown, context: InvocationContext): HttpResponseInit {
     return { status: 503, jsonBody: errorBody("storage-unavailable", STORAGE_DOWN), headers: { "retry-after": "30" } };
   }
   if (e instanceof ValidationError) return { status: 400, jsonBody: errorBody("invalid-request", e.message, e.problems) };
+  if (e instanceof StorageRefusedError) return { status: 400, jsonBody: errorBody("refused-by-storage", `${e.message}. Nothing of it was kept; check its text fields for something very long.`) };
   context.error("unhandled error", e);
   return {
     status: 500,
