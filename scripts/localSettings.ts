@@ -21,8 +21,10 @@ export function localEnvironment(): NodeJS.ProcessEnv {
   const chosen = { ...values, ...process.env };
   // Azurite is the default only when no storage was chosen: the API refuses both an endpoint and a connection string.
   const storage = chosen.STORAGE_TABLE_ENDPOINT ? {} : { STORAGE_CONNECTION_STRING: "UseDevelopmentStorage=true" };
+  // SVL_AUTH_MODE names the mode for the API too; AUTH_MODE=dev is only the default when neither is given.
+  const mode = chosen.SVL_AUTH_MODE?.trim() ? {} : { AUTH_MODE: "dev" };
   return {
-    AUTH_MODE: "dev",
+    ...mode,
     AUTH_DEV_DIR: path.join(DATA_DIR, "dev-issuer"),
     ...storage,
     ...chosen,

@@ -16,6 +16,15 @@ export const ApiErrorSchema = z.object({
 });
 export type ApiError = z.infer<typeof ApiErrorSchema>;
 
+/** A refused Forms submission: always every problem with its field path; it is kept in quarantine. */
+export const SubmissionRefusalSchema = z.object({
+  error: z.object({
+    code: z.literal("invalid-submission"),
+    message: z.string(),
+    details: z.array(ProblemSchema).min(1),
+  }),
+});
+
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), continuationToken: z.string().optional() });
 

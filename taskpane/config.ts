@@ -28,7 +28,11 @@ export interface BuildValues {
   SVL_TENANT_ID?: string;
 }
 
-export const DEFAULT_API_BASE_URL = "http://localhost:7071/api";
+/**
+ * The local API. An Entra build has no default (DefinePlugin writes the mode in and the other
+ * branch is dropped), so the council's bundle can never fall back to a local address.
+ */
+export const DEFAULT_API_BASE_URL = process.env.SVL_AUTH_MODE === "entra" ? undefined : "http://localhost:7071/api";
 
 /** The organisation's time zone for "overdue" (the API's TIME_ZONE default). */
 export const ORGANISATION_TIME_ZONE = "Europe/London";
@@ -58,24 +62,27 @@ export function buildValues(): BuildValues {
   };
 }
 
-/** Checks the values and says which to fix; entra mode cannot work without a client id and scope. */
+/** Checks the values and says which to fix; entra mode cannot work without the API's address, a client id and a scope. */
 export function readConfig(values: BuildValues = buildValues()): TaskPaneConfig {
   const problems: string[] = [];
-  const base = values.SVL_API_BASE_URL ?? DEFAULT_API_BASE_URL;
-  let apiBaseUrl = base;
-  try {
-    const url = new URL(base);
-    if (url.protocol !== "https:" && url.protocol !== "http:") problems.push(`SVL_API_BASE_URL "${base}" must start with https:// (or http:// for a local API)`);
-    apiBaseUrl = base.replace(/\/+$/, "");
-  } catch {
-    problems.push(`SVL_API_BASE_URL "${base}" is not a URL; give the API's address ending in /api, e.g. ${DEFAULT_API_BASE_URL}`);
-  }
-
   const mode = values.SVL_AUTH_MODE ?? "local";
   if (mode !== "local" && mode !== "entra") problems.push(`SVL_AUTH_MODE "${mode}" must be "local" or "entra"`);
   if (mode === "entra") {
     if (!values.SVL_CLIENT_ID) problems.push("SVL_CLIENT_ID (the add-in's app registration client id) is needed for Entra sign-in");
     if (!values.SVL_API_SCOPE) problems.push("SVL_API_SCOPE (api://<API client id>/access_as_user) is needed for Entra sign-in");
+    if (!values.SVL_API_BASE_URL) problems.push("SVL_API_BASE_URL (the council's API, e.g. https://<app>.azurewebsites.net/api) is needed for Entra sign-in");
+  }
+
+  const base = values.SVL_API_BASE_URL ?? (mode === "entra" ? undefined : DEFAULT_API_BASE_URL);
+  let apiBaseUrl = base ?? "";
+  if (base !== undefined) {
+    try {
+      const url = new URL(base);
+      if (url.protocol !== "https:" && url.protocol !== "http:") problems.push(`SVL_API_BASE_URL "${base}" must start with https:// (or http:// for a local API)`);
+      apiBaseUrl = base.replace(/\/+$/, "");
+    } catch {
+      problems.push(`SVL_API_BASE_URL "${base}" is not a URL; give the API's address ending in /api, e.g. https://<app>.azurewebsites.net/api`);
+    }
   }
   if (problems.length > 0) throw new ConfigError(`The add-in was built with settings it cannot use: ${problems.join("; ")}. Rebuild it with them fixed.`);
 
@@ -100,7 +107,8 @@ const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
  * build ignores the parameter: a link can never send a council officer's pane to another server.
  */
 export function withPageParameters(config: TaskPaneConfig, search: string): TaskPaneConfig {
-  if (config.authMode !== "local") return config;
+  // An Entra build drops the rest: its pane always calls the API it was built for.
+  if (process.env.SVL_AUTH_MODE === "entra" || config.authMode !== "local") return config;
   const given = new URLSearchParams(search).get(API_BASE_URL_PARAMETER);
   if (given === null) return config;
   let url: URL;

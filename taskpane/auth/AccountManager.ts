@@ -1,11 +1,15 @@
 import type { AccountInfo, AuthenticationResult, Configuration, IPublicClientApplication } from "@azure/msal-browser";
-import { z } from "zod";
 import type { ApiSession } from "../../shared";
-import { ApiProblem, DEFAULT_TIMEOUT_MS, FetchLike, browserFetch, send, validate } from "../apiClient";
+import { FetchLike, browserFetch } from "../apiClient";
 import type { TaskPaneConfig } from "../config";
+import { requestLocalToken } from "./localSignIn";
+import type { LocalSignIn } from "./localSignIn";
 import { SessionTarget, publishApiSession } from "./session";
+import { SignInError } from "./signInError";
 import { Role, readTokenClaims } from "./tokenClaims";
 
+export type { LocalSignIn } from "./localSignIn";
+export { SignInError } from "./signInError";
 export type { Role } from "./tokenClaims";
 
 /**
@@ -14,7 +18,9 @@ export type { Role } from "./tokenClaims";
  * - entra: MSAL nested app authentication, as in OfficeDev's Office-Add-in-samples NAA samples:
  *   silent first (acquireTokenSilent with the active account, else ssoSilent), then a popup only
  *   when Entra says interaction is required;
- * - local: the API's dev issuer, which mints a token for chosen roles and an email (POST /dev/token).
+ * - local: the API's dev issuer, which mints a token for chosen roles and an email (localSignIn.ts).
+ * The local branches test `process.env.SVL_AUTH_MODE !== "entra"` first: DefinePlugin writes the
+ * build's mode in, so an Entra build drops them (and the local sign-in code) altogether.
  */
 
 export interface SignedInUser {
@@ -28,21 +34,9 @@ export type AccountState =
   | { status: "signed-out"; reason?: string }
   | { status: "signed-in"; user: SignedInUser };
 
-export interface LocalSignIn {
-  /** One role, or both: one person may review as Officer and run the chase as Manager. */
-  role: Role | readonly Role[];
-  email: string;
-  name?: string;
-}
-
 /** Thrown for a token when nobody is signed in or the sign-in lapsed; the message says what to do. */
 export class SignInRequiredError extends Error {
   override readonly name = "SignInRequiredError";
-}
-
-/** A sign-in that did not finish, in words the officer can act on. */
-export class SignInError extends Error {
-  override readonly name = "SignInError";
 }
 
 /** The part of MSAL's PublicClientApplication the account manager uses. */
@@ -59,9 +53,6 @@ export interface AccountManagerOptions {
   /** The page MSAL's browser flow returns to (the add-in's taskpane.html, registered in Entra). */
   redirectUri?: string;
 }
-
-/** POST {api}/dev/token: only served by the local host when the dev issuer is active. */
-const DevTokenSchema = z.object({ accessToken: z.string().min(1), expiresOn: z.iso.datetime({ offset: true }) });
 
 /** A local token is not used in its last minute, so a request never arrives with an expired one. */
 const EXPIRY_MARGIN_MS = 60_000;
@@ -221,33 +212,15 @@ export class AccountManager {
 
   /** Local sign-in against the API's dev issuer. */
   async signInLocal(input: LocalSignIn): Promise<SignedInUser> {
-    if (this.mode !== "local") throw new SignInError("This add-in signs in with your Microsoft 365 account; local sign-in is for a locally run API.");
-    let body: unknown;
-    try {
-      const answer = await send({
-        fetch: this.fetch ?? browserFetch,
-        baseUrl: this.apiBaseUrl,
-        method: "POST",
-        path: "dev/token",
-        body: { role: input.role, email: input.email.trim(), ...(input.name?.trim() ? { name: input.name.trim() } : {}) },
-        timeoutMs: DEFAULT_TIMEOUT_MS,
-      });
-      body = answer.body;
-    } catch (err) {
-      if (err instanceof ApiProblem && err.status === 404) {
-        throw new SignInError(
-          `The API at ${this.apiBaseUrl} does not offer local sign-in: it does so only when it runs on this computer with its dev issuer (npm start). For the council's API, build the add-in with SVL_AUTH_MODE=entra.`,
-        );
-      }
-      if (err instanceof ApiProblem) throw new SignInError(err.message);
-      throw err;
+    if (process.env.SVL_AUTH_MODE !== "entra" && this.mode === "local") {
+      const { accessToken, expiresAt } = await requestLocalToken(this.fetch ?? browserFetch, this.apiBaseUrl, input);
+      const claims = readTokenClaims(accessToken);
+      this.localToken = { token: accessToken, expiresAt };
+      const email = claims.email ?? input.email.trim();
+      this.setState({ status: "signed-in", user: { name: claims.name ?? input.name?.trim() ?? email, email, roles: claims.roles } });
+      return this.signedInUser();
     }
-    const { accessToken, expiresOn } = validate(DevTokenSchema, body, "POST /dev/token");
-    const claims = readTokenClaims(accessToken);
-    this.localToken = { token: accessToken, expiresAt: Date.parse(expiresOn) };
-    const email = claims.email ?? input.email.trim();
-    this.setState({ status: "signed-in", user: { name: claims.name ?? input.name?.trim() ?? email, email, roles: claims.roles } });
-    return this.signedInUser();
+    throw new SignInError("This add-in signs in with your Microsoft 365 account; local sign-in is for a locally run API.");
   }
 
   private signedInUser(): SignedInUser {
@@ -275,7 +248,7 @@ export class AccountManager {
    */
   async getAccessToken({ interactive }: { interactive: boolean }): Promise<string> {
     if (this.state.status !== "signed-in") throw new SignInRequiredError("Not signed in. Sign in from the Social Value Ledger task pane.");
-    if (this.mode === "local") {
+    if (process.env.SVL_AUTH_MODE !== "entra" && this.mode === "local") {
       if (!this.localToken || this.now() >= this.localToken.expiresAt - EXPIRY_MARGIN_MS) {
         this.localToken = undefined;
         this.setState({ status: "signed-out", reason: "Your local sign-in has expired." });

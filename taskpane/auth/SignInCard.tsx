@@ -33,7 +33,10 @@ const useStyles = makeStyles({
   actions: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalS, alignItems: "center" },
 });
 
-/** Sign-in for a signed-out pane: a button for Microsoft 365, or a small form for the local API. */
+/**
+ * Sign-in for a signed-out pane: a button for Microsoft 365, or a small form for the local API.
+ * An Entra build (SVL_AUTH_MODE=entra, written in by DefinePlugin) drops the form's branches.
+ */
 export function SignInCard({ accounts, reason }: { accounts: AccountManager; reason?: string }) {
   const styles = useStyles();
   const [choice, setChoice] = useState<RoleChoice>("officer");
@@ -45,14 +48,14 @@ export function SignInCard({ accounts, reason }: { accounts: AccountManager; rea
 
   async function signIn() {
     setError(undefined);
-    if (accounts.mode === "local" && !EMAIL.test(email.trim())) {
+    if (process.env.SVL_AUTH_MODE !== "entra" && accounts.mode === "local" && !EMAIL.test(email.trim())) {
       setEmailError("Enter an email address, e.g. sam.patel@council.example");
       return;
     }
     setEmailError(undefined);
     setBusy(true);
     try {
-      if (accounts.mode === "local") await accounts.signInLocal({ role: ROLE_CHOICES[choice].roles, email, name });
+      if (process.env.SVL_AUTH_MODE !== "entra" && accounts.mode === "local") await accounts.signInLocal({ role: ROLE_CHOICES[choice].roles, email, name });
       else await accounts.signIn();
     } catch (err) {
       setError(err);
@@ -76,7 +79,7 @@ export function SignInCard({ accounts, reason }: { accounts: AccountManager; rea
           <MessageBarBody>{reason}</MessageBarBody>
         </MessageBar>
       )}
-      {accounts.mode === "local" ? (
+      {process.env.SVL_AUTH_MODE !== "entra" && accounts.mode === "local" ? (
         <form className={styles.form} onSubmit={submit} noValidate>
           <Text>
             Local sign-in: the API at {accounts.apiBaseUrl} runs on this computer with its dev issuer. Choose who to be.

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Message, Recipient, WorkbookRange, WorkbookSessionInfo, WorkbookTable, WorkbookTableRow } from "@microsoft/microsoft-graph-types";
 import { parseMime } from "./fakeGraphMime";
 import type { ParsedPart } from "./fakeGraphMime";
 
@@ -53,7 +54,7 @@ export interface SentMail {
   requestId: string;
   format: "json" | "mime";
   /** The JSON body as sent (format "json"). */
-  json?: { message: Record<string, unknown>; saveToSentItems?: unknown };
+  json?: { message: Message; saveToSentItems?: boolean };
   /** The decoded MIME text and its parse (format "mime"). */
   rawMime?: string;
   mime?: ParsedPart;
@@ -260,7 +261,7 @@ export async function startFakeGraph(): Promise<FakeGraph> {
       }
       const message = json?.message;
       if (!message) return graphError(400, "ErrorInvalidRecipients", "At least one recipient is not valid., A message can't be sent because it contains no recipients.");
-      const list = (message.toRecipients ?? []) as Array<{ emailAddress?: { address?: string } }>;
+      const list: Recipient[] = message.toRecipients ?? [];
       const recipients = list.map((r) => (r.emailAddress?.address ?? "").toLowerCase());
       entry = { ...base, format: "json", json, recipients };
     }
@@ -293,10 +294,11 @@ export async function startFakeGraph(): Promise<FakeGraph> {
     const notFound = () => graphError(404, "NotFound", "The requested resource doesn't exist.", "itemNotFound");
 
     if (rest === "/createSession" && method === "POST") {
-      const persistChanges = (JSON.parse(body || "{}") as { persistChanges?: unknown }).persistChanges === true;
+      const persistChanges = (JSON.parse(body || "{}") as WorkbookSessionInfo).persistChanges === true;
       const session: FakeSession = { id: `cluster=FAKE&session=${randomUUID()}`, item, persistChanges, closed: false, expired: false };
       sessions.push(session);
-      return answer(201, { "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#microsoft.graph.workbookSessionInfo", id: session.id, persistChanges });
+      const info: WorkbookSessionInfo = { id: session.id, persistChanges };
+      return answer(201, { "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#microsoft.graph.workbookSessionInfo", ...info });
     }
     const sessionId = req.headers["workbook-session-id"] as string | undefined;
     const session = sessionId ? sessions.find((s) => s.id === sessionId) : undefined;
@@ -311,7 +313,8 @@ export async function startFakeGraph(): Promise<FakeGraph> {
     }
     if (method !== "GET") return graphError(405, "MethodNotAllowed", "The HTTP method is not allowed.");
 
-    const tableList = (tables: FakeTable[]) => answer(200, { value: tables.map((t) => ({ id: t.id, name: t.name, showHeaders: true, showTotals: false, style: "TableStyleMedium2" })) });
+    const tableList = (tables: FakeTable[]) =>
+      answer(200, { value: tables.map((t): WorkbookTable => ({ id: t.id, name: t.name, showHeaders: true, showTotals: false, style: "TableStyleMedium2" })) });
     if (rest === "/tables") return tableList(book.tables);
     const sheet = /^\/worksheets\/([^/]+)(\/.*)$/.exec(rest);
     let tableRest = rest;
@@ -331,8 +334,7 @@ export async function startFakeGraph(): Promise<FakeGraph> {
     if (t[2] === "/headerRowRange") {
       const n = table.headers.length;
       const last = String.fromCharCode(64 + Math.min(n, 26));
-      return answer(200, {
-        "@odata.type": "#microsoft.graph.workbookRange",
+      const range: WorkbookRange = {
         address: `${table.worksheet}!A1:${last}1`,
         addressLocal: `${table.worksheet}!A1:${last}1`,
         cellCount: n,
@@ -344,7 +346,8 @@ export async function startFakeGraph(): Promise<FakeGraph> {
         text: [table.headers],
         valueTypes: [table.headers.map(() => "String")],
         numberFormat: [table.headers.map(() => "General")],
-      });
+      };
+      return answer(200, { "@odata.type": "#microsoft.graph.workbookRange", ...range });
     }
     if (t[2] === "/rows") {
       const skip = Number(url.searchParams.get("$skip") ?? "0");
@@ -354,7 +357,7 @@ export async function startFakeGraph(): Promise<FakeGraph> {
       const more = skip + page.length < table.rows.length;
       return answer(200, {
         "@odata.context": `https://graph.microsoft.com/v1.0/$metadata#drives('fake')/items('fake')/workbook/tables('${table.id}')/rows`,
-        value: page.map((values, i) => ({ index: skip + i, values: [values] })),
+        value: page.map((values, i): WorkbookTableRow => ({ index: skip + i, values: [values] })),
         ...(book.options.nextLinks && more
           ? { "@odata.nextLink": `https://graph.microsoft.com/v1.0${item}/workbook/tables/${encodeURIComponent(table.name)}/rows?$top=${top}&$skip=${skip + page.length}` }
           : {}),

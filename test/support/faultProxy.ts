@@ -13,15 +13,30 @@ export interface FaultProxy {
   /** Let `n` more requests through, then fail every request until heal(). */
   failAfter(n: number): void;
   heal(): void;
+  /**
+   * Until heal(), answer every request that `match` picks with `status` and a Table service error
+   * body, as the service does when it refuses what it is sent (400 InvalidInput) or fails (500).
+   */
+  refuse(match: (method: string, path: string) => boolean, status: number, code: string): void;
   close(): Promise<void>;
 }
 
 export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
   let count = 0;
   let budget = Infinity;
+  let refusal: { match: (method: string, path: string) => boolean; status: number; code: string } | undefined;
   const server = http.createServer((req, res) => {
     if (budget <= 0) {
       req.socket.destroy();
+      return;
+    }
+    if (refusal?.match(req.method ?? "GET", req.url ?? "/")) {
+      const { status, code } = refusal;
+      count++;
+      req.resume();
+      const body = JSON.stringify({ "odata.error": { code, message: { lang: "en-US", value: `${code}: refused by the test's fault proxy` } } });
+      res.writeHead(status, { "content-type": "application/json;odata=minimalmetadata", "x-ms-error-code": code, "content-length": Buffer.byteLength(body) });
+      res.end(body);
       return;
     }
     budget--;
@@ -45,6 +60,10 @@ export async function startFaultProxy(targetPort: number): Promise<FaultProxy> {
     },
     heal: () => {
       budget = Infinity;
+      refusal = undefined;
+    },
+    refuse: (match, status, code) => {
+      refusal = { match, status, code };
     },
     close: () =>
       new Promise((resolve) => {

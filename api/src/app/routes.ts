@@ -23,6 +23,7 @@ import {
   QuarantineResolvedSchema,
   QuarantineResolveRequestSchema,
   ReviewRequestSchema,
+  SubmissionRefusalSchema,
   SubmissionSchema,
   ValuesBatchRequestSchema,
   ValuesBatchResponseSchema,
@@ -75,9 +76,14 @@ export const ROUTES: readonly RouteSpec[] = [
     responses: {
       201: { description: "New contribution, or evidence attached", schema: IngestionResultSchema, headers: ["Location"] },
       200: { description: "A repeat of a response already received (same formId + responseId)", schema: IngestionResultSchema },
-      400: { description: "Invalid; kept in quarantine with every problem", headers: ["x-quarantine-id"] },
-      413: { description: "Body over 256 KiB" },
-      415: { description: "Not application/json" },
+      400: {
+        description: "Refused and kept in quarantine: `details` lists every problem with its field path (e.g. answers.quantity); x-quarantine-id names the kept copy. Sending it again gives the same answer.",
+        schema: SubmissionRefusalSchema,
+        headers: ["x-quarantine-id"],
+      },
+      409: { description: "The contribution kept changing while evidence was attached; send the submission again" },
+      413: { description: "Body over 256 KiB; nothing was stored" },
+      415: { description: "Not application/json; nothing was stored" },
       503: { description: "Storage is unreachable; send the submission again (repeats are recognised)" },
     },
     // The handler prepares storage itself, after the size and content-type checks (docs/API-CONTRACT.md "Conventions").
@@ -223,6 +229,7 @@ export const ROUTES: readonly RouteSpec[] = [
     body: ReviewRequestSchema,
     responses: {
       200: { description: "Reviewed", schema: ContributionDetailSchema, headers: ["ETag"] },
+      404: { description: "No such contribution" },
       409: { description: "Nothing submitted to review, or already accepted" },
       412: { description: "The ETag is stale" },
       428: { description: "If-Match missing" },
@@ -305,7 +312,7 @@ export const ROUTES: readonly RouteSpec[] = [
     authLevel: "anonymous",
     handler: async () => json(200, (openApi ??= buildOpenApi(ROUTES))),
     summary: "This description",
-    responses: { 200: { description: "OpenAPI 3.1 document" } },
+    responses: { 200: { description: "OpenAPI 3.1 document", schema: z.looseObject({ openapi: z.literal("3.1.0"), paths: z.record(z.string(), z.unknown()) }) } },
     usesStorage: false,
   },
   {

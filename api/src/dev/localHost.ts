@@ -1,9 +1,9 @@
 import http from "node:http";
 import { randomUUID } from "node:crypto";
 import { HttpRequest, HttpResponse, InvocationContext } from "@azure/functions";
-import type { HttpMethod } from "@azure/functions";
+import type { HttpMethod, HttpResponseInit } from "@azure/functions";
 import type { Deps } from "../deps";
-import { dispatch } from "../http/dispatch";
+import { admitEarly, dispatch } from "../http/dispatch";
 import type { RouteSpec } from "../http/dispatch";
 import { devTokenRoute } from "./token";
 import { errorBody } from "../http/errors";
@@ -99,6 +99,24 @@ function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
+async function write(res: http.ServerResponse, init: HttpResponseInit, extra: Record<string, string> = {}): Promise<void> {
+  const response = new HttpResponse(init);
+  const out = Buffer.from(await response.arrayBuffer());
+  const headers: Record<string, string> = { ...extra };
+  response.headers.forEach((value, key) => {
+    headers[key] = value;
+  });
+  if (![204, 304].includes(response.status)) headers["content-length"] = String(out.length);
+  res.writeHead(response.status, headers);
+  res.end(out);
+}
+
+/** 127.0.0.0/8 and ::1 (also as IPv4-mapped IPv6); a wildcard such as 0.0.0.0 or :: is not. */
+export function isLoopback(address: string): boolean {
+  const v4 = address.replace(/^::ffff:/i, "");
+  return address === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
+}
+
 export interface LocalHostOptions {
   /** Where InvocationContext logs go; defaults to the console. */
   log?: (level: string, message: string) => void;
@@ -127,29 +145,25 @@ export function createLocalHost(deps: Deps, options: LocalHostOptions = {}): htt
         if (match.allowed.length > 0) return send(res, 405, errorBody("method-not-allowed", `${method} is not allowed on /api/${path}; use ${[...new Set(match.allowed)].join(", ")}.`), { allow: [...new Set(match.allowed)].join(", ") });
         return send(res, 404, errorBody("not-found", `No route /api/${path}.`));
       }
-      const body = await readBody(req);
-      if (body === undefined) return send(res, 413, errorBody("payload-too-large", "The request body is far too large."), { connection: "close" });
-
       const headers: Record<string, string> = {};
       for (const [key, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(", ") : value;
       }
-      const request = new HttpRequest({ method, url: url.toString(), headers, params: match.params, body: body.length > 0 ? { bytes: body } : undefined });
       const route = match.route;
       const context = new InvocationContext({
         invocationId: randomUUID(),
         functionName: route.name,
         logHandler: (level, ...args) => log(level, `${route.name}: ${args.map((a) => (a instanceof Error ? (a.stack ?? a.message) : String(a))).join(" ")}`),
       });
-      const response = new HttpResponse(await dispatch(route, deps, request, context));
-      const out = Buffer.from(await response.arrayBuffer());
-      const outHeaders: Record<string, string> = {};
-      response.headers.forEach((value, key) => {
-        outHeaders[key] = value;
-      });
-      if (![204, 304].includes(response.status)) outHeaders["content-length"] = String(out.length);
-      res.writeHead(response.status, outHeaders);
-      res.end(out);
+      // The secret or token first: a caller without one gets its 401 before any of the body is read.
+      const admission = await admitEarly(route, deps, new Headers(headers), context);
+      // Closing the connection drops whatever of the body is still on its way.
+      if ("refused" in admission) return await write(res, admission.refused, { connection: "close" });
+      const body = await readBody(req);
+      if (body === undefined) return send(res, 413, errorBody("payload-too-large", "The request body is far too large."), { connection: "close" });
+
+      const request = new HttpRequest({ method, url: url.toString(), headers, params: match.params, body: body.length > 0 ? { bytes: body } : undefined });
+      await write(res, await dispatch(route, deps, request, context, admission.admitted));
     } catch (e) {
       log("error", `local host: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       if (!res.headersSent) send(res, 500, errorBody("internal-error", "The local host failed to handle the request; see its console."));
@@ -158,6 +172,16 @@ export function createLocalHost(deps: Deps, options: LocalHostOptions = {}): htt
   });
   // Keep-alive connections from load tests and browsers are reused rather than reopened.
   server.keepAliveTimeout = 65_000;
+  if (deps.settings.auth.kind === "dev") {
+    // The dev issuer mints a Manager token for anyone who asks: only this computer may ask.
+    server.prependListener("listening", () => {
+      const address = server.address();
+      const where = typeof address === "object" && address ? address.address : String(address);
+      if (isLoopback(where)) return;
+      server.close();
+      server.emit("error", new Error(`AUTH_MODE=dev (local sign-in) is served on loopback only (127.0.0.1 or ::1), not on ${where}: use AUTH_MODE=entra to serve other computers`));
+    });
+  }
   return server;
 }
 

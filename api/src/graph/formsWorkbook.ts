@@ -1,3 +1,4 @@
+import type { WorkbookRange, WorkbookSessionInfo, WorkbookTable, WorkbookTableRow } from "@microsoft/microsoft-graph-types";
 import { GraphRequestError } from "./graphCall";
 import type { GraphAnswer, GraphCaller } from "./graphCall";
 
@@ -47,9 +48,10 @@ export class WorkbookTableError extends Error {
   }
 }
 
-interface TableEntry {
-  id?: unknown;
-  name?: unknown;
+/** A Graph collection page; microsoft-graph-types describes the entities, not the OData envelope. */
+interface Collection<T> {
+  value?: T[];
+  "@odata.nextLink"?: string;
 }
 
 const SESSION_LOST = new Set(["invalidsessionrecreatable", "invalidsessionnotfound"]);
@@ -63,10 +65,11 @@ function checkItemPath(item: string): string {
   return path;
 }
 
-function listOf(answer: GraphAnswer, what: string): unknown[] {
-  const value = (answer.body as { value?: unknown } | undefined)?.value;
+/** The entries of a collection answer; each is still checked field by field, as Graph sent it. */
+function listOf<T>(answer: GraphAnswer, what: string): T[] {
+  const value: unknown = (answer.body as Collection<T> | undefined)?.value;
   if (!Array.isArray(value)) throw new WorkbookTableError(`Graph's answer for ${what} has no "value" list`);
-  return value;
+  return value as T[];
 }
 
 /** One reader per read: holds the workbook session and renews it if Graph drops it. */
@@ -81,7 +84,7 @@ class WorkbookSession {
 
   async open(): Promise<void> {
     const answer = await this.graph.request({ method: "POST", path: `${this.item}/workbook/createSession`, body: { persistChanges: false } });
-    const id = (answer.body as { id?: unknown } | undefined)?.id;
+    const id: unknown = (answer.body as WorkbookSessionInfo | undefined)?.id;
     if (typeof id !== "string" || id === "") throw new WorkbookTableError("Graph created a workbook session but gave no session id");
     this.id = id;
   }
@@ -114,7 +117,7 @@ async function findTable(session: WorkbookSession, item: string, location: Workb
   if (location.table) return location.table;
   const where = location.worksheet ? `worksheet "${location.worksheet}"` : "the workbook";
   const path = location.worksheet ? `${item}/workbook/worksheets/${encodeURIComponent(location.worksheet)}/tables` : `${item}/workbook/tables`;
-  const tables = listOf(await session.get(path), `the tables of ${where}`) as TableEntry[];
+  const tables = listOf<WorkbookTable>(await session.get(path), `the tables of ${where}`);
   const names = tables.map((t) => (typeof t.name === "string" ? t.name : typeof t.id === "string" ? t.id : "")).filter((n) => n !== "");
   if (names.length === 1) return names[0] as string;
   if (names.length === 0) throw new WorkbookTableError(`${where} has no table; open the Forms responses in Excel once so Forms creates it`);
@@ -122,7 +125,7 @@ async function findTable(session: WorkbookSession, item: string, location: Workb
 }
 
 async function readHeaders(session: WorkbookSession, tablePath: string, table: string): Promise<string[]> {
-  const values = ((await session.get(`${tablePath}/headerRowRange`)).body as { values?: unknown } | undefined)?.values;
+  const values: unknown = ((await session.get(`${tablePath}/headerRowRange`)).body as WorkbookRange | undefined)?.values;
   const first = Array.isArray(values) ? values[0] : undefined;
   if (!Array.isArray(first) || first.length === 0) throw new WorkbookTableError(`table "${table}" has no header row`);
   const headers = first.map((h) => String(h ?? ""));
@@ -134,8 +137,9 @@ async function readHeaders(session: WorkbookSession, tablePath: string, table: s
   return headers;
 }
 
-function toRow(entry: unknown, fallbackIndex: number, headers: string[], table: string): WorkbookRow {
-  const { index, values } = (entry ?? {}) as { index?: unknown; values?: unknown };
+function toRow(entry: WorkbookTableRow | null, fallbackIndex: number, headers: string[], table: string): WorkbookRow {
+  const index: unknown = entry?.index;
+  const values: unknown = entry?.values;
   const cells = Array.isArray(values) ? values[0] : undefined;
   const at = typeof index === "number" ? index : fallbackIndex;
   if (!Array.isArray(cells) || cells.length !== headers.length) {
@@ -169,7 +173,7 @@ export async function* readWorkbookTablePages(graph: GraphCaller, location: Work
     let linked = false;
     for (;;) {
       const answer = await session.get(next);
-      const entries = listOf(answer, `the rows of table "${table}"`);
+      const entries = listOf<WorkbookTableRow | null>(answer, `the rows of table "${table}"`);
       if (entries.length === 0) {
         // An empty table still tells the caller its headers.
         if (pages === 0) yield { table, headers, rows: [], nextRow: skip };
@@ -177,7 +181,7 @@ export async function* readWorkbookTablePages(graph: GraphCaller, location: Work
       }
       const rows = entries.map((entry, i) => toRow(entry, skip + i, headers, table));
       skip += entries.length;
-      const nextLink = (answer.body as { "@odata.nextLink"?: unknown })["@odata.nextLink"];
+      const nextLink: unknown = (answer.body as Collection<WorkbookTableRow>)["@odata.nextLink"];
       pages++;
       yield { table, headers, rows, nextRow: skip };
       if (typeof nextLink === "string") {

@@ -1,6 +1,9 @@
 /**
- * When to try a Graph request again, and for how long. Owned here rather than by the SDK's
- * RetryHandler so the bound on a whole message (or read) and the kind of outcome are ours.
+ * When to try a Graph request again, and for how long. Kept instead of the SDK's RetryHandler,
+ * which does not do what the chase needs: it counts retries (at most 10) but has no bound on the
+ * time a whole message or read may take, retries only 429/503/504 answers and never a request that
+ * got no answer at all, and cannot say "this POST may have been sent" — the outcome the ledger
+ * records to avoid a double chase. The SDK's auth and telemetry middleware are used as they are.
  */
 
 /** Time for retries and pacing; tests inject a virtual one so minutes of back-off take no time. */

@@ -5,7 +5,7 @@ import { ValidationError } from "../../../shared";
 import { authorise, AuthError } from "./auth";
 import type { Principal, Role } from "./auth";
 import type { Deps } from "../deps";
-import { StorageUnavailableError } from "../store/errors";
+import { StorageRefusedError, StorageUnavailableError } from "../store/errors";
 import { corsHeaders } from "./cors";
 import { ApiFailure, errorBody } from "./errors";
 
@@ -62,6 +62,7 @@ function failure(e: unknown, context: InvocationContext): HttpResponseInit {
     return { status: 503, jsonBody: errorBody("storage-unavailable", STORAGE_DOWN), headers: { "retry-after": "30" } };
   }
   if (e instanceof ValidationError) return { status: 400, jsonBody: errorBody("invalid-request", e.message, e.problems) };
+  if (e instanceof StorageRefusedError) return { status: 400, jsonBody: errorBody("refused-by-storage", `${e.message}. Nothing of it was kept; check its text fields for something very long.`) };
   context.error("unhandled error", e);
   return {
     status: 500,
@@ -69,22 +70,51 @@ function failure(e: unknown, context: InvocationContext): HttpResponseInit {
   };
 }
 
-/** Runs one request through access checks, the handler and error mapping, the same way on every host. */
-export async function dispatch(route: RouteSpec, deps: Deps, request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+/** Who passed the route's access rule (undefined on routes that need no sign-in). */
+export interface Admitted {
+  principal: Principal | undefined;
+}
+
+/** The route's access rule, from the headers alone. */
+async function admit(route: RouteSpec, deps: Deps, headers: Headers): Promise<Admitted> {
+  if (route.access.kind === "ingest-secret") checkIngestSecret(headers.get("x-ingest-secret"), deps.settings.ingestSecret);
+  if (route.access.kind === "roles") return { principal: await authorise(headers.get("authorization"), deps.auth, route.access.roles) };
+  return { principal: undefined };
+}
+
+function finish(response: HttpResponseInit, requestHeaders: Headers, deps: Deps): HttpResponseInit {
+  const headers = new Headers(response.headers as HeadersInit | undefined);
+  for (const [k, v] of Object.entries(corsHeaders(requestHeaders.get("origin"), deps.settings.corsOrigins))) {
+    if (!headers.has(k)) headers.set(k, v);
+  }
+  if (!headers.has("cache-control")) headers.set("cache-control", "no-store");
+  return { ...response, headers: Object.fromEntries(headers) };
+}
+
+/**
+ * The access check alone, for a host that has not read the body yet (the local host): it refuses a
+ * missing or wrong secret or token before taking in megabytes from whoever asks.
+ */
+export async function admitEarly(route: RouteSpec, deps: Deps, headers: Headers, context: InvocationContext): Promise<{ admitted: Admitted } | { refused: HttpResponseInit }> {
+  try {
+    return { admitted: await admit(route, deps, headers) };
+  } catch (e) {
+    return { refused: finish(failure(e, context), headers, deps) };
+  }
+}
+
+/**
+ * Runs one request through access checks, the handler and error mapping, the same way on every
+ * host. `admitted`: the host already ran the access check (admitEarly).
+ */
+export async function dispatch(route: RouteSpec, deps: Deps, request: HttpRequest, context: InvocationContext, admitted?: Admitted): Promise<HttpResponseInit> {
   let response: HttpResponseInit;
   try {
-    let principal: Principal | undefined;
-    if (route.access.kind === "ingest-secret") checkIngestSecret(request.headers.get("x-ingest-secret"), deps.settings.ingestSecret);
-    if (route.access.kind === "roles") principal = await authorise(request.headers.get("authorization"), deps.auth, route.access.roles);
+    const { principal } = admitted ?? (await admit(route, deps, request.headers));
     if (route.usesStorage) await deps.ready();
     response = await route.handler({ request, context, deps, principal });
   } catch (e) {
     response = failure(e, context);
   }
-  const headers = new Headers(response.headers as HeadersInit | undefined);
-  for (const [k, v] of Object.entries(corsHeaders(request.headers.get("origin"), deps.settings.corsOrigins))) {
-    if (!headers.has(k)) headers.set(k, v);
-  }
-  if (!headers.has("cache-control")) headers.set("cache-control", "no-store");
-  return { ...response, headers: Object.fromEntries(headers) };
+  return finish(response, request.headers, deps);
 }

@@ -20,7 +20,20 @@ function queryParameters(query: z.ZodType): JsonSchema[] {
   }));
 }
 
-const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: schemaOf(ApiErrorSchema, "output") } } });
+const jsonContent = (schema: z.ZodType) => ({ "application/json": { schema: schemaOf(schema, "output") } });
+const errorResponse = (description: string) => ({ description, content: jsonContent(ApiErrorSchema) });
+
+/**
+ * Where the API is: the Function App in Azure, named by the deployment. Every path starts with
+ * /api; the local host (npm start) serves the same paths on port 7071.
+ */
+const SERVERS = [
+  {
+    url: "https://{functionApp}.azurewebsites.net",
+    description: "The council's Function App",
+    variables: { functionApp: { default: "func-svl", description: "The Function App's name, from the deployment" } },
+  },
+];
 
 /** The OpenAPI 3.1 description of the route table, with every body and answer generated from the zod schemas in shared/. */
 export function buildOpenApi(routes: readonly RouteSpec[]): JsonSchema {
@@ -34,11 +47,16 @@ export function buildOpenApi(routes: readonly RouteSpec[]): JsonSchema {
       route.access.kind === "roles" ? [{ entra: [] }] : route.access.kind === "ingest-secret" ? [{ ingestSecret: [], functionKey: [] }] : [];
     const responses: Record<string, unknown> = {};
     for (const [status, response] of Object.entries(route.responses)) {
+      // Every refusal has the API's error body, unless the route names a more exact one.
+      const content = response.schema ? jsonContent(response.schema) : Number(status) >= 400 ? jsonContent(ApiErrorSchema) : undefined;
       responses[status] = {
         description: response.description,
-        ...(response.schema ? { content: { "application/json": { schema: schemaOf(response.schema, "output") } } } : {}),
+        ...(content ? { content } : {}),
         ...(response.headers ? { headers: Object.fromEntries(response.headers.map((h) => [h, { schema: { type: "string" } }])) } : {}),
       };
+    }
+    if (route.query || route.body || pathParameters.length > 0) {
+      responses["400"] ??= errorResponse(`The ${[route.body ? "body" : "", route.query ? "query" : "", pathParameters.length > 0 ? "path" : ""].filter(Boolean).join(" or ")} is not valid; details name each field`);
     }
     if (route.access.kind !== "anonymous") responses["401"] ??= errorResponse("Not signed in, or the shared secret is missing or wrong");
     if (route.access.kind === "roles") responses["403"] ??= errorResponse(`Needs the ${route.access.roles.join(" or ")} role`);
@@ -62,7 +80,10 @@ export function buildOpenApi(routes: readonly RouteSpec[]): JsonSchema {
       title: "Social Value Ledger API",
       version: "1",
       description: "Contracts, commitments and delivered social value (National TOMs measures) for UK public bodies. Errors are {error:{code,message,details?}}.",
+      // Not open source (package.json: UNLICENSED); SPDX's way to name a licence of one's own.
+      license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
     },
+    servers: SERVERS,
     paths,
     components: {
       securitySchemes: {

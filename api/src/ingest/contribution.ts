@@ -1,4 +1,4 @@
-import { evidenceDueDate, findMeasure, nextEvidenceStatus, valueOrNull } from "../../../shared";
+import { evidenceDueDate, findMeasure, nextEvidenceStatus, ValuationError, valueOrNull } from "../../../shared";
 import type { AuditEntry, Contract, Contribution, ContributionReport, Measure, PackIndex, Problem } from "../../../shared";
 import type { Deps } from "../deps";
 
@@ -13,8 +13,36 @@ export interface ReportContext {
 }
 
 /**
- * Checks a report against the ledger: the contract exists and the measure is in the contract's
- * pinned pack. Problems carry paths inside the report (the caller adds "answers" for forms).
+ * The largest quantity and £ value one contribution may carry: past 2^53 a number no longer holds
+ * every whole unit, and past a ninety-trillion-pound value, every penny (2^53 pence).
+ */
+export const MAX_QUANTITY = Number.MAX_SAFE_INTEGER;
+export const MAX_VALUE_POUNDS = Math.floor(Number.MAX_SAFE_INTEGER / 100);
+
+/**
+ * Whether the ledger can keep the report's figure, or the problem with its quantity. Checked before
+ * anything is written, so such a figure is refused (and quarantined), never half-saved or a 500.
+ */
+function checkValue(measure: Measure, quantity: number): { ok: true } | { ok: false; problem: Problem } {
+  const refuse = (message: string) => ({ ok: false as const, problem: { path: ["quantity"], message } });
+  if (!Number.isFinite(quantity) || Math.abs(quantity) > MAX_QUANTITY) return refuse(`${quantity} is more than any contribution can be (at most ${MAX_QUANTITY.toLocaleString("en-GB")}); check the figure`);
+  let value: number | null;
+  try {
+    value = valueOrNull(measure, quantity);
+  } catch (e) {
+    if (e instanceof ValuationError || e instanceof RangeError) return refuse(e.message);
+    throw e;
+  }
+  if (value !== null && (!Number.isFinite(value) || Math.abs(value) > MAX_VALUE_POUNDS)) {
+    return refuse(`${quantity} × ${measure.code} is worth more than £${MAX_VALUE_POUNDS.toLocaleString("en-GB")}, more than the ledger can keep to the penny; check the figure`);
+  }
+  return { ok: true };
+}
+
+/**
+ * Checks a report against the ledger: the contract exists, the measure is in the contract's
+ * pinned pack, and the figure has a £ value the ledger can keep. Problems carry paths inside the
+ * report (the caller adds "answers" for forms).
  */
 export async function resolveReport(deps: Deps, report: ContributionReport): Promise<{ ok: true; context: ReportContext } | { ok: false; problems: Problem[] }> {
   // The pinned pack never changes; a policy change reaches new submissions within seconds.
@@ -27,6 +55,8 @@ export async function resolveReport(deps: Deps, report: ContributionReport): Pro
   if (!measure) {
     return { ok: false, problems: [{ path: ["measureCode"], message: `measure "${report.measureCode}" is not in ${pack.label}, the framework pack of contract ${contract.id}` }] };
   }
+  const valued = checkValue(measure, report.quantity);
+  if (!valued.ok) return { ok: false, problems: [valued.problem] };
   return { ok: true, context: { contract, pack, measure } };
 }
 

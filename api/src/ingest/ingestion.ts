@@ -3,7 +3,7 @@ import type { EvidenceLink, IngestionResult, ParsedSubmission, Problem } from ".
 import type { Deps } from "../deps";
 import { buildContribution, createdAudit, resolveReport } from "./contribution";
 import { formReference, REFERENCE_ATTEMPTS } from "./references";
-import { StaleEtagError } from "../store/errors";
+import { StaleEtagError, StorageRefusedError } from "../store/errors";
 import { digest } from "../store/keys";
 import type { InboxEntry } from "../store/ports";
 import { plural } from "../lib/words";
@@ -81,7 +81,14 @@ async function ingestContribution(deps: Deps, arrival: Arrival, submission: Subm
       submittedAt: submission.submittedAt,
     });
     const audit = createdAudit(contribution, now, submission.responder, `Reported through form ${formId} response ${responseId} (inbox ${arrival.inbox.id})`);
-    const saved = await deps.store.createContribution(contribution, audit, { owner, inboxId: arrival.inbox.id });
+    let saved;
+    try {
+      saved = await deps.store.createContribution(contribution, audit, { owner, inboxId: arrival.inbox.id });
+    } catch (e) {
+      // Sending it again would be refused again: keep it for an officer instead of a 500 the flow retries forever.
+      if (!(e instanceof StorageRefusedError)) throw e;
+      return quarantine(deps, arrival, [{ path: [], message: `${e.message}; nothing of it was kept in the ledger` }]);
+    }
     if (saved.outcome === "created") return accepted(201, { outcome: "created", id, contractId: contract.id, evidenceStatus: contribution.evidenceStatus });
     if (saved.outcome === "taken" && (saved.owner.formId !== formId || saved.owner.responseId !== responseId)) continue; // another response holds it
     // A repeat of this response: answer with what the first arrival saved.

@@ -32,7 +32,7 @@ export class GraphMailer implements Mailer {
     const messageId = messageIdFor(email.idempotencyKey, sender);
     let mime: string;
     try {
-      mime = buildMimeMessage(email, { from: sender, date: new Date(graph.timer.now()), messageId });
+      mime = await buildMimeMessage(email, { from: sender, date: new Date(graph.timer.now()), messageId });
     } catch (error) {
       if (!(error instanceof InvalidAddressError)) throw error;
       const senderProblem = error.address === sender.email;

@@ -38,7 +38,7 @@ export class OutboxMailer implements Mailer {
     const messageId = messageIdFor(email.idempotencyKey, sender);
     let mime: string;
     try {
-      mime = buildMimeMessage(email, { from: sender, date, messageId });
+      mime = await buildMimeMessage(email, { from: sender, date, messageId });
     } catch (error) {
       if (!(error instanceof InvalidAddressError)) throw error;
       return { kind: "failed", status: null, code: "InvalidAddress", message: error.message, requestId: null, senderProblem: error.address === sender.email, attempts: 0 };

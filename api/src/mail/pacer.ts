@@ -17,7 +17,8 @@ export const DEFAULT_PACING: PacingOptions = { messagesPerMinute: 30, maxConcurr
 /**
  * Paces one mailbox: a semaphore for concurrent requests, a token bucket for the send rate, and a
  * hold that a `Retry-After` puts on every sender at once (Exchange throttles the mailbox, not the
- * message).
+ * message). Kept because the Graph SDK's middleware has nothing like it: its RetryHandler reacts to
+ * a 429 after the fact, one request at a time, and never spaces sends or shares a hold between them.
  */
 export class MailboxPacer {
   private readonly capacity: number;

@@ -115,7 +115,27 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, pro
 }
 
 /**
- * Reads the settings. AUTH_MODE=dev is the local stack (dev issuer, Azurite, a known ingest
+ * The sign-in mode from AUTH_MODE ("dev" or "entra") or the add-in build's SVL_AUTH_MODE ("local"
+ * or "entra"), so one name can set up both. Both set and disagreeing is refused: a deployment that
+ * says entra in one of them must never run the dev issuer. Unset means entra.
+ */
+function authMode(env: NodeJS.ProcessEnv, problems: string[]): "dev" | "entra" {
+  const api = env.AUTH_MODE?.trim().toLowerCase();
+  const addin = env.SVL_AUTH_MODE?.trim().toLowerCase();
+  const fromApi = api === undefined || api === "" ? undefined : api === "dev" ? "dev" : api === "entra" ? "entra" : null;
+  const fromAddin = addin === undefined || addin === "" ? undefined : addin === "local" ? "dev" : addin === "entra" ? "entra" : null;
+  if (fromApi === null) problems.push(`AUTH_MODE must be "entra" (production) or "dev" (local dev issuer), not "${env.AUTH_MODE}"`);
+  if (fromAddin === null) problems.push(`SVL_AUTH_MODE must be "entra" (production) or "local" (local dev issuer), not "${env.SVL_AUTH_MODE}"`);
+  if (fromApi === null || fromAddin === null) return "entra";
+  if (fromApi && fromAddin && fromApi !== fromAddin) {
+    problems.push(`AUTH_MODE "${env.AUTH_MODE}" and SVL_AUTH_MODE "${env.SVL_AUTH_MODE}" disagree: set one of them (SVL_AUTH_MODE=local is AUTH_MODE=dev)`);
+    return "entra";
+  }
+  return fromApi ?? fromAddin ?? "entra";
+}
+
+/**
+ * Reads the settings. AUTH_MODE=dev (or SVL_AUTH_MODE=local) is the local stack (dev issuer, Azurite, a known ingest
  * secret); anything else is production, where every secret and Entra setting must be given.
  */
 export function loadSettings(givenEnv: NodeJS.ProcessEnv, cwd = process.cwd()): Settings {
@@ -133,12 +153,9 @@ export function loadSettings(givenEnv: NodeJS.ProcessEnv, cwd = process.cwd()): 
   const missing = (name: string, message = `${name} is missing`) => {
     if (!unresolved.has(name)) problems.push(message);
   };
-  const dev = (env.AUTH_MODE ?? "entra").trim().toLowerCase() === "dev";
-  if (env.AUTH_MODE !== undefined && !["dev", "entra"].includes(env.AUTH_MODE.trim().toLowerCase())) {
-    problems.push(`AUTH_MODE must be "entra" (production) or "dev" (local dev issuer), not "${env.AUTH_MODE}"`);
-  }
+  const dev = authMode(env, problems) === "dev";
   if (dev && env.WEBSITE_INSTANCE_ID) {
-    problems.push("AUTH_MODE=dev is refused when running in Azure (WEBSITE_INSTANCE_ID is set): it would accept locally minted tokens");
+    problems.push("AUTH_MODE=dev (SVL_AUTH_MODE=local) is refused when running in Azure (WEBSITE_INSTANCE_ID is set): it would accept locally minted tokens");
   }
   const required = (name: string, devDefault: string): string => {
     const value = env[name]?.trim();

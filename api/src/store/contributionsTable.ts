@@ -7,7 +7,7 @@ import { mapWithLimit } from "../lib/concurrency";
 import { fromChunks, toChunks } from "./chunks";
 import { statusOf, str, withoutUndefined } from "./entities";
 import type { Entity } from "./entities";
-import { StaleEtagError, StorageUnavailableError } from "./errors";
+import { StaleEtagError, StorageRefusedError, StorageUnavailableError } from "./errors";
 import { boundedKeyPart, bucketed, contractPartitionRange, contributionPartition, prefixEnd, ROW } from "./keys";
 import type { Page, PageRequest } from "./page";
 import { sameOwner } from "./ports";
@@ -73,10 +73,35 @@ export class ContributionsTable implements ContributionStore {
         ]);
         return { outcome: "created" as const };
       } catch (e) {
-        if (statusOf(e) === 409) return { outcome: "exists" as const };
+        const status = statusOf(e);
+        if (status === 409) return { outcome: "exists" as const };
+        if (status === 400 || status === 413) {
+          // Refused for its content, so no attempt of this owner can ever save it: take back the
+          // claim and the index entries rather than leave a reference that points at nothing.
+          await this.undoCreate(c);
+          throw new StorageRefusedError(`contribution ${c.id}`, e);
+        }
+        // Unreachable or failing storage: the claim stays ours, and a retry finishes the job.
         throw e;
       }
     });
+  }
+
+  /** Best effort: what is left is only untidy (readers verify index entries; a retry reuses the claim). */
+  private async undoCreate(c: Contribution): Promise<void> {
+    const drop = async (what: string, remove: () => Promise<unknown>) => {
+      try {
+        await remove();
+      } catch (e) {
+        if (statusOf(e) !== 404) this.t.options.warn(`Could not take back ${what} of refused contribution ${c.id}`, e);
+      }
+    };
+    await Promise.all([
+      drop("the supplier index entry", () => this.t.clients.suppliers.deleteEntity(boundedKeyPart(supplierKey(c.supplier)), indexRow(c.contractId, c.id))),
+      isAwaitingEvidence(c.evidenceStatus) ? this.dropDueEntry(c.evidenceDueDate, c.contractId, c.id) : undefined,
+    ]);
+    // The claim last: while it stands, no other response can take this reference and meet our index entries.
+    await drop("the reference claim", () => this.t.clients.refs.deleteEntity(c.id, REF_ROW));
   }
 
   getContribution(contractId: string, id: string): Promise<Stored<Contribution> | undefined> {

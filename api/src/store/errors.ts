@@ -13,3 +13,14 @@ export class StaleEtagError extends Error {
     this.name = "StaleEtagError";
   }
 }
+
+/**
+ * Storage refused a write for what it holds (400, 413: a value or entity it will not store), so
+ * sending the same again would be refused again. What the call had written before it is undone.
+ */
+export class StorageRefusedError extends Error {
+  constructor(what: string, cause: unknown) {
+    super(`Storage refused to keep ${what}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = "StorageRefusedError";
+  }
+}

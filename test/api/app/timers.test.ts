@@ -93,15 +93,18 @@ describe("NCRONTAB schedules", () => {
     expect(next("0 0 12 * * SUN", "2026-11-26T00:00:00Z")).toBe("2026-11-29T12:00:00.000Z");
     expect(next("0 0 12 * * 7", "2026-11-26T00:00:00Z")).toBe("2026-11-29T12:00:00.000Z");
     expect(next("0 0 0 29 2 *", "2026-03-01T00:00:00Z")).toBe("2028-02-29T00:00:00.000Z");
+    // Day of the month AND day of the week, as NCrontab reads them (Unix cron would take either).
+    expect(next("0 0 9 13 * FRI", "2026-01-01T00:00:00Z")).toBe("2026-02-13T09:00:00.000Z");
+    expect(next("0 0 7 * * 1-5", "2026-11-26T07:00:00.500Z")).toBe("2026-11-27T07:00:00.000Z");
   });
 
   it("refuses what is not a schedule, saying why", () => {
     for (const [text, why] of [
       ["0 0 7 * *", "it has 5 fields, not 6"],
-      ["0 60 7 * * *", "minute 60 is outside 0-59"],
-      ["0 0 7 * * 1-8", "day-of-week 8 is outside 0-7"],
-      ["0 0 7-5 * * *", "the hour range 7-5 runs backwards"],
-      ["0 0 7 * * MO", '"MO" is not a day-of-week'],
+      ["0 60 7 * * *", "Invalid value for minute: 60"],
+      ["0 0 7 * * 1-8", "Invalid value for dayOfWeek: 8"],
+      ["0 0 7-5 * * *", "From value is larger than to value: '7-5'"],
+      ["0 0 7 * * MO", "(MO) contains illegal characters"],
       ["0 0 7 31 2 *", "it never fires"],
     ]) {
       expect(() => parseNcrontab(text as string)).toThrow(CronSyntaxError);
