@@ -24,7 +24,7 @@ interface Operation {
 const document = buildOpenApi(ROUTES) as { paths: Record<string, Record<string, Operation>> };
 const operations = new Map(Object.values(document.paths).flatMap((methods) => Object.values(methods).map((op): [string, Operation] => [op.operationId, op])));
 
-const ROOT = path.resolve(__dirname, "../..");
+const ROOT = path.resolve(__dirname, "../../..");
 
 function lint(file: string): Promise<{ totals: { errors: number; warnings: number }; problems: { ruleId: string; severity: string; location: { pointer: string }[] }[] }> {
   return new Promise((resolve, reject) => {
