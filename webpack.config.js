@@ -42,7 +42,7 @@ function manifestFor(content, baseUrl) {
 }
 
 /** The task pane's settings (taskpane/config.ts), fixed when the add-in is built. */
-const TASKPANE_SETTINGS = ["SVL_API_BASE_URL", "SVL_AUTH_MODE", "SVL_CLIENT_ID", "SVL_API_SCOPE", "SVL_TENANT_ID"];
+const TASKPANE_SETTINGS = ["SVL_API_BASE_URL", "SVL_AUTH_MODE", "SVL_CLIENT_ID", "SVL_API_SCOPE", "SVL_TENANT_ID", "SVL_TIME_ZONE"];
 
 /**
  * DefinePlugin definitions of the task pane's settings from `env`, checked by the task pane's own

@@ -1,4 +1,4 @@
-import { API_SESSION_EVENT, API_SESSION_GLOBAL, ApiErrorSchema, MAX_VALUE_QUERIES, ValueQuerySchema, ValuesBatchResponseSchema } from "../shared";
+import { API_SESSION_EVENT, API_SESSION_GLOBAL, ApiErrorSchema, MAX_VALUE_QUERIES, ValueQuerySchema, ValuesBatchResponseSchema, plural } from "../shared";
 import type { ApiSession, ValueAnswer, ValueQuery } from "../shared";
 
 /*
@@ -83,8 +83,6 @@ class RequestFailure extends Error {
     this.name = "RequestFailure";
   }
 }
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 export class LiveValues {
   private pending: Pending[] = [];

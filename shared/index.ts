@@ -14,3 +14,4 @@ export * from "./api";
 export * from "./apiSession";
 export * from "./contractProgress";
 export * from "./formsPull";
+export * from "./words";

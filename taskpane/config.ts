@@ -1,3 +1,5 @@
+import { isValidTimeZone } from "../shared";
+
 /**
  * The task pane's settings, fixed when the add-in is built. webpack's DefinePlugin replaces each
  * `process.env.SVL_…` expression below with its value; in jest `process.env` is real. In a browser
@@ -26,6 +28,7 @@ export interface BuildValues {
   SVL_CLIENT_ID?: string;
   SVL_API_SCOPE?: string;
   SVL_TENANT_ID?: string;
+  SVL_TIME_ZONE?: string;
 }
 
 /**
@@ -33,9 +36,6 @@ export interface BuildValues {
  * branch is dropped), so the council's bundle can never fall back to a local address.
  */
 export const DEFAULT_API_BASE_URL = process.env.SVL_AUTH_MODE === "entra" ? undefined : "http://localhost:7071/api";
-
-/** The organisation's time zone for "overdue" (the API's TIME_ZONE default). */
-export const ORGANISATION_TIME_ZONE = "Europe/London";
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -59,8 +59,30 @@ export function buildValues(): BuildValues {
     SVL_CLIENT_ID: defined(() => process.env.SVL_CLIENT_ID),
     SVL_API_SCOPE: defined(() => process.env.SVL_API_SCOPE),
     SVL_TENANT_ID: defined(() => process.env.SVL_TENANT_ID),
+    SVL_TIME_ZONE: defined(() => process.env.SVL_TIME_ZONE),
   };
 }
+
+/** The API's TIME_ZONE default. */
+export const DEFAULT_TIME_ZONE = "Europe/London";
+
+function timeZoneProblem(values: BuildValues): string | undefined {
+  const zone = values.SVL_TIME_ZONE;
+  return zone === undefined || isValidTimeZone(zone) ? undefined : `SVL_TIME_ZONE "${zone}" is not a time zone; give the API's TIME_ZONE, e.g. ${DEFAULT_TIME_ZONE}`;
+}
+
+/**
+ * The organisation's time zone, one setting for the whole pane: what "today" and "overdue" mean
+ * (as the API judges them, so SVL_TIME_ZONE must equal the API's TIME_ZONE) and the zone every
+ * time is shown in, so a reminder sent at 00:30 in London is on the day the chase ran for.
+ */
+export function timeZoneOf(values: BuildValues): string {
+  const problem = timeZoneProblem(values);
+  if (problem) throw new ConfigError(`The add-in was built with a setting it cannot use: ${problem}. Rebuild it with it fixed.`);
+  return values.SVL_TIME_ZONE ?? DEFAULT_TIME_ZONE;
+}
+
+export const ORGANISATION_TIME_ZONE = timeZoneOf(buildValues());
 
 /** Checks the values and says which to fix; entra mode cannot work without the API's address, a client id and a scope. */
 export function readConfig(values: BuildValues = buildValues()): TaskPaneConfig {
@@ -84,6 +106,8 @@ export function readConfig(values: BuildValues = buildValues()): TaskPaneConfig 
       problems.push(`SVL_API_BASE_URL "${base}" is not a URL; give the API's address ending in /api, e.g. https://<app>.azurewebsites.net/api`);
     }
   }
+  const zone = timeZoneProblem(values);
+  if (zone) problems.push(zone);
   if (problems.length > 0) throw new ConfigError(`The add-in was built with settings it cannot use: ${problems.join("; ")}. Rebuild it with them fixed.`);
 
   return {

@@ -1,11 +1,14 @@
-/** How the pane writes money and dates: British English, pounds, day month year. */
+import { ORGANISATION_TIME_ZONE } from "../config";
+
+/** How the pane writes money and dates: British English, pounds, day month year, times in the organisation's time zone. */
 
 const POUNDS = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP", maximumFractionDigits: 0 });
 const POUNDS_PENCE = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP", minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const NUMBER = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 2 });
 const PERCENT = new Intl.NumberFormat("en-GB", { style: "percent", maximumFractionDigits: 1 });
+// A calendar date names a day, not an instant: read and written in UTC it stays the day it says.
 const DATE = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
-const DATE_TIME = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "Europe/London" });
+const DATE_TIME = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: ORGANISATION_TIME_ZONE });
 
 /** Whole pounds for totals; pence only below £100, where they matter. */
 export function formatMoney(value: number): string {
@@ -32,11 +35,16 @@ export function formatDate(isoDate: string): string {
   return DATE.format(new Date(`${isoDate}T00:00:00Z`));
 }
 
-/** An instant as people in the UK read it, e.g. "20 Nov 2026, 10:15". */
+/** An instant as the organisation's clocks show it (SVL_TIME_ZONE), e.g. "20 Nov 2026, 10:15". */
 export function formatDateTime(iso: string): string {
   return DATE_TIME.format(new Date(iso));
 }
 
-export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${formatNumber(count)} ${count === 1 ? one : many}`;
+const PENCE_QUANTITY = new Intl.NumberFormat("en-GB", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** A quantity in its measure's unit: "2 FTE", "12.5 tonnes CO2e"; pounds come first, as people read them: "£5,000". */
+export function formatQuantity(quantity: number, unit: string | undefined): string {
+  const trimmed = unit?.trim() ?? "";
+  if (trimmed === "£") return `£${Number.isInteger(quantity) ? formatNumber(quantity) : PENCE_QUANTITY.format(quantity)}`;
+  return trimmed === "" ? formatNumber(quantity) : `${formatNumber(quantity)} ${trimmed}`;
 }

@@ -24,14 +24,13 @@ import type { ChaseLedgerEntry, ChaseRunResult } from "../../shared";
 import { useLoad } from "../apiClient";
 import { ApiProblemNotice } from "../components/ApiProblemNotice";
 import { LoadStatus } from "../components/LoadStatus";
-import { formatDate, formatDateTime, plural } from "../components/format";
+import { formatDate, formatDateTime } from "../components/format";
+import { plural } from "../../shared";
 import type { PanelProps } from "./PanelProps";
+import { EmailAddress } from "../components/EmailAddress";
+import { usePanelStyles } from "../components/layout";
 
 const useStyles = makeStyles({
-  root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
-  section: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
-  heading: { margin: 0 },
-  headingRow: { display: "flex", flexWrap: "wrap", alignItems: "center", justifyContent: "space-between", gap: tokens.spacingHorizontalS },
   table: { tableLayout: "auto" },
   cell: { verticalAlign: "top", paddingTop: tokens.spacingVerticalXS, paddingBottom: tokens.spacingVerticalXS },
   // Email addresses and subjects are long unbroken words; only this column breaks them.
@@ -39,7 +38,6 @@ const useStyles = makeStyles({
   when: { width: "72px" },
   stack: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXXS, alignItems: "flex-start" },
   list: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, overflowWrap: "anywhere" },
-  actions: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: tokens.spacingHorizontalS },
 });
 
 const STEP: Record<ChaseLedgerEntry["role"], string> = {
@@ -64,7 +62,7 @@ function newestFirst(a: ChaseLedgerEntry, b: ChaseLedgerEntry): number {
 
 /** Who was chased for evidence, when, at which step, and what happened; Managers can run the chase now. */
 export function ChaseLedgerPanel({ api, user, contract }: PanelProps) {
-  const styles = useStyles();
+  const layout = usePanelStyles();
   const contractId = contract.selected?.id;
   const ledger = useLoad(`ledger ${contractId ?? "all"}`, (signal) => api.chaseLedger(contractId, { signal }));
   const [running, setRunning] = useState(false);
@@ -88,9 +86,9 @@ export function ChaseLedgerPanel({ api, user, contract }: PanelProps) {
   }
 
   return (
-    <div className={styles.root}>
-      <div className={styles.headingRow}>
-        <Subtitle1 as="h2" className={styles.heading}>
+    <div className={layout.panel}>
+      <div className={layout.headingRow}>
+        <Subtitle1 as="h2" className={layout.heading}>
           Chase ledger
         </Subtitle1>
         {ledger.state.status === "ok" && (
@@ -104,12 +102,12 @@ export function ChaseLedgerPanel({ api, user, contract }: PanelProps) {
       </Text>
 
       {isManager && (
-        <section className={styles.section} aria-labelledby="chase-run-heading">
-          <Subtitle2 as="h3" id="chase-run-heading" className={styles.heading}>
+        <section className={layout.section} aria-labelledby="chase-run-heading">
+          <Subtitle2 as="h3" id="chase-run-heading" className={layout.heading}>
             Run the chase
           </Subtitle2>
           <Text>The chase runs every weekday morning. Run it now to send today&apos;s reminders at once; nothing already sent is sent again.</Text>
-          <div className={styles.actions}>
+          <div className={layout.actions}>
             <Button appearance="primary" disabledFocusable={running} onClick={() => void runChase()}>
               Run the chase now
             </Button>
@@ -145,7 +143,7 @@ const RunResult = forwardRef<HTMLDivElement, { result: ChaseRunResult }>(functio
           <ul className={styles.list} aria-label="Emails this run handled">
             {result.messages.map((m) => (
               <li key={m.id}>
-                {m.recipient.name} ({m.recipient.email}): {STEP[m.role].toLowerCase()}, {OUTCOME[m.outcome].sentence}
+                {m.recipient.name} (<EmailAddress email={m.recipient.email} />): {STEP[m.role].toLowerCase()}, {OUTCOME[m.outcome].sentence}
                 {m.failure ? `: ${m.failure}` : ""}
               </li>
             ))}
@@ -174,7 +172,7 @@ function LedgerTable({ entries }: { entries: readonly ChaseLedgerEntry[] }) {
             <TableCell className={mergeClasses(styles.cell, styles.wrap)}>
               <div className={styles.stack}>
                 <Text>
-                  <strong>{e.recipient.name}</strong> ({e.recipient.email})
+                  <strong>{e.recipient.name}</strong> (<EmailAddress email={e.recipient.email} />)
                 </Text>
                 <Text size={200}>
                   {STEP[e.role]}: {e.kind === "digest" ? plural(e.contractIds.length, "contract") : plural(e.contributionIds.length, "contribution")}

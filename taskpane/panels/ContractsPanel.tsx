@@ -19,20 +19,18 @@ import {
   tableHeaderCellClassNames,
   tokens,
 } from "@fluentui/react-components";
-import { contractProgress, indexPack, socialValueRatio } from "../../shared";
+import { contractProgress, indexPack, plural, socialValueRatio } from "../../shared";
 import type { Contract, ContractDetail, ContractProgress, FrameworkPack, ValueAnswer } from "../../shared";
 import type { ApiClient } from "../apiClient";
 import { useLoad } from "../apiClient";
 import { FactList } from "../components/FactList";
 import { LoadStatus } from "../components/LoadStatus";
-import { formatDate, formatMoney, formatPercent, plural } from "../components/format";
+import { formatDate, formatMoney, formatPercent } from "../components/format";
 import type { PanelProps } from "./PanelProps";
+import { EmailAddress } from "../components/EmailAddress";
+import { usePanelStyles } from "../components/layout";
 
 const useStyles = makeStyles({
-  root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
-  section: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
-  heading: { margin: 0 },
-  headingRow: { display: "flex", flexWrap: "wrap", alignItems: "center", justifyContent: "space-between", gap: tokens.spacingHorizontalS },
   choice: { display: "flex", flexDirection: "column", overflowWrap: "anywhere" },
   table: { tableLayout: "auto" },
   // A header cell lays its label out with flex, so text-align alone would leave it on the left, away from its figures.
@@ -43,14 +41,15 @@ const useStyles = makeStyles({
 /** Contracts: pick the one to work on; see its value, pack, and committed against delivered social value. */
 export function ContractsPanel({ api, contract, ledger }: PanelProps) {
   const styles = useStyles();
+  const layout = usePanelStyles();
   const contracts = useLoad("contracts", (signal) => api.listContracts({ signal }));
   const selected = contract.selected;
 
   return (
-    <div className={styles.root}>
-      <section className={styles.section} aria-labelledby="contracts-heading">
-        <div className={styles.headingRow}>
-          <Subtitle1 as="h2" id="contracts-heading" className={styles.heading}>
+    <div className={layout.sections}>
+      <section className={layout.section} aria-labelledby="contracts-heading">
+        <div className={layout.headingRow}>
+          <Subtitle1 as="h2" id="contracts-heading" className={layout.heading}>
             Contracts
           </Subtitle1>
           {contracts.state.status === "ok" && (
@@ -100,7 +99,7 @@ interface Summary {
 }
 
 function ContractSummary({ api, contract, version }: { api: ApiClient; contract: Contract; version: number }) {
-  const styles = useStyles();
+  const layout = usePanelStyles();
   const summary = useLoad<Summary>(`${contract.id} ${version}`, async (signal) => {
     const [detail, pack, accepted, overdue] = await Promise.all([
       api.getContract(contract.id, { signal }),
@@ -113,8 +112,8 @@ function ContractSummary({ api, contract, version }: { api: ApiClient; contract:
   const headingId = "contract-summary-heading";
 
   return (
-    <section className={styles.section} aria-labelledby={headingId}>
-      <Subtitle2 as="h3" id={headingId} className={styles.heading}>
+    <section className={layout.section} aria-labelledby={headingId}>
+      <Subtitle2 as="h3" id={headingId} className={layout.heading}>
         {contract.id}: {contract.title}
       </Subtitle2>
       <LoadStatus state={summary.state} loading="Loading the contract's social value…" failed={`Contract ${contract.id} could not be loaded.`} onRetry={summary.retry} />
@@ -140,7 +139,12 @@ function SummaryView({ summary }: { summary: Summary }) {
           ["Buyer", detail.buyer],
           ["Contract value", formatMoney(detail.value)],
           ["Runs", `${formatDate(detail.startDate)} to ${formatDate(detail.endDate)}`],
-          ["Contract manager", `${detail.contractManager.name} (${detail.contractManager.email})`],
+          [
+            "Contract manager",
+            <>
+              {detail.contractManager.name} (<EmailAddress email={detail.contractManager.email} />)
+            </>,
+          ],
           [
             "Framework pack",
             <>

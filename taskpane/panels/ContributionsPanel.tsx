@@ -11,43 +11,40 @@ import {
   mergeClasses,
   tokens,
 } from "@fluentui/react-components";
-import { EVIDENCE_STATUSES, indexPack, todayIn } from "../../shared";
+import { EVIDENCE_STATUSES, indexPack, plural, todayIn } from "../../shared";
 import type { Contract, Contribution, ContributionDetail, EvidenceStatus, FrameworkPack } from "../../shared";
 import { useLoad } from "../apiClient";
 import { ApiProblemNotice } from "../components/ApiProblemNotice";
-import { formatNumber, plural } from "../components/format";
+import { formatNumber } from "../components/format";
 import { ORGANISATION_TIME_ZONE } from "../config";
 import type { PanelProps } from "./PanelProps";
 import { ContributionDetailView } from "./contributions/ContributionDetail";
 import { ContributionGrid } from "./contributions/ContributionGrid";
 import { SyncButton } from "../sync/SyncButton";
 import { ALL, Filters, NO_FILTERS, Sort, applyFilters, nextSort, sortRows, suppliersOf, toRows } from "./contributions/gridModel";
+import { usePanelStyles } from "../components/layout";
 
 const useStyles = makeStyles({
-  root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
-  heading: { margin: 0 },
-  headingRow: { display: "flex", flexWrap: "wrap", alignItems: "center", justifyContent: "space-between", gap: tokens.spacingHorizontalS },
   filters: { display: "grid", gridTemplateColumns: "repeat(auto-fill, minmax(128px, 1fr))", gap: tokens.spacingHorizontalS, alignItems: "end" },
   // Fluent's Select keeps its own minimum width; in a grid cell of a 320px pane it must shrink to fit.
   filter: { minWidth: 0 },
   select: { minWidth: 0, width: "100%" },
-  actions: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: tokens.spacingHorizontalS },
   detail: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
   focusTarget: { outlineStyle: "none" },
 });
 
 /** Contributions of the picked contract: filter, sort, open one to see and review its evidence. */
 export function ContributionsPanel(props: PanelProps) {
-  const styles = useStyles();
+  const layout = usePanelStyles();
   const selected = props.contract.selected;
   if (!selected) {
     return (
-      <div className={styles.root}>
-        <Subtitle1 as="h2" className={styles.heading}>
+      <div className={layout.panel}>
+        <Subtitle1 as="h2" className={layout.heading}>
           Contributions
         </Subtitle1>
         <Text>Pick a contract first: its contributions are listed here.</Text>
-        <div className={styles.actions}>
+        <div className={layout.actions}>
           <Button appearance="primary" onClick={() => props.showPanel("contracts")}>
             Choose a contract
           </Button>
@@ -71,6 +68,7 @@ function withoutAudit({ audit: _audit, ...contribution }: ContributionDetail): C
 
 function ContractContributions({ api, gateway, user, ledger, selectedContract: contract }: PanelProps & { selectedContract: Contract }) {
   const styles = useStyles();
+  const layout = usePanelStyles();
   // The commitments the sync writes beside the contributions; loaded again whenever they may have changed.
   const contractDetail = useLoad(`${contract.id} ${ledger.version}`, (signal) => api.getContract(contract.id, { signal }));
   const load = useLoad<Loaded>(contract.id, async (signal, progress) => {
@@ -109,13 +107,13 @@ function ContractContributions({ api, gateway, user, ledger, selectedContract: c
   const filtered = visible.length !== rows.length;
 
   return (
-    <div className={styles.root}>
+    <div className={layout.panel}>
       {/* The list stays mounted (hidden) while a contribution is open, so filters, sort and scroll survive.
           `hidden` sits on a class-less wrapper: a class setting `display` would override it. */}
       <div hidden={openId !== undefined}>
-        <div className={styles.root}>
-        <div className={styles.headingRow}>
-          <Subtitle1 as="h2" className={styles.heading}>
+        <div className={layout.panel}>
+        <div className={layout.headingRow}>
+          <Subtitle1 as="h2" className={layout.heading}>
             Contributions to {contract.id}
           </Subtitle1>
           {load.state.status !== "loading" && (
@@ -177,7 +175,7 @@ function ContractContributions({ api, gateway, user, ledger, selectedContract: c
               <Checkbox label="Overdue only" checked={filters.overdueOnly} onChange={(_e, d) => set("overdueOnly", d.checked === true)} />
             </div>
 
-            <div className={styles.actions}>
+            <div className={layout.actions}>
               <Text role="status">
                 {filtered ? `Showing ${formatNumber(visible.length)} of ${plural(rows.length, "contribution")}.` : `${plural(rows.length, "contribution")}.`}
               </Text>
@@ -221,6 +219,7 @@ function ContractContributions({ api, gateway, user, ledger, selectedContract: c
 /** One contribution in place of the list (a 320px pane has no room for both), with the way back. */
 function OpenContribution({ id, onClose, detail }: { id: string; onClose: () => void; detail: ReactNode }) {
   const styles = useStyles();
+  const layout = usePanelStyles();
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => headingRef.current?.focus(), []);
   const onKeyDown = (event: KeyboardEvent) => {
@@ -231,12 +230,12 @@ function OpenContribution({ id, onClose, detail }: { id: string; onClose: () => 
   };
   return (
     <section className={styles.detail} aria-labelledby="open-contribution-heading" onKeyDown={onKeyDown}>
-      <div className={styles.actions}>
+      <div className={layout.actions}>
         <Button size="small" onClick={onClose}>
           Back to contributions
         </Button>
       </div>
-      <Text as="h3" size={400} weight="semibold" id="open-contribution-heading" ref={headingRef} tabIndex={-1} className={mergeClasses(styles.heading, styles.focusTarget)}>
+      <Text as="h3" size={400} weight="semibold" id="open-contribution-heading" ref={headingRef} tabIndex={-1} className={mergeClasses(layout.heading, styles.focusTarget)}>
         Contribution {id}
       </Text>
       {detail}

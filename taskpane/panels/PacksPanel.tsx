@@ -23,6 +23,7 @@ import { PackPreview } from "./packs/PackPreview";
 import { PackSummary } from "./packs/PackSummary";
 import { PackDraft, checkDraft, defaultMetadata, firstRowOf } from "./packs/packDraft";
 import { ImportedFromHeading } from "../components/ImportedFromHeading";
+import { usePanelStyles } from "../components/layout";
 
 type PinnedPack = { pack: FrameworkPack | undefined } | { damaged: unknown };
 
@@ -52,15 +53,12 @@ const DRAFT_HEADING_ID = "packs-draft-heading";
 const PIN_HINT_ID = "packs-pin-hint";
 
 const useStyles = makeStyles({
-  root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
-  section: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
   headingRow: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: tokens.spacingHorizontalS },
-  heading: { margin: 0 },
-  actions: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: tokens.spacingHorizontalS },
 });
 
 export function PacksPanel({ gateway }: PanelProps) {
   const styles = useStyles();
+  const layout = usePanelStyles();
   const inExcel = gateway.isInExcel();
   const [pinned, setPinned] = useState<PinnedPack>(() => readPinned(gateway));
   const [draft, setDraft] = useState<PackDraft>();
@@ -155,8 +153,8 @@ export function PacksPanel({ gateway }: PanelProps) {
   );
 
   return (
-    <div className={styles.root}>
-      <Subtitle1 as="h2" className={styles.heading}>
+    <div className={layout.sections}>
+      <Subtitle1 as="h2" className={layout.heading}>
         Framework packs
       </Subtitle1>
 
@@ -164,9 +162,9 @@ export function PacksPanel({ gateway }: PanelProps) {
 
       {notice && <OutcomeNotice ref={noticeRef} outcome={notice} />}
 
-      <section className={styles.section} aria-labelledby="packs-in-use-heading">
+      <section className={layout.section} aria-labelledby="packs-in-use-heading">
         <div className={styles.headingRow}>
-          <Subtitle2 as="h3" id="packs-in-use-heading" className={styles.heading}>
+          <Subtitle2 as="h3" id="packs-in-use-heading" className={layout.heading}>
             {inExcel ? "In use in this workbook" : "In use without a workbook"}
           </Subtitle2>
           {isPinned && (
@@ -205,7 +203,7 @@ export function PacksPanel({ gateway }: PanelProps) {
           </>
         )}
         {(isPinned || "damaged" in pinned) && (
-          <div className={styles.actions}>
+          <div className={layout.actions}>
             <Button {...workbookButtonProps} onClick={switchToExamplePack}>
               Use the example pack
             </Button>
@@ -213,15 +211,15 @@ export function PacksPanel({ gateway }: PanelProps) {
         )}
       </section>
 
-      <section className={styles.section} aria-labelledby="packs-import-heading">
-        <Subtitle2 as="h3" id="packs-import-heading" className={styles.heading}>
+      <section className={layout.section} aria-labelledby="packs-import-heading">
+        <Subtitle2 as="h3" id="packs-import-heading" className={layout.heading}>
           Import a framework pack
         </Subtitle2>
         <Text>
           Select your table of measures as your council publishes it, or a cell in it, then import it. Title rows, section headings,
           totals and notes may stay: the preview says which rows and columns are not imported, and why.
         </Text>
-        <div className={styles.actions}>
+        <div className={layout.actions}>
           <Button ref={importButtonRef} appearance={draft ? "secondary" : "primary"} {...workbookButtonProps} onClick={importFromSelection}>
             {draft ? "Import the selection again" : "Import from selection"}
           </Button>
@@ -229,7 +227,7 @@ export function PacksPanel({ gateway }: PanelProps) {
       </section>
 
       {draft && check && (
-        <section className={styles.section} aria-labelledby={DRAFT_HEADING_ID}>
+        <section className={layout.section} aria-labelledby={DRAFT_HEADING_ID}>
           <ImportedFromHeading id={DRAFT_HEADING_ID} ref={draftHeadingRef} table={draft.table} />
           {check.ok ? (
             <>
@@ -239,7 +237,7 @@ export function PacksPanel({ gateway }: PanelProps) {
                 disabled={busy !== undefined}
                 onChange={(field, value) => setDraft({ ...draft, metadata: { ...draft.metadata, [field]: value } })}
               />
-              <Subtitle2 as="h4" className={styles.heading}>
+              <Subtitle2 as="h4" className={layout.heading}>
                 Preview
               </Subtitle2>
               <PackPreview pack={check.pack} />
@@ -263,7 +261,7 @@ export function PacksPanel({ gateway }: PanelProps) {
                   Complete the fields above to pin this pack.
                 </Text>
               )}
-              <div className={styles.actions}>
+              <div className={layout.actions}>
                 <Button appearance="primary" {...pinButtonProps} onClick={() => pin(check.pack)}>
                   Pin to this workbook
                 </Button>
@@ -284,7 +282,7 @@ export function PacksPanel({ gateway }: PanelProps) {
               </MessageBar>
               {rowsNote}
               <ProblemList problems={check.problems} label="Problems in the selected table" />
-              <div className={styles.actions}>
+              <div className={layout.actions}>
                 <Button disabledFocusable={busy !== undefined} onClick={cancelImport}>
                   Cancel import
                 </Button>

@@ -15,13 +15,12 @@ import { ApiProblemNotice } from "../components/ApiProblemNotice";
 import { FactList } from "../components/FactList";
 import { LoadStatus } from "../components/LoadStatus";
 import { ProblemList } from "../components/ProblemList";
-import { formatDateTime, plural } from "../components/format";
+import { formatDateTime } from "../components/format";
+import { plural } from "../../shared";
 import type { PanelProps } from "./PanelProps";
+import { usePanelStyles } from "../components/layout";
 
 const useStyles = makeStyles({
-  root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
-  heading: { margin: 0 },
-  headingRow: { display: "flex", flexWrap: "wrap", alignItems: "center", justifyContent: "space-between", gap: tokens.spacingHorizontalS },
   list: { listStyleType: "none", margin: 0, padding: 0, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
   item: {
     display: "flex",
@@ -42,7 +41,6 @@ const useStyles = makeStyles({
     maxHeight: "320px",
     overflowY: "auto",
   },
-  actions: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: tokens.spacingHorizontalS },
   details: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS },
   summary: {
     cursor: "pointer",
@@ -66,6 +64,7 @@ export function prettyRaw(raw: string): { text: string; json: boolean } {
 /** Submissions that failed validation: why, field by field, and what the supplier's form sent. */
 export function QuarantinePanel({ api }: PanelProps) {
   const styles = useStyles();
+  const layout = usePanelStyles();
   const first = useLoad<Page<QuarantineItem>>("quarantine", (signal) => api.quarantinePage(undefined, { signal }));
   const [more, setMore] = useState<{ items: QuarantineItem[]; continuationToken?: string }>();
   const [loadingMore, setLoadingMore] = useState(false);
@@ -105,9 +104,9 @@ export function QuarantinePanel({ api }: PanelProps) {
   }
 
   return (
-    <div className={styles.root}>
-      <div className={styles.headingRow}>
-        <Subtitle1 as="h2" className={styles.heading}>
+    <div className={layout.panel}>
+      <div className={layout.headingRow}>
+        <Subtitle1 as="h2" className={layout.heading}>
           Quarantine
         </Subtitle1>
         {first.state.status === "ok" && (
@@ -133,7 +132,7 @@ export function QuarantinePanel({ api }: PanelProps) {
       )}
       {moreError !== undefined && <ApiProblemNotice title="More submissions could not be loaded." error={moreError} onRetry={() => void loadMore()} />}
       {nextToken && (
-        <div className={styles.actions}>
+        <div className={layout.actions}>
           <Button disabledFocusable={loadingMore} onClick={() => void loadMore()}>
             Load more
           </Button>
@@ -146,11 +145,12 @@ export function QuarantinePanel({ api }: PanelProps) {
 
 function QuarantineEntry({ item }: { item: QuarantineItem }) {
   const styles = useStyles();
+  const layout = usePanelStyles();
   const raw = prettyRaw(item.raw);
   const headingId = `quarantine-${item.id}`;
   return (
     <li className={styles.item}>
-      <Subtitle2 as="h3" id={headingId} className={styles.heading}>
+      <Subtitle2 as="h3" id={headingId} className={layout.heading}>
         Received {formatDateTime(item.receivedAt)}
       </Subtitle2>
       <FactList

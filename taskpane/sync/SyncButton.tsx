@@ -12,7 +12,8 @@ import {
 } from "@fluentui/react-components";
 import type { Commitment, Contract, Contribution, FrameworkPack, IsoDate } from "../../shared";
 import { NO_WORKBOOK_EXPLANATION_ID } from "../components/NoWorkbookNotice";
-import { formatNumber, plural } from "../components/format";
+import { formatNumber } from "../components/format";
+import { plural } from "../../shared";
 import type { SyncProgress, SyncReport, WorkbookGateway } from "../workbookGateway";
 import { buildWorkbookSync, localToday } from "./buildWorkbookSync";
 

@@ -74,6 +74,7 @@ describe("the task pane's settings, fixed at build time", () => {
       "process.env.SVL_CLIENT_ID": "undefined",
       "process.env.SVL_API_SCOPE": "undefined",
       "process.env.SVL_TENANT_ID": "undefined",
+      "process.env.SVL_TIME_ZONE": "undefined",
     });
   });
 
@@ -91,6 +92,7 @@ describe("the task pane's settings, fixed at build time", () => {
       "process.env.SVL_CLIENT_ID": '"11111111-2222-4333-8444-555555555555"',
       "process.env.SVL_API_SCOPE": '"api://66666666-7777-4888-9999-000000000000/access_as_user"',
       "process.env.SVL_TENANT_ID": "undefined",
+      "process.env.SVL_TIME_ZONE": "undefined",
     });
   });
 

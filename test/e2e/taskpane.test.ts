@@ -111,6 +111,9 @@ test("Contributions: filters to overdue, opens one whose late evidence has arriv
   expect(await sync.getAttribute("aria-disabled")).toBe("true");
   expect(await page.locator(`#${await sync.getAttribute("aria-describedby")}`).textContent()).toContain(NOT_IN_EXCEL_MESSAGE);
 
+  // Every contribution: due dates and overdue days whole in the narrow evidence column.
+  await capture("contributions-all");
+
   await contributions.getByRole("checkbox", { name: "Overdue only" }).check();
   expect(await contributions.getByText(/^Showing/).textContent()).toBe("Showing 3 of 10 contributions.");
   await capture("contributions");

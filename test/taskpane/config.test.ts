@@ -1,4 +1,4 @@
-import { ConfigError, DEFAULT_API_BASE_URL, buildValues, readConfig, withPageParameters } from "../../taskpane/config";
+import { ConfigError, DEFAULT_API_BASE_URL, DEFAULT_TIME_ZONE, buildValues, readConfig, timeZoneOf, withPageParameters } from "../../taskpane/config";
 
 test("with nothing set, the pane signs in locally against the API on localhost", () => {
   expect(readConfig({})).toEqual({ apiBaseUrl: DEFAULT_API_BASE_URL, authMode: "local" });
@@ -34,6 +34,15 @@ test("a mode or base URL the pane cannot use is refused with the value", () => {
   expect(() => readConfig({ SVL_API_BASE_URL: "ftp://host/api" })).toThrow("must start with https://");
 });
 
+test("one time zone for the pane: SVL_TIME_ZONE, else the API's default; a name that is not a zone stops the build", () => {
+  expect(timeZoneOf({})).toBe("Europe/London");
+  expect(DEFAULT_TIME_ZONE).toBe("Europe/London");
+  expect(timeZoneOf({ SVL_TIME_ZONE: "Europe/Dublin" })).toBe("Europe/Dublin");
+  expect(() => timeZoneOf({ SVL_TIME_ZONE: "London" })).toThrow('SVL_TIME_ZONE "London" is not a time zone');
+  expect(() => readConfig({ SVL_TIME_ZONE: "GMT+25" })).toThrow(ConfigError);
+  expect(readConfig({ SVL_TIME_ZONE: "Europe/London" })).toEqual({ apiBaseUrl: DEFAULT_API_BASE_URL, authMode: "local" });
+});
+
 describe("build values", () => {
   const saved = { ...process.env };
   afterEach(() => {
@@ -50,7 +59,7 @@ describe("build values", () => {
     const env = process.env;
     (process as { env?: NodeJS.ProcessEnv }).env = undefined;
     try {
-      expect(buildValues()).toEqual({ SVL_API_BASE_URL: undefined, SVL_AUTH_MODE: undefined, SVL_CLIENT_ID: undefined, SVL_API_SCOPE: undefined, SVL_TENANT_ID: undefined });
+      expect(buildValues()).toEqual({ SVL_API_BASE_URL: undefined, SVL_AUTH_MODE: undefined, SVL_CLIENT_ID: undefined, SVL_API_SCOPE: undefined, SVL_TENANT_ID: undefined, SVL_TIME_ZONE: undefined });
     } finally {
       process.env = env;
     }

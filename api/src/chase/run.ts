@@ -5,6 +5,7 @@ import {
   escalateUnreachable,
   findMeasure,
   groupByRecipient,
+  plural,
   rejectionNoticeStep,
   todayIn,
   weekdayOf,
@@ -34,7 +35,6 @@ import type { KeyedAuditEntry } from "../store/ports";
 import { chaseMessageId } from "../store/chaseLedgerPort";
 import type { ChaseLease, ChaseLedgerStore, ChaseMessageRecord, StepClaim } from "../store/chaseLedgerPort";
 import { mapWithLimit } from "../lib/concurrency";
-import { plural } from "../lib/words";
 
 /**
  * The chase run (docs/API-CONTRACT.md "Evidence and chasing"): find what is owed through the EvidenceDue

@@ -1,4 +1,5 @@
 import type { HttpResponseInit } from "@azure/functions";
+import { plural } from "../../../shared";
 import type { IngestionResult } from "../../../shared";
 import type { Deps } from "../deps";
 import { decodeUtf8, MAX_BODY_BYTES, parseJsonText, readBytes, requireJsonContentType } from "../http/body";
@@ -7,7 +8,6 @@ import { ApiFailure } from "../http/errors";
 import { json } from "../http/respond";
 import { ingestSubmission, quarantine } from "../ingest/ingestion";
 import type { Arrival, IngestOutcome } from "../ingest/ingestion";
-import { plural } from "../lib/words";
 
 function result(status: 200 | 201, body: IngestionResult): HttpResponseInit {
   return json(status, body, { location: `/api/contributions/${body.id}` });

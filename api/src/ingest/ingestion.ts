@@ -1,4 +1,4 @@
-import { EvidenceTransitionError, mayAttachEvidence, nextEvidenceStatus, parseSubmission } from "../../../shared";
+import { EvidenceTransitionError, mayAttachEvidence, nextEvidenceStatus, parseSubmission, plural } from "../../../shared";
 import type { EvidenceLink, IngestionResult, ParsedSubmission, Problem } from "../../../shared";
 import type { Deps } from "../deps";
 import { buildContribution, createdAudit, resolveReport } from "./contribution";
@@ -6,7 +6,6 @@ import { formReference, REFERENCE_ATTEMPTS } from "./references";
 import { StaleEtagError, StorageRefusedError } from "../store/errors";
 import { digest } from "../store/keys";
 import type { InboxEntry } from "../store/ports";
-import { plural } from "../lib/words";
 
 /**
  * One Forms submission into the ledger, however it arrived: posted by the Power Automate flow

@@ -1,8 +1,7 @@
-import { daysBetween } from "../../../shared";
+import { daysBetween, plural } from "../../../shared";
 import type { ChaseItem, ChaseMessage, ChaseRole, ChaseStep, Contact, Digest, DigestLine, IsoDate } from "../../../shared";
 import type { OutgoingEmail } from "./mailer";
 import { sha256Hex } from "./mime";
-import { plural } from "../lib/words";
 
 /**
  * The words of the chase: rejection notices and reminders to suppliers, escalations to contract

@@ -7,24 +7,23 @@ import {
   Spinner,
   Subtitle2,
   Text,
-  makeStyles,
-  tokens,
 } from "@fluentui/react-components";
-import { findMeasure, indexPack, valueOrNull } from "../../../shared";
+import { findMeasure, indexPack, plural, valueOrNull } from "../../../shared";
 import type { Commitment, Contract, FrameworkPack, PackIndex } from "../../../shared";
 import { commitmentsFromRows } from "../../../shared/commitmentsTable";
-import type { CommitmentsTable } from "../../../shared/commitmentsTable";
+import type { CommitmentRow, CommitmentsTable } from "../../../shared/commitmentsTable";
 import { useLoad } from "../../apiClient";
 import { LoadStatus } from "../../components/LoadStatus";
 import { NO_WORKBOOK_EXPLANATION_ID } from "../../components/NoWorkbookNotice";
 import { Outcome, OutcomeNotice } from "../../components/OutcomeNotice";
 import { ProblemList } from "../../components/ProblemList";
-import { formatMoney, plural } from "../../components/format";
+import { formatMoney } from "../../components/format";
 import type { SelectedTable, WorkbookGateway } from "../../workbookGateway";
 import { firstRowOf } from "../packs/packDraft";
 import { CommitmentsApi, commitmentsToSave, problemsOnRows } from "./commitmentsApi";
 import { CommitmentsPreview } from "./CommitmentsPreview";
 import { ImportedFromHeading } from "../../components/ImportedFromHeading";
+import { usePanelStyles } from "../../components/layout";
 
 interface Basis {
   /** What the contract has committed now: saving replaces it. */
@@ -49,26 +48,26 @@ export interface CommitmentsEditorProps {
 const DRAFT_HEADING_ID = "commitments-draft-heading";
 const SAVE_HINT_ID = "commitments-save-hint";
 
-const useStyles = makeStyles({
-  root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
-  section: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
-  heading: { margin: 0 },
-  actions: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: tokens.spacingHorizontalS },
-});
-
-/** £ of commitments already saved; a measure no longer in the pack counts nothing. */
-function committedValue(commitments: readonly Commitment[], index: PackIndex): number {
-  return commitments.reduce((sum, c) => {
-    const measure = findMeasure(index, c.measureCode);
-    return sum + (measure ? (valueOrNull(measure, c.quantity) ?? 0) : 0);
-  }, 0);
+/**
+ * The commitments already saved, valued with the contract's pack, in the order they were saved;
+ * a measure no longer in the pack counts nothing and is named apart.
+ */
+function committedNow(commitments: readonly Commitment[], index: PackIndex): { rows: CommitmentRow[]; total: number; notInPack: string[] } {
+  const rows: CommitmentRow[] = [];
+  const notInPack: string[] = [];
+  commitments.forEach((commitment, i) => {
+    const measure = findMeasure(index, commitment.measureCode);
+    if (measure) rows.push({ row: i + 1, commitment, measure, value: valueOrNull(measure, commitment.quantity) });
+    else notInPack.push(commitment.measureCode);
+  });
+  return { rows, total: rows.reduce((sum, r) => sum + (r.value ?? 0), 0), notInPack };
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /** Import a contract's committed quantities from a worksheet table, check them against its pack, save them. */
 export function CommitmentsEditor({ gateway, api, contract, onSaved }: CommitmentsEditorProps) {
-  const styles = useStyles();
+  const layout = usePanelStyles();
   const inExcel = gateway.isInExcel();
   const basis = useLoad<Basis>(contract.id, async (signal) => {
     const [detail, pack] = await Promise.all([api.getContract(contract.id, { signal }), api.getPack(contract.packId, contract.packEdition)]);
@@ -88,7 +87,7 @@ export function CommitmentsEditor({ gateway, api, contract, onSaved }: Commitmen
   }, [focusNext]);
 
   const loaded = basis.state.status === "ok" ? basis.state.data : undefined;
-  const currentValue = useMemo(() => (loaded ? committedValue(loaded.current, loaded.index) : 0), [loaded]);
+  const committed = useMemo(() => (loaded ? committedNow(loaded.current, loaded.index) : undefined), [loaded]);
 
   async function importFromSelection(index: PackIndex) {
     setBusy("reading");
@@ -133,7 +132,7 @@ export function CommitmentsEditor({ gateway, api, contract, onSaved }: Commitmen
   const problems = draft?.read.problems ?? [];
 
   return (
-    <div className={styles.root}>
+    <div className={layout.sections}>
       <LoadStatus
         state={basis.state}
         loading="Loading the contract's commitments and pack…"
@@ -146,15 +145,21 @@ export function CommitmentsEditor({ gateway, api, contract, onSaved }: Commitmen
 
       {loaded && (
         <>
-          <section className={styles.section} aria-labelledby="commitments-current-heading">
-            <Subtitle2 as="h3" id="commitments-current-heading" className={styles.heading}>
+          <section className={layout.section} aria-labelledby="commitments-current-heading">
+            <Subtitle2 as="h3" id="commitments-current-heading" className={layout.heading}>
               Committed now
             </Subtitle2>
             <Text>
               {loaded.current.length === 0
                 ? `Contract ${contract.id} has no commitments recorded yet.`
-                : `Contract ${contract.id} has ${plural(loaded.current.length, "commitment")}, worth ${formatMoney(currentValue)} with pack ${loaded.pack.id} ${loaded.pack.edition}.`}
+                : `Contract ${contract.id} has ${plural(loaded.current.length, "commitment")}, worth ${formatMoney(committed?.total ?? 0)} with pack ${loaded.pack.id} ${loaded.pack.edition}.`}
             </Text>
+            {committed && committed.rows.length > 0 && <CommitmentsPreview read={committed} label={`Commitments of contract ${contract.id}`} of="contract" />}
+            {committed && committed.notInPack.length > 0 && (
+              <Text>
+                Not in pack {loaded.pack.id} {loaded.pack.edition}, so valued at nothing: {committed.notInPack.join(", ")}.
+              </Text>
+            )}
             {loaded.pack.illustrative && (
               <MessageBar intent="warning" layout="multiline">
                 <MessageBarBody>
@@ -165,15 +170,15 @@ export function CommitmentsEditor({ gateway, api, contract, onSaved }: Commitmen
             )}
           </section>
 
-          <section className={styles.section} aria-labelledby="commitments-import-heading">
-            <Subtitle2 as="h3" id="commitments-import-heading" className={styles.heading}>
+          <section className={layout.section} aria-labelledby="commitments-import-heading">
+            <Subtitle2 as="h3" id="commitments-import-heading" className={layout.heading}>
               Import commitments
             </Subtitle2>
             <Text>
               Select your table of commitments, header row included, or a cell in it: a measure code column (Measure ref, Code or Ref) and a
               quantity column (Quantity, Committed, Target or Qty); Supplier and Note columns are optional.
             </Text>
-            <div className={styles.actions}>
+            <div className={layout.actions}>
               <Button appearance={draft ? "secondary" : "primary"} {...workbookButtonProps} onClick={() => importFromSelection(loaded.index)}>
                 {draft ? "Import the selection again" : "Import from selection"}
               </Button>
@@ -181,7 +186,7 @@ export function CommitmentsEditor({ gateway, api, contract, onSaved }: Commitmen
           </section>
 
           {draft && (
-            <section className={styles.section} aria-labelledby={DRAFT_HEADING_ID}>
+            <section className={layout.section} aria-labelledby={DRAFT_HEADING_ID}>
               <ImportedFromHeading id={DRAFT_HEADING_ID} ref={draftHeadingRef} table={draft.table} />
               {problems.length > 0 && (
                 <>
@@ -197,13 +202,13 @@ export function CommitmentsEditor({ gateway, api, contract, onSaved }: Commitmen
                   <ProblemList problems={problems} label="Problems in the selected table" />
                 </>
               )}
-              {draft.read.rows.length > 0 && <CommitmentsPreview read={draft.read} />}
+              {draft.read.rows.length > 0 && <CommitmentsPreview read={draft.read} label="Commitments to save" of="selection" />}
               <Text id={SAVE_HINT_ID} role="note">
                 {problems.length > 0
                   ? "Saving waits until every problem is fixed."
                   : `Saving replaces the contract's ${plural(loaded.current.length, "current commitment")} with these ${plural(draft.read.rows.length, "commitment")}.`}
               </Text>
-              <div className={styles.actions}>
+              <div className={layout.actions}>
                 <Button
                   appearance="primary"
                   disabledFocusable={busy !== undefined || problems.length > 0}

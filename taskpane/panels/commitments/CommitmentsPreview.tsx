@@ -1,6 +1,7 @@
 import { Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, makeStyles, tableHeaderCellClassNames, tokens } from "@fluentui/react-components";
 import type { CommitmentsTable } from "../../../shared/commitmentsTable";
-import { formatMoney, formatNumber, plural } from "../../components/format";
+import { formatMoney, formatNumber, formatQuantity } from "../../components/format";
+import { plural } from "../../../shared";
 import { describeValuation } from "../packs/packDraft";
 
 /** Enough rows to check the import by eye; the total covers them all. */
@@ -12,48 +13,59 @@ const useStyles = makeStyles({
   nowrap: { whiteSpace: "nowrap" },
   // A header cell lays its label out with flex, so text-align alone would leave it on the left, away from its figures.
   number: { textAlign: "right", whiteSpace: "nowrap", [`& .${tableHeaderCellClassNames.button}`]: { justifyContent: "flex-end" } },
+  quantity: { textAlign: "right" },
   total: { fontWeight: tokens.fontWeightSemibold },
 });
 
-/** The commitments as they would be saved, each valued with the contract's pack. */
-export function CommitmentsPreview({ read }: { read: CommitmentsTable }) {
+interface Props {
+  read: Pick<CommitmentsTable, "rows" | "total">;
+  label: string;
+  /**
+   * "selection": rows imported from the worksheet, numbered as read, with the £ per unit to check
+   * them by; "contract": what the contract has now, narrow enough for a 320px pane.
+   */
+  of: "selection" | "contract";
+}
+
+/** Commitments, each valued with the contract's pack. */
+export function CommitmentsPreview({ read, label, of }: Props) {
   const styles = useStyles();
+  const numbered = of === "selection";
   const shown = read.rows.slice(0, SHOWN_ROWS);
   const more = read.rows.length - shown.length;
   return (
     <div className={styles.root}>
-      <Table size="extra-small" aria-label="Commitments to save" className={styles.table}>
+      <Table size="extra-small" aria-label={label} className={styles.table}>
         <TableHeader>
           <TableRow>
-            <TableHeaderCell className={styles.nowrap}>Row</TableHeaderCell>
+            {numbered && <TableHeaderCell className={styles.nowrap}>Row</TableHeaderCell>}
             <TableHeaderCell className={styles.nowrap}>Measure</TableHeaderCell>
             <TableHeaderCell>Supplier</TableHeaderCell>
             <TableHeaderCell className={styles.number}>Quantity</TableHeaderCell>
-            <TableHeaderCell className={styles.number}>£ per unit</TableHeaderCell>
+            {numbered && <TableHeaderCell className={styles.number}>£ per unit</TableHeaderCell>}
             <TableHeaderCell className={styles.number}>Value</TableHeaderCell>
           </TableRow>
         </TableHeader>
         <TableBody>
           {shown.map(({ row, commitment, measure, value }) => (
             <TableRow key={row}>
-              <TableCell className={styles.nowrap}>{row}</TableCell>
+              {numbered && <TableCell className={styles.nowrap}>{row}</TableCell>}
               <TableCell className={styles.nowrap}>
                 <abbr title={measure.description}>{measure.code}</abbr>
               </TableCell>
               <TableCell>{commitment.supplier ?? ""}</TableCell>
-              <TableCell className={styles.number}>
-                {formatNumber(commitment.quantity)} {measure.unit}
-              </TableCell>
-              <TableCell className={styles.number}>{describeValuation(measure)}</TableCell>
+              {/* "120 tonnes CO2e" may wrap between its words; the figures beside it do not. */}
+              <TableCell className={styles.quantity}>{formatQuantity(commitment.quantity, measure.unit)}</TableCell>
+              {numbered && <TableCell className={styles.number}>{describeValuation(measure)}</TableCell>}
               <TableCell className={styles.number}>{value === null ? "not valued" : formatMoney(value)}</TableCell>
             </TableRow>
           ))}
           <TableRow className={styles.total}>
-            <TableCell>Total</TableCell>
-            <TableCell>{plural(read.rows.length, "commitment")}</TableCell>
+            {numbered && <TableCell>Total</TableCell>}
+            <TableCell>{numbered ? plural(read.rows.length, "commitment") : "Total"}</TableCell>
             <TableCell />
             <TableCell />
-            <TableCell />
+            {numbered && <TableCell />}
             <TableCell className={styles.number}>{formatMoney(read.total)}</TableCell>
           </TableRow>
         </TableBody>

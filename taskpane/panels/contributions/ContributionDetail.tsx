@@ -13,7 +13,7 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { ReviewRequestSchema, daysOverdue, findMeasure, isOverdue, todayIn } from "../../../shared";
+import { ReviewRequestSchema, daysOverdue, findMeasure, isOverdue, plural, todayIn } from "../../../shared";
 import type { AuditEntry, ContributionDetail, PackIndex, ReviewRequest } from "../../../shared";
 import { ApiProblem } from "../../apiClient";
 import type { ApiClient, Tagged } from "../../apiClient";
@@ -22,15 +22,14 @@ import { ApiProblemNotice } from "../../components/ApiProblemNotice";
 import { EvidenceStatusBadge } from "../../components/EvidenceStatusBadge";
 import { FactList } from "../../components/FactList";
 import { LoadStatus } from "../../components/LoadStatus";
-import { formatDate, formatDateTime, formatMoney, formatNumber, plural } from "../../components/format";
+import { EmailAddress } from "../../components/EmailAddress";
+import { formatDate, formatDateTime, formatMoney, formatQuantity } from "../../components/format";
 import { ORGANISATION_TIME_ZONE } from "../../config";
+import { usePanelStyles } from "../../components/layout";
+import { readableAuditDetail } from "./auditDetail";
 
 const useStyles = makeStyles({
-  root: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
-  section: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
-  heading: { margin: 0 },
   list: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS, overflowWrap: "anywhere" },
-  actions: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: tokens.spacingHorizontalS },
   form: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
 });
 
@@ -59,7 +58,7 @@ interface Props {
 
 /** One contribution: its figures, evidence links, review and audit trail. */
 export function ContributionDetailView({ id, api, pack, canReview, onChanged }: Props) {
-  const styles = useStyles();
+  const layout = usePanelStyles();
   const detail = useLoad<Tagged<ContributionDetail>>(id, (signal) => api.getContribution(id, { signal }));
   const [notice, setNotice] = useState<Notice>();
   const [busy, setBusy] = useState(false);
@@ -114,7 +113,7 @@ export function ContributionDetailView({ id, api, pack, canReview, onChanged }: 
   }
 
   return (
-    <div className={styles.root}>
+    <div className={layout.sections}>
       {notice?.kind === "done" && (
         <MessageBar ref={noticeRef} tabIndex={-1} intent="success" layout="multiline">
           <MessageBarBody>
@@ -152,9 +151,9 @@ function Facts({ contribution: c, pack }: { contribution: ContributionDetail; pa
     <FactList
       facts={[
         ["Supplier", c.supplier],
-        ["Reported by", c.responder || "nobody named (recorded by hand)"],
+        ["Reported by", c.responder ? <EmailAddress email={c.responder} /> : "nobody named (recorded by hand)"],
         ["Measure", measure ? `${measure.code}: ${measure.description}` : `${c.measureCode} (not in ${pack.label})`],
-        ["Quantity", `${formatNumber(c.quantity)}${measure ? ` ${measure.unit}` : ""}`],
+        ["Quantity", formatQuantity(c.quantity, measure?.unit)],
         ["Value", c.value === null ? "not valued in £ (recorded only)" : `${formatMoney(c.value)} (${c.packId} ${c.packEdition})`],
         ["Period", `${formatDate(c.periodStart)} to ${formatDate(c.periodEnd)}`],
         ["Description", c.description || "none given"],
@@ -171,7 +170,9 @@ function Facts({ contribution: c, pack }: { contribution: ContributionDetail; pa
                 : `due ${formatDate(c.evidenceDueDate)}`}
           </>,
         ],
-        ...(c.reviewedBy && c.reviewedAt ? ([["Reviewed", `by ${c.reviewedBy}, ${formatDateTime(c.reviewedAt)}`]] as const) : []),
+        ...(c.reviewedBy && c.reviewedAt
+          ? ([["Reviewed", <>by <EmailAddress email={c.reviewedBy} />, {formatDateTime(c.reviewedAt)}</>]] as const)
+          : []),
         ...(c.rejectionReason ? ([["Why rejected", c.rejectionReason]] as const) : []),
       ]}
     />
@@ -180,9 +181,10 @@ function Facts({ contribution: c, pack }: { contribution: ContributionDetail; pa
 
 function Evidence({ contribution }: { contribution: ContributionDetail }) {
   const styles = useStyles();
+  const layout = usePanelStyles();
   return (
-    <section className={styles.section} aria-labelledby="evidence-links-heading">
-      <Subtitle2 as="h4" id="evidence-links-heading" className={styles.heading}>
+    <section className={layout.section} aria-labelledby="evidence-links-heading">
+      <Subtitle2 as="h4" id="evidence-links-heading" className={layout.heading}>
         Evidence links
       </Subtitle2>
       {contribution.evidence.length === 0 ? (
@@ -238,6 +240,7 @@ function EvidenceReview({
   onReview: (request: ReviewRequest) => Promise<boolean>;
 }) {
   const styles = useStyles();
+  const layout = usePanelStyles();
   const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState("");
   const [reasonError, setReasonError] = useState<string>();
@@ -265,8 +268,8 @@ function EvidenceReview({
   }
 
   return (
-    <section className={styles.section} aria-labelledby="evidence-review-heading">
-      <Subtitle2 as="h4" id="evidence-review-heading" className={styles.heading}>
+    <section className={layout.section} aria-labelledby="evidence-review-heading">
+      <Subtitle2 as="h4" id="evidence-review-heading" className={layout.heading}>
         Evidence review
       </Subtitle2>
       {status !== "submitted" ? (
@@ -277,7 +280,7 @@ function EvidenceReview({
         <>
           <Text>Open the evidence links, then accept the evidence, or reject it with a reason the supplier will read.</Text>
           {!rejecting && (
-            <div className={styles.actions}>
+            <div className={layout.actions}>
               <Button appearance="primary" disabledFocusable={busy} onClick={() => void onReview({ decision: "accept" })}>
                 Accept evidence
               </Button>
@@ -297,7 +300,7 @@ function EvidenceReview({
               >
                 <Textarea ref={reasonRef} value={reason} resize="vertical" onChange={(_e, data) => setReason(data.value)} />
               </Field>
-              <div className={styles.actions}>
+              <div className={layout.actions}>
                 <Button type="submit" appearance="primary" disabledFocusable={busy}>
                   Reject evidence
                 </Button>
@@ -322,9 +325,10 @@ function EvidenceReview({
 
 function AuditTrail({ entries }: { entries: readonly AuditEntry[] }) {
   const styles = useStyles();
+  const layout = usePanelStyles();
   return (
-    <section className={styles.section} aria-labelledby="audit-trail-heading">
-      <Subtitle2 as="h4" id="audit-trail-heading" className={styles.heading}>
+    <section className={layout.section} aria-labelledby="audit-trail-heading">
+      <Subtitle2 as="h4" id="audit-trail-heading" className={layout.heading}>
         Audit trail
       </Subtitle2>
       {entries.length === 0 ? (
@@ -334,7 +338,7 @@ function AuditTrail({ entries }: { entries: readonly AuditEntry[] }) {
           {entries.map((entry, i) => (
             <li key={i}>
               <Text>
-                <strong>{ACTION_WORDS[entry.action]}</strong>, {formatDateTime(entry.at)}, by {entry.actor}. {entry.detail}
+                <strong>{ACTION_WORDS[entry.action]}</strong>, {formatDateTime(entry.at)}, by <EmailAddress email={entry.actor} />. {readableAuditDetail(entry.detail)}
               </Text>
             </li>
           ))}

@@ -2,7 +2,8 @@ import { KeyboardEvent, useEffect, useLayoutEffect, useRef, useState } from "rea
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { Text, makeStyles, mergeClasses, tokens } from "@fluentui/react-components";
 import { EvidenceStatusBadge } from "../../components/EvidenceStatusBadge";
-import { formatDate, formatMoney, formatMoneyShort, formatNumber, plural } from "../../components/format";
+import { formatDate, formatMoney, formatMoneyShort, formatQuantity } from "../../components/format";
+import { plural } from "../../../shared";
 import type { ContributionRow, Sort, SortKey } from "./gridModel";
 
 /** Fixed row height: the virtualiser places rows without measuring them, which keeps 10,000 rows cheap. */
@@ -29,9 +30,11 @@ const useStyles = makeStyles({
   row: {
     display: "grid",
     // Sized for a 320px pane: the reference (at least its 11 characters), a supplier name on up to two lines,
-    // the £ value, the evidence state. A wider pane gives the first two columns the room, in the same
-    // proportion on every row, so the cells still line up.
-    gridTemplateColumns: "minmax(84px, 2fr) minmax(0, 3fr) 60px 76px",
+    // the £ value, the evidence state over "30 days" / "overdue" or a date. A wider pane gives the first
+    // two columns the room, in the same proportion on every row, so the cells still line up; from 480px
+    // the evidence column takes "30 days overdue" and "12 Dec 2026" on one line.
+    gridTemplateColumns: "minmax(84px, 2fr) minmax(0, 3fr) 60px 84px",
+    "@media (min-width: 480px)": { gridTemplateColumns: "minmax(96px, 2fr) minmax(0, 3fr) 68px 116px" },
     columnGap: tokens.spacingHorizontalXS,
     alignItems: "center",
     paddingLeft: tokens.spacingHorizontalXS,
@@ -75,7 +78,9 @@ const useStyles = makeStyles({
   // References are codes: a fixed-width face keeps all eleven characters in the narrow column, in any font.
   reference: { fontFamily: tokens.fontFamilyMonospace },
   twoLines: { display: "-webkit-box", WebkitLineClamp: 2, WebkitBoxOrient: "vertical", overflow: "hidden", overflowWrap: "anywhere" },
-  visuallyHidden: { position: "absolute", width: "1px", height: "1px", overflow: "hidden", clip: "rect(0 0 0 0)", whiteSpace: "nowrap" },
+  words: { overflowWrap: "normal", wordBreak: "normal" },
+  // The state keeps its own width rather than stretching across the column.
+  evidence: { alignItems: "flex-start" },
   number: { textAlign: "right", alignItems: "flex-end" },
   numberHeader: { "& button": { justifyContent: "flex-end" } },
   overdue: { color: tokens.colorPaletteRedForeground1, fontWeight: tokens.fontWeightSemibold },
@@ -209,8 +214,7 @@ export function ContributionGrid({ rows, sort, onSort, onOpen, label, hidden = f
                   </Text>
                   {/* A long unit ("tonnes CO2e") takes a second line rather than being cut off. */}
                   <Text size={200} className={styles.twoLines}>
-                    {c.measureCode} · {formatNumber(c.quantity)}
-                    {row.unit ? ` ${row.unit}` : ""}
+                    {c.measureCode} · {formatQuantity(c.quantity, row.unit)}
                   </Text>
                 </div>
                 <div role="gridcell" aria-colindex={2} className={styles.cell} title={c.supplier}>
@@ -223,16 +227,15 @@ export function ContributionGrid({ rows, sort, onSort, onOpen, label, hidden = f
                     {c.value === null ? "not valued" : formatMoneyShort(c.value)}
                   </Text>
                 </div>
-                <div role="gridcell" aria-colindex={4} className={styles.cell}>
+                <div role="gridcell" aria-colindex={4} className={mergeClasses(styles.cell, styles.evidence)}>
                   <EvidenceStatusBadge status={c.evidenceStatus} />
+                  {/* Whole words on up to two lines under the state: never cut off. */}
                   {row.overdueDays > 0 ? (
-                    // "30d overdue" fits the column; screen readers hear the words in full.
-                    <Text size={200} className={mergeClasses(styles.line, styles.overdue)}>
-                      <span aria-hidden="true">{formatNumber(row.overdueDays)}d overdue</span>
-                      <span className={styles.visuallyHidden}>{plural(row.overdueDays, "day")} overdue</span>
+                    <Text size={200} className={mergeClasses(styles.words, styles.overdue)}>
+                      {plural(row.overdueDays, "day")} overdue
                     </Text>
                   ) : (
-                    <Text size={200} className={styles.line}>
+                    <Text size={200} className={styles.words}>
                       {formatDate(c.evidenceDueDate)}
                     </Text>
                   )}
