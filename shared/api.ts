@@ -141,6 +141,10 @@ export const QuarantineItemSchema = z.object({
   raw: z.string(),
   /** Set once an officer has dealt with it. */
   resolved: QuarantineResolutionSchema.optional(),
+  /** Listings only: who sent it and for which contract, read from the raw body when it parses (readSender). */
+  supplier: z.string().optional(),
+  responder: z.string().optional(),
+  contractRef: z.string().optional(),
 });
 export type QuarantineItem = z.infer<typeof QuarantineItemSchema>;
 

@@ -12,6 +12,7 @@ import {
   ManualContributionSchema,
   PackSummarySchema,
   QuarantineItemSchema,
+  QuarantineResolvedSchema,
   ReviewRequestSchema,
   ValuesBatchResponseSchema,
   pageOf,
@@ -32,6 +33,7 @@ import type {
   Health,
   PackSummary,
   QuarantineItem,
+  QuarantineResolution,
   ReviewRequest,
   ValueAnswer,
   ValueQuery,
@@ -290,6 +292,14 @@ export class ApiClient {
   async quarantinePage(continuationToken?: string, options: CallOptions & { pageSize?: number } = {}): Promise<Page<QuarantineItem>> {
     const query = { continuationToken, pageSize: options.pageSize === undefined ? undefined : String(options.pageSize) };
     return (await this.get("quarantine", QUARANTINE_PAGE, { signal: options.signal, query })).value;
+  }
+
+  /** POST /api/quarantine/{id}/resolve: marks a refused submission dealt with; it stays kept, with who, when and the note. */
+  async resolveQuarantine(id: string, note: string, options: CallOptions = {}): Promise<QuarantineResolution> {
+    const path = `quarantine/${segment(id)}/resolve`;
+    const body = note.trim() === "" ? {} : { note: note.trim() };
+    const answer = await this.call({ method: "POST", path, body, signal: options.signal });
+    return validate(QuarantineResolvedSchema, answer.body, `POST /${path}`).resolved;
   }
 
   /** POST /api/chase/run (Manager): the same chase the timer runs, now. */

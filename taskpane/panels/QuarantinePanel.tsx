@@ -1,22 +1,26 @@
 import { useEffect, useRef, useState } from "react";
 import {
   Button,
+  Field,
+  Link,
   Spinner,
   Subtitle1,
   Subtitle2,
   Text,
+  Textarea,
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import type { QuarantineItem } from "../../shared";
+import type { QuarantineItem, QuarantineReason } from "../../shared";
 import type { Page } from "../apiClient";
 import { useLoad } from "../apiClient";
 import { ApiProblemNotice } from "../components/ApiProblemNotice";
+import { EmailAddress } from "../components/EmailAddress";
 import { FactList } from "../components/FactList";
 import { LoadStatus } from "../components/LoadStatus";
 import { ProblemList } from "../components/ProblemList";
 import { formatDateTime } from "../components/format";
-import { plural } from "../../shared";
+import { plural, quarantineReason } from "../../shared";
 import type { PanelProps } from "./PanelProps";
 import { usePanelStyles } from "../components/layout";
 
@@ -41,6 +45,7 @@ const useStyles = makeStyles({
     maxHeight: "320px",
     overflowY: "auto",
   },
+  sentences: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS, overflowWrap: "anywhere" },
   details: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS },
   summary: {
     cursor: "pointer",
@@ -69,8 +74,12 @@ export function QuarantinePanel({ api }: PanelProps) {
   const [more, setMore] = useState<{ items: QuarantineItem[]; continuationToken?: string }>();
   const [loadingMore, setLoadingMore] = useState(false);
   const [moreError, setMoreError] = useState<unknown>();
+  // The mark is shown in place; the rest of the list, and any pages loaded, stay as they are.
+  const [resolved, setResolved] = useState<ReadonlyMap<string, QuarantineItem>>(new Map());
+  const markResolved = (item: QuarantineItem) => setResolved((m) => new Map(m).set(item.id, item));
 
-  const items = first.state.status === "ok" ? [...first.state.data.items, ...(more?.items ?? [])] : [];
+  const loaded = first.state.status === "ok" ? [...first.state.data.items, ...(more?.items ?? [])] : [];
+  const items = loaded.map((item) => resolved.get(item.id) ?? item);
   const nextToken = more ? more.continuationToken : first.state.status === "ok" ? first.state.data.continuationToken : undefined;
 
   // The "Load more" in flight: a refresh or closing the pane cancels it, so an older page never lands on a fresh list.
@@ -96,6 +105,7 @@ export function QuarantinePanel({ api }: PanelProps) {
   }
 
   function refresh() {
+    setResolved(new Map());
     moreInFlight.current?.abort();
     setLoadingMore(false);
     setMore(undefined);
@@ -125,7 +135,7 @@ export function QuarantinePanel({ api }: PanelProps) {
           </Text>
           <ul className={styles.list} aria-label="Quarantined submissions">
             {items.map((item) => (
-              <QuarantineEntry key={item.id} item={item} />
+              <QuarantineEntry key={item.id} item={item} api={api} onResolved={markResolved} />
             ))}
           </ul>
         </>
@@ -143,29 +153,81 @@ export function QuarantinePanel({ api }: PanelProps) {
   );
 }
 
-function QuarantineEntry({ item }: { item: QuarantineItem }) {
+const MAILTO_LIMIT = 1800;
+
+/**
+ * A ready-made email to the responder listing what to correct, or undefined when there is nobody to
+ * write to or nothing the supplier can fix. Kept under the length mail programs reliably open.
+ */
+export function supplierEmailHref(item: QuarantineItem, reasons: readonly QuarantineReason[]): string | undefined {
+  const theirs = reasons.filter((r) => r.fixedBy === "supplier").map((r) => r.sentence);
+  if (!item.responder || !item.responder.includes("@") || theirs.length === 0) return undefined;
+  const contract = item.contractRef ? ` for contract ${item.contractRef}` : "";
+  const subject = `Your social value return${contract} could not be recorded`;
+  const lead = `Hello,\n\nThe social value return you sent${contract} on ${formatDateTime(item.receivedAt)} could not be recorded:\n\n`;
+  const close = "\nPlease send it again through the same form with these answers corrected.\n\nThank you";
+  const href = (lines: string[], hidden: number) =>
+    `mailto:${encodeURIComponent(item.responder ?? "")}?subject=${encodeURIComponent(subject)}&body=${encodeURIComponent(
+      `${lead}${lines.map((l) => `- ${l}`).join("\n")}${hidden > 0 ? `\n- …and ${plural(hidden, "more answer")} to correct` : ""}\n${close}`,
+    )}`;
+  let shown = theirs.length;
+  while (shown > 1 && href(theirs.slice(0, shown), theirs.length - shown).length > MAILTO_LIMIT) shown -= 1;
+  return href(theirs.slice(0, shown), theirs.length - shown);
+}
+
+function QuarantineEntry({ item, api, onResolved }: { item: QuarantineItem; api: PanelProps["api"]; onResolved: (item: QuarantineItem) => void }) {
   const styles = useStyles();
   const layout = usePanelStyles();
   const raw = prettyRaw(item.raw);
   const headingId = `quarantine-${item.id}`;
+  const reasons = item.reasons.map(quarantineReason);
+  const supplierReasons = reasons.filter((r) => r.fixedBy === "supplier");
+  const flowReasons = reasons.filter((r) => r.fixedBy === "flow");
+  const email = supplierEmailHref(item, reasons);
   return (
-    <li className={styles.item}>
+    <li className={styles.item} aria-labelledby={headingId}>
       <Subtitle2 as="h3" id={headingId} className={layout.heading}>
-        Received {formatDateTime(item.receivedAt)}
+        {item.supplier ? `From ${item.supplier}` : "From a sender the submission does not name"}
       </Subtitle2>
       <FactList
         facts={[
-          ["Form", item.formId ?? "not given"],
-          ["Response", item.responseId ?? "not given"],
-          ["Sent as", item.contentType || "no content type"],
-          ["Quarantine id", item.id],
+          ["Sent by", item.responder ? <EmailAddress email={item.responder} /> : "not given"],
+          ["Contract", item.contractRef ?? "not given"],
+          ["Received", formatDateTime(item.receivedAt)],
         ]}
       />
-      <Text weight="semibold">{item.reasons.length === 1 ? "Why it was refused" : `Why it was refused (${item.reasons.length} reasons)`}</Text>
-      <ProblemList problems={item.reasons} label={`Why submission ${item.id} was refused`} />
+      {supplierReasons.length > 0 && (
+        <>
+          <Text weight="semibold">{supplierReasons.length === 1 ? "What the supplier needs to correct" : `What the supplier needs to correct (${supplierReasons.length} answers)`}</Text>
+          <SentenceList sentences={supplierReasons.map((r) => r.sentence)} label={`What to correct in the submission from ${item.supplier ?? "an unnamed sender"}`} />
+        </>
+      )}
+      {flowReasons.length > 0 && (
+        <>
+          <Text weight="semibold">For whoever runs the form's flow</Text>
+          <SentenceList sentences={flowReasons.map((r) => r.sentence)} label={`What the form's flow sent that the ledger cannot read (${item.id})`} />
+        </>
+      )}
+      <div className={layout.actions}>
+        {email && (
+          <Link href={email} target="_blank" rel="noreferrer">
+            Email the supplier
+          </Link>
+        )}
+      </div>
+      <Resolution item={item} api={api} onResolved={onResolved} />
       {/* A native disclosure: keyboard and screen-reader support without a component library's weight. */}
       <details className={styles.details}>
-        <summary className={styles.summary}>Answers as sent</summary>
+        <summary className={styles.summary}>Technical details and the answers as sent</summary>
+        <FactList
+          facts={[
+            ["Form", item.formId ?? "not given"],
+            ["Response", item.responseId ?? "not given"],
+            ["Sent as", item.contentType || "no content type"],
+            ["Quarantine id", item.id],
+          ]}
+        />
+        <ProblemList problems={item.reasons} label={`Why submission ${item.id} was refused, field by field`} />
         {!raw.json && <Text block>This body is not JSON; it is shown exactly as it arrived.</Text>}
         {/* Focusable so a keyboard can scroll a long body. */}
         <pre className={styles.raw} tabIndex={0}>
@@ -173,5 +235,77 @@ function QuarantineEntry({ item }: { item: QuarantineItem }) {
         </pre>
       </details>
     </li>
+  );
+}
+
+function SentenceList({ sentences, label }: { sentences: readonly string[]; label: string }) {
+  const styles = useStyles();
+  return (
+    <ul className={styles.sentences} aria-label={label}>
+      {sentences.map((sentence, i) => (
+        <li key={i}>
+          <Text>{sentence}</Text>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Who dealt with it and how, or a way to say so; the submission stays in quarantine either way, as the record of what arrived. */
+function Resolution({ item, api, onResolved }: { item: QuarantineItem; api: PanelProps["api"]; onResolved: (item: QuarantineItem) => void }) {
+  const layout = usePanelStyles();
+  const [open, setOpen] = useState(false);
+  const [note, setNote] = useState("");
+  const [saving, setSaving] = useState(false);
+  const [failure, setFailure] = useState<unknown>();
+
+  if (item.resolved) {
+    const { by, at, note: said } = item.resolved;
+    return (
+      <Text role="note">
+        Dealt with by <EmailAddress email={by} /> on {formatDateTime(at)}
+        {said ? `: ${said}` : "."}
+      </Text>
+    );
+  }
+
+  async function save() {
+    setSaving(true);
+    setFailure(undefined);
+    try {
+      const resolved = await api.resolveQuarantine(item.id, note);
+      onResolved({ ...item, resolved });
+    } catch (err) {
+      setFailure(err);
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  if (!open) {
+    return (
+      <div className={layout.actions}>
+        <Button size="small" onClick={() => setOpen(true)}>
+          Mark dealt with
+        </Button>
+      </div>
+    );
+  }
+  return (
+    <div className={layout.panel}>
+      <Field label="What was done (optional)" hint="For example: asked Jo to send it again with 2.5 hours.">
+        <Textarea value={note} maxLength={2000} onChange={(_e, data) => setNote(data.value)} />
+      </Field>
+      {failure !== undefined && <ApiProblemNotice title="It could not be marked dealt with." error={failure} onRetry={() => void save()} />}
+      <div className={layout.actions}>
+        <Button appearance="primary" size="small" disabledFocusable={saving} onClick={() => void save()}>
+          Mark dealt with
+        </Button>
+        <Button size="small" disabled={saving} onClick={() => setOpen(false)}>
+          Cancel
+        </Button>
+        {saving && <Spinner size="tiny" labelPosition="after" label="Saving…" />}
+      </div>
+    </div>
   );
 }

@@ -157,15 +157,25 @@ test("Contributions: filters to overdue, opens one whose late evidence has arriv
   await grid.waitFor();
 });
 
-test("Quarantine: the refused submission with its reasons", async () => {
+test("Quarantine: who sent it and what to correct first, the raw body behind a disclosure; an officer marks it dealt with", async () => {
   const quarantine = await showPanel("Quarantine");
   const item = quarantine.getByRole("list", { name: "Quarantined submissions" }).getByRole("listitem").first();
   await item.waitFor();
-  expect(await item.textContent()).toContain(`answers.quantity: "2,5" uses a comma`);
-  // The answers as sent, opened as an officer would to see what the supplier typed.
-  await item.getByText("Answers as sent").click();
-  await item.locator("pre").waitFor();
+  expect(await item.getByRole("heading", { level: 3 }).textContent()).toBe("From Acme Build Ltd");
+  expect(await item.textContent()).toContain(`The quantity: "2,5" uses a comma`);
+  expect(await item.getByRole("link", { name: "Email the supplier" }).getAttribute("href")).toMatch(/^mailto:jo%40acme\.example\?subject=/);
   await capture("quarantine");
+  // The answers as sent, opened as an officer would to see what the supplier typed.
+  await item.getByText("Technical details and the answers as sent").click();
+  await item.locator("pre").waitFor();
+  await capture("quarantine-details");
+
+  await item.getByRole("button", { name: "Mark dealt with" }).click();
+  await item.getByRole("textbox").fill("Asked Jo to send it again with 2.5");
+  await item.getByRole("button", { name: "Mark dealt with" }).click();
+  await item.getByRole("note").waitFor();
+  const listed = await stack.call("GET", "quarantine", { token: await stack.token(["Officer"]) });
+  expect(listed.body.items[0]).toMatchObject({ supplier: "Acme Build Ltd", responder: "jo@acme.example", resolved: { note: "Asked Jo to send it again with 2.5" } });
 });
 
 test("Chase ledger: the Manager runs the chase and sees who was chased", async () => {

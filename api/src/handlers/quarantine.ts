@@ -1,4 +1,4 @@
-import { PageQuerySchema, QuarantineResolveRequestSchema } from "../../../shared";
+import { PageQuerySchema, QuarantineResolveRequestSchema, readSender } from "../../../shared";
 import { parseWith, queryObject, readJson } from "../http/body";
 import type { Handler } from "../http/dispatch";
 import { ApiFailure, invalid, notFound } from "../http/errors";
@@ -6,13 +6,16 @@ import { unwrapToken, wrapToken } from "../http/paging";
 import { json } from "../http/respond";
 import { actorOf } from "./principal";
 
-/** GET /api/quarantine: refused submissions, newest first, with the raw body, every reason, and who dealt with each. */
+/**
+ * GET /api/quarantine: refused submissions, newest first, with the raw body, every reason, who dealt
+ * with each, and the supplier, responder and contract read from the body so an officer knows whom to contact.
+ */
 export const listQuarantine: Handler = async ({ request, deps }) => {
   const query = parseWith(PageQuerySchema, queryObject(request), "The query");
   const scope = "quarantine";
   // Raw bodies can be up to 256 KiB each, so pages are small unless asked otherwise.
   const page = await deps.store.listQuarantine({ pageSize: query.pageSize ?? 50, continuationToken: unwrapToken(query.continuationToken, scope) });
-  return json(200, { items: page.items, continuationToken: wrapToken(page.continuationToken, scope) });
+  return json(200, { items: page.items.map((item) => ({ ...item, ...readSender(item.raw) })), continuationToken: wrapToken(page.continuationToken, scope) });
 };
 
 /**

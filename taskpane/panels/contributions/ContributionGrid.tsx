@@ -223,7 +223,8 @@ export function ContributionGrid({ rows, sort, onSort, onOpen, label, hidden = f
                   </Text>
                 </div>
                 <div role="gridcell" aria-colindex={3} className={mergeClasses(styles.cell, styles.number)}>
-                  <Text size={200} className={styles.line} title={c.value === null ? undefined : formatMoney(c.value)}>
+                  {/* "not valued" may take two lines in the narrow column; a figure never wraps. */}
+                  <Text size={200} className={c.value === null ? mergeClasses(styles.twoLines, styles.words) : styles.line} title={c.value === null ? undefined : formatMoney(c.value)}>
                     {c.value === null ? "not valued" : formatMoneyShort(c.value)}
                   </Text>
                 </div>

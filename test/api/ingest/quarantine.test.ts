@@ -11,6 +11,7 @@ let officer: Record<string, string>;
 let quarantineId: string;
 
 const list = async () => pageOf(QuarantineItemSchema).parse((await invoke(app.deps, "quarantineList", { path: "quarantine", headers: officer })).body).items;
+const kept = async () => (await list()).find((item) => item.id === quarantineId);
 const resolve = (id: string, body: unknown, headers = officer) => invoke(app.deps, "quarantineResolve", { path: `quarantine/${encodeURIComponent(id)}/resolve`, params: { id }, body, headers });
 
 beforeAll(async () => {
@@ -24,9 +25,24 @@ beforeAll(async () => {
 
 describe("marking a quarantined submission dealt with", () => {
   it("is open until an officer marks it", async () => {
-    const [item] = await list();
-    expect(item?.id).toBe(quarantineId);
+    const item = await kept();
+    expect(item).toBeDefined();
     expect(item?.resolved).toBeUndefined();
+  });
+
+  it("says who sent it and for which contract, read from the raw body", async () => {
+    const item = await kept();
+    expect(item).toMatchObject({ supplier: "Acme Build Ltd", responder: "jo@acme.example", contractRef: "C-1001" });
+  });
+
+  it("names no sender when the body cannot be read", async () => {
+    const refused = await invoke(app.deps, "formsResponses", { body: "{not json", headers: { "x-ingest-secret": INGEST_SECRET } });
+    expect(refused.status).toBe(400);
+    const item = (await list()).find((i) => i.id === refused.headers.get("x-quarantine-id"));
+    expect(item).toBeDefined();
+    expect(item?.supplier).toBeUndefined();
+    expect(item?.responder).toBeUndefined();
+    expect(item?.contractRef).toBeUndefined();
   });
 
   it("is for officers only", async () => {
@@ -46,7 +62,7 @@ describe("marking a quarantined submission dealt with", () => {
     expect(answer.status).toBe(200);
     const resolved = { by: "sam.patel@council.example", at: "2026-11-26T14:05:00.000Z", note: "Asked Jo to send it again with 2.5" };
     expect(QuarantineResolvedSchema.parse(answer.body)).toEqual({ id: quarantineId, resolved });
-    const [item] = await list();
+    const item = await kept();
     expect(item).toMatchObject({ id: quarantineId, resolved });
     expect(JSON.parse(item?.raw ?? "{}")).toMatchObject({ answers: { quantity: "2,5" } });
   });
@@ -55,7 +71,7 @@ describe("marking a quarantined submission dealt with", () => {
     const again = await resolve(quarantineId, {});
     expect(again.status).toBe(409);
     expect(again.body.error).toMatchObject({ code: "already-resolved", message: expect.stringContaining("sam.patel@council.example") });
-    expect((await list())[0]?.resolved?.note).toBe("Asked Jo to send it again with 2.5");
+    expect((await kept())?.resolved?.note).toBe("Asked Jo to send it again with 2.5");
   });
 
   it("is 404 for a submission that is not in quarantine, and 400 for something that is not an id", async () => {

@@ -2,6 +2,7 @@ import {
   CommitmentsSchema,
   ContributionFiltersSchema,
   EXAMPLE_PACK,
+  QuarantineResolveRequestSchema,
   ReviewRequestSchema,
   ValuesBatchRequestSchema,
   addDays,
@@ -185,6 +186,7 @@ export class FakeApi {
       { method: "GET", pattern: /^contributions\/([^/]+)$/, roles: ["Officer", "Manager"], handle: (_r, [id]) => this.getContribution(id ?? "") },
       { method: "POST", pattern: /^contributions\/([^/]+)\/review$/, roles: ["Officer"], handle: (r, [id]) => this.review(r, id ?? "") },
       { method: "GET", pattern: /^quarantine$/, roles: ["Officer"], handle: (r) => this.page(r, "quarantine", this.quarantine, 50) },
+      { method: "POST", pattern: /^quarantine\/([^/]+)\/resolve$/, roles: ["Officer"], handle: (r, [id]) => this.resolveQuarantine(r, decodeURIComponent(id ?? "")) },
       { method: "POST", pattern: /^chase\/run$/, roles: ["Manager"], handle: () => ({ status: 200, body: this.chaseResult }) },
       { method: "GET", pattern: /^chase\/ledger$/, roles: ["Officer", "Manager"], handle: (r) => this.chaseLedger(r) },
       { method: "POST", pattern: /^values\/batch$/, roles: ["Officer"], handle: (r) => this.valuesBatch(r) },
@@ -303,6 +305,18 @@ export class FakeApi {
     }
     const end = start + size;
     return { status: 200, body: { items: items.slice(start, end), ...(end < items.length ? { continuationToken: btoa(`${scope}|${end}`) } : {}) } };
+  }
+
+  private resolveQuarantine(request: RecordedRequest, id: string): Answer {
+    const parsed = QuarantineResolveRequestSchema.safeParse(request.body);
+    if (!parsed.success) return error(400, "invalid-request", "The resolution is not valid.", zodDetails(parsed.error.issues));
+    const index = this.quarantine.findIndex((q) => q.id === id);
+    const kept = this.quarantine[index];
+    if (!kept) return error(404, "not-found", `There is no quarantined submission ${id}.`);
+    if (kept.resolved) return error(409, "already-resolved", `Submission ${id} was marked dealt with by ${kept.resolved.by} at ${kept.resolved.at}.`);
+    const resolved = { by: "sam.patel@council.example", at: "2026-11-26T14:05:00.000Z", ...(parsed.data.note ? { note: parsed.data.note } : {}) };
+    this.quarantine[index] = { ...kept, resolved };
+    return { status: 200, body: { id, resolved } };
   }
 
   private listPacks(): Answer {
