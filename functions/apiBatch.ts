@@ -1,4 +1,4 @@
-import { API_SESSION_EVENT, API_SESSION_GLOBAL, ApiErrorSchema, MAX_VALUE_QUERIES, ValueQuerySchema, ValuesBatchResponseSchema, plural } from "../shared";
+import { API_SESSION_EVENT, API_SESSION_GLOBAL, ApiErrorSchema, MAX_VALUE_QUERIES, ValueQuerySchema, ValuesBatchResponseSchema, parseJson, plural } from "../shared";
 import type { ApiSession, ValueAnswer, ValueQuery } from "../shared";
 
 /*
@@ -211,15 +211,6 @@ export class LiveValues {
       throw new RequestFailure(`The Social Value Ledger API answered ${plural(parsed.data.answers.length, "look-up")} of ${queries.length}; recalculate (Ctrl+Alt+F9) to try again.`);
     }
     return parsed.data.answers;
-  }
-}
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch {
-    // Not JSON: each caller says what that means for it.
-    return { ok: false };
   }
 }
 

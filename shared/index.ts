@@ -16,3 +16,4 @@ export * from "./contractProgress";
 export * from "./formsPull";
 export * from "./words";
 export * from "./quarantine";
+export * from "./json";

@@ -1,3 +1,4 @@
+import { parseJson } from "./json";
 import { ContractRefSchema } from "./model";
 import type { Problem } from "./problems";
 
@@ -26,12 +27,8 @@ function record(value: unknown): Record<string, unknown> | undefined {
  * nothing for it: these are hints for a person, never used to value anything.
  */
 export function readSender(raw: string): QuarantineSender {
-  let body: Record<string, unknown> | undefined;
-  try {
-    body = record(JSON.parse(raw));
-  } catch {
-    return {};
-  }
+  const json = parseJson(raw);
+  const body = json.ok ? record(json.value) : undefined;
   if (!body) return {};
   const answers = record(body.answers) ?? {};
   const responder = text(body.responder);

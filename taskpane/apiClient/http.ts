@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { ApiErrorSchema, Problem, describeProblem, problemsFromZod } from "../../shared";
+import { ApiErrorSchema, Problem, describeProblem, parseJson, problemsFromZod } from "../../shared";
 
 /** The parts of a fetch Response the client reads, so tests can answer with small fakes. */
 export interface ResponseLike {
@@ -138,14 +138,11 @@ export async function send(options: SendOptions): Promise<Answer> {
 
     let body: unknown;
     if (text.trim() !== "") {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        if (response.status >= 200 && response.status < 300) {
-          throw new ApiProblem("invalid-response", `The API's answer to ${options.method} /${options.path} is not JSON. Check SVL_API_BASE_URL points at the API (…/api).`, "not-json", response.status);
-        }
-        body = undefined;
+      const parsed = parseJson(text);
+      if (!parsed.ok && response.status >= 200 && response.status < 300) {
+        throw new ApiProblem("invalid-response", `The API's answer to ${options.method} /${options.path} is not JSON. Check SVL_API_BASE_URL points at the API (…/api).`, "not-json", response.status);
       }
+      body = parsed.ok ? parsed.value : undefined;
     }
     if (response.status < 200 || response.status > 299) throw problemFor(response.status, response.statusText, body, options.baseUrl);
     return { status: response.status, headers: response.headers, body };

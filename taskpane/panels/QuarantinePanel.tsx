@@ -20,7 +20,7 @@ import { FactList } from "../components/FactList";
 import { LoadStatus } from "../components/LoadStatus";
 import { ProblemList } from "../components/ProblemList";
 import { formatDateTime } from "../components/format";
-import { plural, quarantineReason } from "../../shared";
+import { parseJson, plural, quarantineReason } from "../../shared";
 import type { PanelProps } from "./PanelProps";
 import { usePanelStyles } from "../components/layout";
 
@@ -59,11 +59,8 @@ const useStyles = makeStyles({
 
 /** The raw body as the officer can read it: JSON indented; anything else exactly as it arrived. */
 export function prettyRaw(raw: string): { text: string; json: boolean } {
-  try {
-    return { text: JSON.stringify(JSON.parse(raw), null, 2), json: true };
-  } catch {
-    return { text: raw, json: false };
-  }
+  const parsed = parseJson(raw);
+  return parsed.ok ? { text: JSON.stringify(parsed.value, null, 2), json: true } : { text: raw, json: false };
 }
 
 /** Submissions that failed validation: why, field by field, and what the supplier's form sent. */

@@ -1,6 +1,6 @@
 import type { HttpRequest } from "@azure/functions";
 import type { z } from "zod";
-import { problemsFromZod } from "../../../shared";
+import { parseJson, problemsFromZod } from "../../../shared";
 import { ApiFailure, invalid } from "./errors";
 
 /** docs/API-CONTRACT.md "Conventions": request bodies are capped at 256 KiB unless a route says otherwise. */
@@ -39,11 +39,8 @@ export function decodeUtf8(bytes: Uint8Array): string | undefined {
 }
 
 export function parseJsonText(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (e) {
-    return { ok: false, message: `The body is not valid JSON: ${(e as Error).message}` };
-  }
+  const parsed = parseJson(text);
+  return parsed.ok ? parsed : { ok: false, message: `The body is not valid JSON: ${parsed.message}` };
 }
 
 /** Size, then content type, then JSON: the checks every JSON route makes before looking at the content. */
