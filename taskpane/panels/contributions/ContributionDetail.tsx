@@ -39,6 +39,7 @@ const ACTION_WORDS: Record<AuditEntry["action"], string> = {
   accepted: "Evidence accepted",
   rejected: "Evidence rejected",
   chased: "Chased",
+  "warnings-cleared": "Warnings cleared",
 };
 
 type Notice =

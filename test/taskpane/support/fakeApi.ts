@@ -112,6 +112,7 @@ export function contributionDetail(n: number, overrides: Partial<ContributionDet
     packEdition: EXAMPLE_PACK.edition,
     source: { kind: "form", formId: "form-1", responseId: String(n) },
     submittedAt: "2026-07-02T10:00:00.000Z",
+    warnings: [],
     audit: [{ at: "2026-07-02T10:00:00.000Z", actor: "jo@acme.example", action: "created", detail: "Reported through the form" }],
     ...overrides,
   };
