@@ -52,7 +52,8 @@ export function normaliseEvidenceLink(link: string): string {
     .sort();
   let path = rawPath;
   try {
-    path = decodeURIComponent(rawPath);
+    // Decoded then encoded again, so "Shared Documents" and "Shared%20Documents" meet, and normalising twice changes nothing.
+    path = encodeURI(decodeURIComponent(rawPath));
   } catch {
     // A stray % that is not an escape: the link is compared as written.
   }
