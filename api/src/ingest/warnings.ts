@@ -8,7 +8,7 @@ import type { Deps } from "../deps";
  */
 export async function warningsFor(deps: Deps, c: Contribution, contract: Contract): Promise<Warning[]> {
   const [similar, evidenceUsers] = await Promise.all([
-    deps.store.similarClaims(c.supplier, c.measureCode),
+    deps.store.similarClaims(c),
     c.evidence.length > 0 ? deps.store.evidenceUsers(c.evidence) : Promise.resolve([]),
   ]);
   const reportedOn = dateInTimeZone(new Date(c.submittedAt), deps.settings.timeZone);

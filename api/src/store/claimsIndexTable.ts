@@ -5,7 +5,7 @@ import type { Contribution } from "../../../shared";
 import { mapWithLimit } from "../lib/concurrency";
 import { statusOf, str } from "./entities";
 import { boundedKeyPart, digest } from "./keys";
-import type { ClaimsIndexStore } from "./ports";
+import type { ClaimsIndexStore, SimilarClaimQuery } from "./ports";
 import { VERIFY_CONCURRENCY } from "./tables";
 import type { Tables } from "./tables";
 
@@ -36,7 +36,11 @@ export class ClaimsIndexTable implements ClaimsIndexStore {
   async write(c: Contribution): Promise<void> {
     const pointer = { rowKey: indexRow(c.contractId, c.id), contractId: c.contractId, contributionId: c.id };
     await Promise.all([
-      this.t.clients.claims.upsertEntity({ partitionKey: claimPartition(c.supplier, c.measureCode), ...pointer }, "Replace"),
+      // The figures the duplicate check compares, so a partition read returns only the candidates.
+      this.t.clients.claims.upsertEntity(
+        { partitionKey: claimPartition(c.supplier, c.measureCode), ...pointer, quantity: { value: c.quantity, type: "Double" }, periodStart: c.periodStart, periodEnd: c.periodEnd },
+        "Replace",
+      ),
       this.writeEvidence(c, c.evidence),
     ]);
   }
@@ -63,12 +67,14 @@ export class ClaimsIndexTable implements ClaimsIndexStore {
     ]);
   }
 
-  similarClaims(supplier: string, measureCode: string): Promise<Contribution[]> {
+  similarClaims(claim: SimilarClaimQuery): Promise<Contribution[]> {
     return this.t.io(async () => {
-      const entries = await this.t.all("claims", odata`PartitionKey eq ${claimPartition(supplier, measureCode)}`);
-      const found = await this.verify(entries);
+      // Only entries with the same quantity and an overlapping period: the contributions read to
+      // verify them are the candidates, however many times the supplier reported the measure.
+      const filter = odata`PartitionKey eq ${claimPartition(claim.supplier, claim.measureCode)} and quantity eq ${claim.quantity} and periodStart le ${claim.periodEnd} and periodEnd ge ${claim.periodStart}`;
+      const found = await this.verify(await this.t.all("claims", filter));
       // A cut partition key may be shared by two long supplier names: compare the contribution's own.
-      return found.filter((c) => supplierKey(c.supplier) === supplierKey(supplier) && normaliseCode(c.measureCode) === normaliseCode(measureCode));
+      return found.filter((c) => supplierKey(c.supplier) === supplierKey(claim.supplier) && normaliseCode(c.measureCode) === normaliseCode(claim.measureCode));
     });
   }
 

@@ -137,9 +137,11 @@ export interface ContributionStore {
  * What the claim checks (shared/claimChecks.ts) ask of the ledger; the indexes behind it are written
  * with the contribution (createContribution) and with evidence attached later (updateContribution).
  */
+export type SimilarClaimQuery = Pick<Contribution, "supplier" | "measureCode" | "quantity" | "periodStart" | "periodEnd">;
+
 export interface ClaimsIndexStore {
-  /** Saved contributions of this supplier and measure, on every contract. */
-  similarClaims(supplier: string, measureCode: string): Promise<Contribution[]>;
+  /** Saved contributions of this supplier and measure with this quantity and an overlapping period, on every contract. */
+  similarClaims(claim: SimilarClaimQuery): Promise<Contribution[]>;
   /** Saved contributions whose evidence includes one of these links (compared normalised), on every contract. */
   evidenceUsers(links: readonly { link: string }[]): Promise<Contribution[]>;
 }

@@ -48,6 +48,12 @@ describe("possible-duplicate", () => {
     expect((await detail(second.body.id)).audit[0]?.detail).toContain(`needs a look: possible-duplicate (${first.body.id})`);
   });
 
+  it("compares fractional quantities as the form sends them (\"2.5\" is 2.5)", async () => {
+    const first = await report({ supplier: "Half Time Ltd", measureCode: "J1", quantity: 2.5 });
+    const again = await report({ supplier: "Half Time Ltd", measureCode: "J1", quantity: "2.5" });
+    expect((await detail(again.body.id)).warnings).toEqual([expect.objectContaining({ code: "possible-duplicate", relatedIds: [first.body.id] })]);
+  });
+
   it("another quantity or a period after it is not a duplicate", async () => {
     expect((await report({ supplier: "Dup Two Ltd", quantity: 10 })).status).toBe(201);
     const other = await report({ supplier: "Dup Two Ltd", quantity: 11 });
