@@ -36,7 +36,14 @@ export const pagingFields = (maxPageSize: number) => ({
 
 export const ReviewRequestSchema = z
   .discriminatedUnion("decision", [
-    z.object({ decision: z.literal("accept"), reason: z.string().trim().max(2000).optional() }).strict(),
+    z
+      .object({
+        decision: z.literal("accept"),
+        reason: z.string().trim().max(2000).optional(),
+        /** Accepting evidence on a contribution with warnings clears them, and only with this (docs/WARNINGS.md). */
+        confirmWarnings: z.boolean().optional(),
+      })
+      .strict(),
     z.object({ decision: z.literal("reject"), reason: z.string().trim().min(1, "say why the evidence is rejected; the supplier will read it").max(2000) }).strict(),
   ]);
 export type ReviewRequest = z.infer<typeof ReviewRequestSchema>;
@@ -105,6 +112,8 @@ export const ContributionFiltersSchema = z
     status: EvidenceStatusSchema.optional(),
     supplier: z.string().trim().min(1).max(200).optional(),
     overdue: FlagSchema.optional(),
+    /** Only contributions with warnings (true), or without (false). */
+    needsLook: FlagSchema.optional(),
     ...pagingFields(1000),
   })
   .strict();

@@ -10,7 +10,9 @@ export interface ChaseItem {
   contribution: Pick<
     Contribution,
     "id" | "contractId" | "supplier" | "responder" | "measureCode" | "quantity" | "periodStart" | "periodEnd" | "evidenceStatus" | "evidenceDueDate" | "value" | "description" | "rejectionReason"
-  >;
+ > &
+    /** What needs a second look (docs/WARNINGS.md); the digest counts them. */
+    Partial<Pick<Contribution, "warnings">>;
   contract: Pick<Contract, "id" | "title" | "buyer" | "contractManager" | "escalationContacts" | "reminderPolicy" | "formUrl">;
 }
 

@@ -7,6 +7,8 @@ export * from "./examplePack";
 export * from "./valuation";
 export * from "./evidence";
 export * from "./model";
+export * from "./warnings";
+export * from "./claimChecks";
 export * from "./submission";
 export * from "./pinnedPack";
 export * from "./chase";

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { IsoDateSchema, daysBetween, isValidIsoDate } from "./dates";
 import { EvidenceStatusSchema } from "./evidence";
 import { normaliseCode, PACK_ID } from "./pack";
+import { WarningBoundsSchema, WarningSchema } from "./warnings";
 
 /** Contract references are what suppliers type into the form, e.g. C-1001; they are also the contract's id. */
 export const ContractRefSchema = z
@@ -74,6 +75,8 @@ const ContractFields = z.object({
   }),
   /** The Microsoft Form suppliers report through; reminders link to it. */
   formUrl: z.url().optional(),
+  /** Per-measure bounds above which one contribution is flagged implausible-value (docs/WARNINGS.md). */
+  warningBounds: WarningBoundsSchema.optional(),
 });
 
 /** Only compares dates that parse: zod 4 runs this refinement even when a date already failed, and daysBetween throws on those. */
@@ -165,6 +168,8 @@ export const ContributionSchema = z
     reviewedBy: z.string().optional(),
     reviewedAt: z.iso.datetime().optional(),
     rejectionReason: z.string().optional(),
+    /** What needs a second look (docs/WARNINGS.md); emptied only by an officer's decision. */
+    warnings: z.array(WarningSchema).default([]),
   })
   .strict();
 export type Contribution = z.infer<typeof ContributionSchema>;
@@ -173,7 +178,7 @@ export const AuditEntrySchema = z
   .object({
     at: z.iso.datetime(),
     actor: z.string(),
-    action: z.enum(["created", "evidence-submitted", "accepted", "rejected", "chased"]),
+    action: z.enum(["created", "evidence-submitted", "accepted", "rejected", "chased", "warnings-cleared"]),
     detail: z.string(),
   })
   .strict();

@@ -140,6 +140,7 @@ async function main(): Promise<void> {
         packEdition: EXAMPLE_PACK.edition,
         source: { kind: "form", formId: "bench-chase", responseId: String(n) },
         submittedAt: "2026-06-01T09:00:00.000Z",
+        warnings: [],
       });
       if (overdue) {
         const reminder = Math.floor(daysAgo / 7) + 1;

@@ -2,6 +2,7 @@ import { z } from "zod";
 import {
   ChaseLedgerEntrySchema,
   ChaseRunResultSchema,
+  ClearWarningsRequestSchema,
   CommitmentsSchema,
   ContractDetailSchema,
   ContractSchema,
@@ -70,6 +71,8 @@ export interface ContributionQuery {
   status?: EvidenceStatus;
   supplier?: string;
   overdue?: boolean;
+  /** Only contributions with warnings (true) or without (false). */
+  needsLook?: boolean;
 }
 
 export interface ApiClientOptions {
@@ -251,6 +254,7 @@ export class ApiClient {
       status: query.status,
       supplier: query.supplier,
       overdue: query.overdue === undefined ? undefined : String(query.overdue),
+      needsLook: query.needsLook === undefined ? undefined : String(query.needsLook),
       pageSize: options.pageSize === undefined ? undefined : String(options.pageSize),
       continuationToken,
     };
@@ -285,6 +289,21 @@ export class ApiClient {
       throw new ApiProblem("invalid-request", details.map((d) => d.message).join("; "), "invalid-request", undefined, details);
     }
     const path = `contributions/${segment(id)}/review`;
+    const answer = await this.call({ method: "POST", path, body: checked.data, headers: { "if-match": etag }, signal: options.signal });
+    return { value: validate(ContributionDetailSchema, answer.body, `POST /${path}`), etag: this.etagOf(answer, `POST /${path}`) };
+  }
+
+  /**
+   * An officer's decision that a contribution's warnings need no more look, with the reason for the
+   * audit trail; a 412 ApiProblem means it changed since `etag` was read, 409 that it has no warnings.
+   */
+  async clearWarnings(id: string, reason: string, etag: string, options: CallOptions = {}): Promise<Tagged<ContributionDetail>> {
+    const checked = ClearWarningsRequestSchema.safeParse({ reason });
+    if (!checked.success) {
+      const details = problemsFromZod(checked.error.issues);
+      throw new ApiProblem("invalid-request", details.map((d) => d.message).join("; "), "invalid-request", undefined, details);
+    }
+    const path = `contributions/${segment(id)}/warnings/clear`;
     const answer = await this.call({ method: "POST", path, body: checked.data, headers: { "if-match": etag }, signal: options.signal });
     return { value: validate(ContributionDetailSchema, answer.body, `POST /${path}`), etag: this.etagOf(answer, `POST /${path}`) };
   }

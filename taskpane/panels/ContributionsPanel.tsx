@@ -173,6 +173,7 @@ function ContractContributions({ api, gateway, user, ledger, selectedContract: c
                 </Select>
               </Field>
               <Checkbox label="Overdue only" checked={filters.overdueOnly} onChange={(_e, d) => set("overdueOnly", d.checked === true)} />
+              <Checkbox label="Needs a look" checked={filters.needsLookOnly} onChange={(_e, d) => set("needsLookOnly", d.checked === true)} />
             </div>
 
             <div className={layout.actions}>
@@ -209,7 +210,7 @@ function ContractContributions({ api, gateway, user, ledger, selectedContract: c
         <OpenContribution
           id={openId}
           onClose={() => setOpenId(undefined)}
-          detail={<ContributionDetailView id={openId} api={api} pack={pack} canReview={user?.roles.includes("Officer") === true} onChanged={onChanged} />}
+          detail={<ContributionDetailView key={openId} id={openId} api={api} pack={pack} canReview={user?.roles.includes("Officer") === true} onChanged={onChanged} onOpen={setOpenId} />}
         />
       )}
     </div>

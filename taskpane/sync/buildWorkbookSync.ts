@@ -1,4 +1,4 @@
-import { NOT_IN_PACK, contractProgress, findMeasure, indexPack, isOverdue, isoDateToExcelSerial } from "../../shared";
+import { NOT_IN_PACK, contractProgress, findMeasure, indexPack, isOverdue, isoDateToExcelSerial, warningsSummary } from "../../shared";
 import type { Commitment, Contract, Contribution, FrameworkPack, IsoDate, PackIndex } from "../../shared";
 import type { CellValue, SheetColumn, WorkbookSync } from "./sheetTable";
 
@@ -23,6 +23,8 @@ export const CONTRIBUTION_COLUMNS: readonly SheetColumn[] = [
   { header: "Due", kind: "date" },
   { header: "Overdue", kind: "text" },
   { header: "Pack", kind: "text" },
+  /** What needs a second look (docs/WARNINGS.md): codes, with the contributions they name; empty once cleared. */
+  { header: "Warnings", kind: "text" },
 ];
 
 export const SUMMARY_COLUMNS: readonly SheetColumn[] = [
@@ -69,6 +71,7 @@ function contributionRow(c: Contribution, pack: PackIndex, today: IsoDate): Cell
     isoDateToExcelSerial(c.evidenceDueDate),
     isOverdue(c.evidenceStatus, c.evidenceDueDate, today) ? "Yes" : "No",
     `${c.packId} ${c.packEdition}`,
+    warningsSummary(c.warnings),
   ];
 }
 

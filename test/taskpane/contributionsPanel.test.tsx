@@ -298,7 +298,7 @@ describe("a contribution and its evidence", () => {
     const manager = createApiClient({ baseUrl: api.baseUrl, getAccessToken: async () => fakeToken(["Manager"]), fetch: api.fetch });
     render(
       <FluentProvider theme={webLightTheme}>
-        <ContributionDetailView id={reference(2)} api={manager} pack={indexPack(EXAMPLE_PACK)} canReview={false} onChanged={() => undefined} />
+        <ContributionDetailView id={reference(2)} api={manager} pack={indexPack(EXAMPLE_PACK)} canReview={false} onChanged={() => undefined} onOpen={() => undefined} />
       </FluentProvider>,
     );
     expect(await screen.findByText("Evidence is waiting for review. Officers review evidence; your account does not have the Officer role.")).toBeTruthy();

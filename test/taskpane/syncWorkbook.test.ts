@@ -37,7 +37,7 @@ async function requestsOf(run: () => Promise<unknown>): Promise<number> {
   return fake.requests.length - before;
 }
 
-const HEADERS = ["Reference", "Supplier", "Measure", "Theme", "Quantity", "Unit", "Period start", "Period end", "Value (£)", "Evidence", "Due", "Overdue", "Pack"];
+const HEADERS = ["Reference", "Supplier", "Measure", "Theme", "Quantity", "Unit", "Period start", "Period end", "Value (£)", "Evidence", "Due", "Overdue", "Pack", "Warnings"];
 
 describe("a first sync", () => {
   test("makes the Contributions sheet and table, typed cells in our columns", async () => {
@@ -65,8 +65,9 @@ describe("a first sync", () => {
       isoDateToExcelSerial("2026-07-30"),
       "No",
       "example 2026-illustrative",
+      "",
     ]);
-    expect(body[0]?.map((c) => c.format)).toEqual(["@", "@", "@", "@", "General", "@", "d mmm yyyy", "d mmm yyyy", '"£"#,##0.00', "@", "d mmm yyyy", "@", "@"]);
+    expect(body[0]?.map((c) => c.format)).toEqual(["@", "@", "@", "@", "General", "@", "d mmm yyyy", "d mmm yyyy", '"£"#,##0.00', "@", "d mmm yyyy", "@", "@", "@"]);
     // Record-only measures carry no £; missing evidence past its due date is overdue.
     const recordOnly = fake.records("Contributions").find((r) => r.Measure === "G3");
     expect(recordOnly?.["Value (£)"]).toBe("");
@@ -236,6 +237,20 @@ describe("a refresh in place", () => {
     expect(header.slice(0, 4)).toEqual(["Supplier", "Reference", "Contact", "Measure"]);
     const records = fake.records("Contributions");
     expect(records.map((r) => [r.Supplier, r.Contact, r["value £"]])).toEqual(items.map((c, i) => [c.supplier, ["a", "b", "c"][i], 7]));
+  });
+
+  test("writes each contribution's warnings as text, and empties the cell once they are cleared", async () => {
+    const flagged = contribution(1, {
+      warnings: [
+        { code: "possible-duplicate", message: "already reported", relatedIds: [contribution(2).id] },
+        { code: "implausible-value", message: "more than the contract" },
+      ],
+    });
+    await sync([flagged, contribution(2)]);
+    const cell = fake.cellsOf("Contributions").body[0]?.at(-1);
+    expect(cell).toEqual(expect.objectContaining({ value: `possible-duplicate (${contribution(2).id}); implausible-value`, format: "@" }));
+    await sync([{ ...flagged, warnings: [] }, contribution(2)]);
+    expect(fake.records("Contributions").map((r) => r.Warnings)).toEqual(["", ""]);
   });
 
   test("puts back one of our columns the officer deleted, at the right, and says so", async () => {

@@ -4,6 +4,7 @@ import {
   ChaseLedgerQuerySchema,
   ChaseRunRequestSchema,
   ChaseRunResultSchema,
+  ClearWarningsRequestSchema,
   CommitmentsSchema,
   ContractDetailSchema,
   ContractInputSchema,
@@ -30,7 +31,7 @@ import {
 } from "../../../shared";
 import { listChaseLedger, runChaseNow } from "../handlers/chase";
 import { createContract, getContract, listContracts, patchContract, putCommitments } from "../handlers/contracts";
-import { getContribution, listContributions, recordContribution, reviewEvidence } from "../handlers/contributions";
+import { clearWarnings, getContribution, listContributions, recordContribution, reviewEvidence } from "../handlers/contributions";
 import { receiveFormResponse } from "../handlers/forms";
 import { health } from "../handlers/health";
 import { getPack, listPacks, uploadPack } from "../handlers/packs";
@@ -190,7 +191,7 @@ export const ROUTES: readonly RouteSpec[] = [
     access: OFFICER_OR_MANAGER,
     authLevel: "anonymous",
     handler: listContributions,
-    summary: "Delivered contributions, paged, filtered by contract, evidence status, supplier, overdue",
+    summary: "Delivered contributions, paged, filtered by contract, evidence status, supplier, overdue, needs a look (warnings)",
     query: ContributionFiltersSchema,
     responses: { 200: { description: "A page of contributions", schema: pageOf(ContributionSchema) } },
     usesStorage: true,
@@ -225,12 +226,30 @@ export const ROUTES: readonly RouteSpec[] = [
     access: OFFICER,
     authLevel: "anonymous",
     handler: reviewEvidence,
-    summary: "Accept or reject submitted evidence; needs If-Match with the ETag",
+    summary: "Accept or reject submitted evidence; needs If-Match with the ETag. Accepting a contribution with warnings needs confirmWarnings: true, and clears them",
     body: ReviewRequestSchema,
     responses: {
       200: { description: "Reviewed", schema: ContributionDetailSchema, headers: ["ETag"] },
       404: { description: "No such contribution" },
-      409: { description: "Nothing submitted to review, or already accepted" },
+      409: { description: "Nothing submitted to review, already accepted, or (warnings-unconfirmed) an accept without confirmWarnings on a contribution with warnings; the message names them" },
+      412: { description: "The ETag is stale" },
+      428: { description: "If-Match missing" },
+    },
+    usesStorage: true,
+  },
+  {
+    name: "contributionsClearWarnings",
+    methods: ["POST"],
+    route: "contributions/{id}/warnings/clear",
+    access: OFFICER,
+    authLevel: "anonymous",
+    handler: clearWarnings,
+    summary: "Clear a contribution's warnings with the officer's reason (written to its audit trail); needs If-Match with the ETag",
+    body: ClearWarningsRequestSchema,
+    responses: {
+      200: { description: "Cleared", schema: ContributionDetailSchema, headers: ["ETag"] },
+      404: { description: "No such contribution" },
+      409: { description: "The contribution has no warnings" },
       412: { description: "The ETag is stale" },
       428: { description: "If-Match missing" },
     },

@@ -1,4 +1,5 @@
 import {
+  ClearWarningsRequestSchema,
   ContributionFiltersSchema,
   ContributionRefSchema,
   dueDateAfterRejection,
@@ -9,6 +10,7 @@ import {
   ReviewRequestSchema,
   supplierKey,
   todayIn,
+  warningsSummary,
 } from "../../../shared";
 import type { Contribution, ContributionDetail, RejectionNotice } from "../../../shared";
 import type { Deps } from "../deps";
@@ -19,6 +21,7 @@ import { unwrapToken, wrapToken } from "../http/paging";
 import { json } from "../http/respond";
 import { buildContribution, createdAudit, resolveReport } from "../ingest/contribution";
 import { randomReference } from "../ingest/references";
+import { warningsFor } from "../ingest/warnings";
 import { StaleEtagError } from "../store/errors";
 import type { Stored } from "../store/ports";
 import { actorOf } from "./principal";
@@ -77,6 +80,7 @@ export const listContributions: Handler = async ({ request, deps }) => {
       status: query.status,
       supplierKey: query.supplier === undefined ? undefined : supplierKey(query.supplier),
       overdueOn: query.overdue ? todayIn(deps.settings.timeZone, deps.clock.now()) : undefined,
+      needsLook: query.needsLook,
     },
     { pageSize: pageSize ?? DEFAULT_PAGE_SIZE, continuationToken: unwrapToken(continuationToken, scope) },
   );
@@ -102,7 +106,7 @@ export const recordContribution: Handler = async ({ request, deps, principal }) 
   let id: string | undefined;
   for (let attempt = 0; attempt < 5 && id === undefined; attempt++) {
     const candidate = randomReference();
-    const contribution = buildContribution({
+    const built = buildContribution({
       id: candidate,
       context: resolved.context,
       report,
@@ -111,6 +115,7 @@ export const recordContribution: Handler = async ({ request, deps, principal }) 
       source: { kind: "manual", recordedBy: actor },
       submittedAt: now,
     });
+    const contribution = { ...built, warnings: await warningsFor(deps, built, resolved.context.contract) };
     const saved = await deps.store.createContribution(contribution, createdAudit(contribution, now, actor, "Recorded by hand"), { owner: { contractId } });
     if (saved.outcome === "created") id = candidate;
   }
@@ -134,6 +139,14 @@ export const reviewEvidence: Handler = async ({ request, deps, principal }) => {
   if (stored.etag !== ifMatch) throw stale();
 
   const current = stored.value;
+  const confirmed = review.decision === "accept" && review.confirmWarnings === true;
+  if (review.decision === "accept" && current.warnings.length > 0 && !confirmed) {
+    throw new ApiFailure(
+      409,
+      "warnings-unconfirmed",
+      `${id} needs a look before its evidence is accepted: ${current.warnings.map((w) => `${w.code}: ${w.message}`).join("; ")}. Check them, then accept with confirmWarnings: true.`,
+    );
+  }
   let status;
   try {
     status = nextEvidenceStatus(current.evidenceStatus, review.decision);
@@ -157,11 +170,13 @@ export const reviewEvidence: Handler = async ({ request, deps, principal }) => {
     }
   } else {
     const { rejectionReason: _previous, ...rest } = after;
-    after = rest;
+    // The officer confirmed the warnings by accepting: they are cleared, and the trail says which.
+    after = { ...rest, warnings: [] };
   }
   // The officer's reason usually ends a sentence already; the trail must not read "contracts.. New evidence…".
   const reason = review.reason?.trim().replace(/([^.!?])$/, "$1.");
-  const detailText = review.decision === "reject" ? `Evidence rejected: ${reason} New evidence due ${after.evidenceDueDate}.` : `Evidence accepted.${reason ? ` ${reason}` : ""}`;
+  const cleared = confirmed && current.warnings.length > 0 ? ` Warnings confirmed and cleared: ${warningsSummary(current.warnings)}.` : "";
+  const detailText = review.decision === "reject" ? `Evidence rejected: ${reason} New evidence due ${after.evidenceDueDate}.` : `Evidence accepted.${reason ? ` ${reason}` : ""}${cleared}`;
   try {
     const outcome = await deps.store.updateContribution({ ...stored, etag: ifMatch }, after, {
       at: now.toISOString(),
@@ -170,6 +185,37 @@ export const reviewEvidence: Handler = async ({ request, deps, principal }) => {
       detail: detailText,
     });
     if (outcome.outcome !== "updated") throw new Error(`Review of ${id} was taken for a repeat`);
+    return json(200, await detail(deps, after), { etag: outcome.etag });
+  } catch (e) {
+    if (e instanceof StaleEtagError) throw stale();
+    throw e;
+  }
+};
+
+/** POST /api/contributions/{id}/warnings/clear: an officer's decision that the warnings need no more look; If-Match required. */
+export const clearWarnings: Handler = async ({ request, deps, principal }) => {
+  const id = reference(request.params.id);
+  const ifMatch = request.headers.get("if-match");
+  const body = parseWith(ClearWarningsRequestSchema, await readJson(request), "The decision");
+  if (!ifMatch) {
+    throw new ApiFailure(428, "if-match-required", "Send the contribution's ETag (from GET /api/contributions/{id}) in If-Match, so a decision never covers a warning you have not seen.");
+  }
+  const stored = await find(deps, id);
+  const stale = () => new ApiFailure(412, "stale-etag", `Contribution ${id} changed since you loaded it (new evidence, a review or new warnings). Reload it, look again, then clear.`);
+  if (stored.etag !== ifMatch) throw stale();
+  const current = stored.value;
+  if (current.warnings.length === 0) throw new ApiFailure(409, "no-warnings", `${id} has no warnings to clear.`);
+  const now = deps.clock.now().toISOString();
+  const after: Contribution = { ...current, warnings: [] };
+  const reason = body.reason.replace(/([^.!?])$/, "$1.");
+  try {
+    const outcome = await deps.store.updateContribution({ ...stored, etag: ifMatch }, after, {
+      at: now,
+      actor: actorOf(principal),
+      action: "warnings-cleared",
+      detail: `Warnings cleared: ${current.warnings.map((w) => `${w.code} (${w.message})`).join("; ")}. Reason: ${reason}`,
+    });
+    if (outcome.outcome !== "updated") throw new Error(`Clearing the warnings of ${id} was taken for a repeat`);
     return json(200, await detail(deps, after), { etag: outcome.etag });
   } catch (e) {
     if (e instanceof StaleEtagError) throw stale();

@@ -1,4 +1,4 @@
-import { evidenceDueDate, findMeasure, nextEvidenceStatus, ValuationError, valueOrNull } from "../../../shared";
+import { evidenceDueDate, findMeasure, nextEvidenceStatus, ValuationError, valueOrNull, warningsSummary } from "../../../shared";
 import type { AuditEntry, Contract, Contribution, ContributionReport, Measure, PackIndex, Problem } from "../../../shared";
 import type { Deps } from "../deps";
 
@@ -89,12 +89,14 @@ export function buildContribution(args: {
     packEdition: pack.pack.edition,
     source: args.source,
     submittedAt: args.submittedAt,
+    warnings: [],
   };
 }
 
 export function createdAudit(c: Contribution, at: string, actor: string, how: string): AuditEntry[] {
   const value = c.value === null ? "not valued in £" : `valued at £${c.value.toFixed(2)}`;
-  const entries: AuditEntry[] = [{ at, actor, action: "created", detail: `${how}: ${c.quantity} × ${c.measureCode} for ${c.periodStart}..${c.periodEnd}, ${value} with ${c.packId} ${c.packEdition}` }];
+  const flagged = c.warnings.length > 0 ? `; needs a look: ${warningsSummary(c.warnings)}` : "";
+  const entries: AuditEntry[] = [{ at, actor, action: "created", detail: `${how}: ${c.quantity} × ${c.measureCode} for ${c.periodStart}..${c.periodEnd}, ${value} with ${c.packId} ${c.packEdition}${flagged}` }];
   if (c.evidence.length > 0) entries.push({ at, actor, action: "evidence-submitted", detail: `${c.evidence.length} evidence link(s) sent with the figures: ${c.evidence.map((e) => e.name).join(", ")}` });
   return entries;
 }

@@ -1,8 +1,9 @@
-import { EvidenceTransitionError, mayAttachEvidence, nextEvidenceStatus, parseSubmission, plural } from "../../../shared";
+import { EvidenceTransitionError, mayAttachEvidence, mergeWarnings, nextEvidenceStatus, parseSubmission, plural } from "../../../shared";
 import type { EvidenceLink, IngestionResult, ParsedSubmission, Problem } from "../../../shared";
 import type { Deps } from "../deps";
 import { buildContribution, createdAudit, resolveReport } from "./contribution";
 import { formReference, REFERENCE_ATTEMPTS } from "./references";
+import { evidenceWarningsFor, warningsFor } from "./warnings";
 import { StaleEtagError, StorageRefusedError } from "../store/errors";
 import { digest } from "../store/keys";
 import type { InboxEntry } from "../store/ports";
@@ -71,7 +72,7 @@ async function ingestContribution(deps: Deps, arrival: Arrival, submission: Subm
   const now = deps.clock.now().toISOString();
   for (let attempt = 0; attempt < REFERENCE_ATTEMPTS; attempt++) {
     const id = formReference(formId, responseId, attempt);
-    const contribution = buildContribution({
+    const built = buildContribution({
       id,
       context: resolved.context,
       report: submission.report,
@@ -79,6 +80,8 @@ async function ingestContribution(deps: Deps, arrival: Arrival, submission: Subm
       source: { kind: "form", formId, responseId },
       submittedAt: submission.submittedAt,
     });
+    // Warnings never refuse a submission: they are kept on it for an officer (docs/WARNINGS.md).
+    const contribution = { ...built, warnings: await warningsFor(deps, built, contract) };
     const audit = createdAudit(contribution, now, submission.responder, `Reported through form ${formId} response ${responseId} (inbox ${arrival.inbox.id})`);
     let saved;
     try {
@@ -127,6 +130,7 @@ async function attachEvidence(deps: Deps, arrival: Arrival, submission: Submissi
   const answer = (status: 200 | 201, outcome: IngestionResult["outcome"], evidenceStatus: IngestionResult["evidenceStatus"]) =>
     accepted(status, { outcome, id: ref, contractId: owner.contractId, evidenceStatus });
 
+  const reused = await evidenceWarningsFor(deps, stored.value, submission.evidence);
   // Optimistic concurrency: a review or another evidence submission may land between read and write.
   for (let attempt = 0; attempt < 5; attempt++) {
     const current = stored.value;
@@ -138,7 +142,7 @@ async function attachEvidence(deps: Deps, arrival: Arrival, submission: Submissi
       if (await deps.store.wasApplied(owner.contractId, ref, dedupeKey)) return answer(200, "evidence-duplicate", current.evidenceStatus);
       return quarantine(deps, arrival, [{ path: where, message: `${ref}: ${e.message}` }]);
     }
-    const after = { ...current, evidence: mergeEvidence(current.evidence, submission.evidence), evidenceStatus: status };
+    const after = { ...current, evidence: mergeEvidence(current.evidence, submission.evidence), evidenceStatus: status, warnings: mergeWarnings(current.warnings, reused) };
     const names = submission.evidence.map((e) => e.name).join(", ");
     const note = submission.description ? ` Note: ${submission.description.slice(0, 500)}` : "";
     const outcome = await deps.store

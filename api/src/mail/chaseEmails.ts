@@ -447,14 +447,19 @@ interface ContractTotal {
   items: number;
   atRisk: number;
   worst: number;
+  /** Items with warnings (docs/WARNINGS.md). */
+  needLook: number;
 }
+
+const needsLook = (line: DigestLine) => (line.item.contribution.warnings?.length ?? 0) > 0;
 
 function contractTotals(lines: DigestLine[]): ContractTotal[] {
   const totals = new Map<string, ContractTotal>();
   for (const line of lines) {
     const c = line.item.contract;
-    const total = totals.get(c.id) ?? { contract: `${c.id} ${clip(c.title, 120)}`, items: 0, atRisk: 0, worst: 0 };
+    const total = totals.get(c.id) ?? { contract: `${c.id} ${clip(c.title, 120)}`, items: 0, atRisk: 0, worst: 0, needLook: 0 };
     total.items++;
+    if (needsLook(line)) total.needLook++;
     total.atRisk += line.item.contribution.value ?? 0;
     total.worst = Math.max(total.worst, line.daysOverdue);
     totals.set(c.id, total);
@@ -468,11 +473,13 @@ export function renderDigest(digest: Digest, context: ChaseEmailContext): Outgoi
   const maxRows = context.maxRows ?? 200;
   const n = digest.lines.length;
   const atRisk = formatMoney(digest.valueAtRisk);
+  const flagged = digest.lines.filter(needsLook).length;
   const subject = `Weekly digest: ${plural(n, "social value item")} overdue on your contracts, ${atRisk} at risk (${organisation})`;
   const summary =
     `As at ${formatDate(today)}, ${plural(n, "item")} on ${plural(digest.contracts, "contract")} ${n === 1 ? "is" : "are"} overdue. ` +
     `${atRisk} of social value is at risk: the value of contributions whose evidence is still owed. ` +
-    "Please chase the suppliers who have not sent evidence.";
+    "Please chase the suppliers who have not sent evidence." +
+    (flagged > 0 ? ` ${flagged} of them need a look: the ledger flagged a possible duplicate, an implausible value or a period to check (the task pane's "Needs a look" filter).` : "");
   const totals = contractTotals(digest.lines);
   const listed = digest.lines.slice(0, maxRows).map((l) => describeItem(l.item, l.daysOverdue, context));
   const hidden = n - listed.length;
@@ -480,14 +487,14 @@ export function renderDigest(digest: Digest, context: ChaseEmailContext): Outgoi
   const byContract = [
     `<table style="${STYLE.table}">`,
     `<caption style="${STYLE.caption}">By contract</caption>`,
-    `<thead><tr><th scope="col" style="${STYLE.th}">Contract</th><th scope="col" style="${STYLE.th}">Items overdue</th><th scope="col" style="${STYLE.th}">Value at risk</th><th scope="col" style="${STYLE.th}">Most days overdue</th></tr></thead>`,
+    `<thead><tr><th scope="col" style="${STYLE.th}">Contract</th><th scope="col" style="${STYLE.th}">Items overdue</th><th scope="col" style="${STYLE.th}">Value at risk</th><th scope="col" style="${STYLE.th}">Most days overdue</th><th scope="col" style="${STYLE.th}">Need a look</th></tr></thead>`,
     "<tbody>",
     ...totals.map(
       (t) =>
-        `<tr><th scope="row" style="${STYLE.th}">${escapeHtml(t.contract)}</th><td style="${STYLE.num}">${t.items}</td><td style="${STYLE.num}">${escapeHtml(formatMoney(t.atRisk))}</td><td style="${STYLE.num}">${t.worst}</td></tr>`,
+        `<tr><th scope="row" style="${STYLE.th}">${escapeHtml(t.contract)}</th><td style="${STYLE.num}">${t.items}</td><td style="${STYLE.num}">${escapeHtml(formatMoney(t.atRisk))}</td><td style="${STYLE.num}">${t.worst}</td><td style="${STYLE.num}">${t.needLook}</td></tr>`,
     ),
     "</tbody>",
-    `<tfoot><tr><th scope="row" style="${STYLE.th}">Total</th><td style="${STYLE.num}">${n}</td><td style="${STYLE.num}">${escapeHtml(atRisk)}</td><td style="${STYLE.num}">${digest.lines[0]?.daysOverdue ?? 0}</td></tr></tfoot>`,
+    `<tfoot><tr><th scope="row" style="${STYLE.th}">Total</th><td style="${STYLE.num}">${n}</td><td style="${STYLE.num}">${escapeHtml(atRisk)}</td><td style="${STYLE.num}">${digest.lines[0]?.daysOverdue ?? 0}</td><td style="${STYLE.num}">${flagged}</td></tr></tfoot>`,
     "</table>",
   ].join("\n");
   const columns = (["contract", "supplier", "measure", "period", "quantity", "value", "due", "overdue", "status"] as const).map((c) => COLUMNS[c] as Column);
@@ -511,8 +518,8 @@ export function renderDigest(digest: Digest, context: ChaseEmailContext): Outgoi
     "",
     "BY CONTRACT",
     "",
-    ...totals.map((t) => `- ${t.contract}: ${plural(t.items, "item")} overdue, ${formatMoney(t.atRisk)} at risk, most overdue ${plural(t.worst, "day")}`),
-    `- Total: ${plural(n, "item")}, ${atRisk} at risk`,
+    ...totals.map((t) => `- ${t.contract}: ${plural(t.items, "item")} overdue, ${formatMoney(t.atRisk)} at risk, most overdue ${plural(t.worst, "day")}${t.needLook > 0 ? `, ${t.needLook} need a look` : ""}`),
+    `- Total: ${plural(n, "item")}, ${atRisk} at risk${flagged > 0 ? `, ${flagged} need a look` : ""}`,
     "",
     "ALL OVERDUE ITEMS, MOST OVERDUE FIRST",
     "",

@@ -2,8 +2,9 @@ import { randomBytes } from "node:crypto";
 import { odata } from "@azure/data-tables";
 import type { TableEntity, TransactionAction } from "@azure/data-tables";
 import { addDays, isAwaitingEvidence, supplierKey } from "../../../shared";
-import type { AuditEntry, Contribution, EvidenceLink, EvidenceStatus, IsoDate } from "../../../shared";
+import type { AuditEntry, Contribution, EvidenceLink, EvidenceStatus, IsoDate, Warning } from "../../../shared";
 import { mapWithLimit } from "../lib/concurrency";
+import { ClaimsIndexTable } from "./claimsIndexTable";
 import { fromChunks, toChunks } from "./chunks";
 import { statusOf, str, withoutUndefined } from "./entities";
 import type { Entity } from "./entities";
@@ -30,7 +31,14 @@ const indexRow = (contractId: string, id: string) => `${contractId}|${id}`;
  * EvidenceDue), api/STORAGE.md.
  */
 export class ContributionsTable implements ContributionStore {
-  constructor(private readonly t: Tables) {}
+  readonly claimsIndex: ClaimsIndexTable;
+
+  constructor(private readonly t: Tables) {
+    this.claimsIndex = new ClaimsIndexTable(t, async (contractId, id) => {
+      const e = await t.read("contributions", contributionPartition(contractId, id), contributionRow(id));
+      return e ? toContribution(e) : undefined;
+    });
+  }
 
   private async findReferenceRaw(id: string): Promise<ReferenceOwner | undefined> {
     const e = await this.t.read("refs", id, REF_ROW);
@@ -59,6 +67,7 @@ export class ContributionsTable implements ContributionStore {
           "Replace",
         ),
         isAwaitingEvidence(c.evidenceStatus) ? this.t.clients.due.upsertEntity(evidenceDueEntity(c), "Replace") : undefined,
+        this.claimsIndex.write(c),
       ]);
       if (claimed === undefined) {
         const owner = await this.findReferenceRaw(c.id);
@@ -99,6 +108,7 @@ export class ContributionsTable implements ContributionStore {
     await Promise.all([
       drop("the supplier index entry", () => this.t.clients.suppliers.deleteEntity(boundedKeyPart(supplierKey(c.supplier)), indexRow(c.contractId, c.id))),
       isAwaitingEvidence(c.evidenceStatus) ? this.dropDueEntry(c.evidenceDueDate, c.contractId, c.id) : undefined,
+      this.claimsIndex.undo(c),
     ]);
     // The claim last: while it stands, no other response can take this reference and meet our index entries.
     await drop("the reference claim", () => this.t.clients.refs.deleteEntity(c.id, REF_ROW));
@@ -125,7 +135,12 @@ export class ContributionsTable implements ContributionStore {
       const wasOwed = isAwaitingEvidence(old.evidenceStatus);
       const isOwed = isAwaitingEvidence(after.evidenceStatus);
       const dueMoved = old.evidenceDueDate !== after.evidenceDueDate;
-      if (isOwed && (!wasOwed || dueMoved)) await this.t.clients.due.upsertEntity(evidenceDueEntity(after), "Replace");
+      const known = new Set(old.evidence.map((e) => e.link));
+      const addedEvidence = after.evidence.filter((e) => !known.has(e.link));
+      await Promise.all([
+        isOwed && (!wasOwed || dueMoved) ? this.t.clients.due.upsertEntity(evidenceDueEntity(after), "Replace") : undefined,
+        addedEvidence.length > 0 ? this.claimsIndex.writeEvidence(after, addedEvidence) : undefined,
+      ]);
 
       const actions: TransactionAction[] = [
         ["update", contributionEntity(after, before.inboxId), "Replace", { etag: before.etag }],
@@ -177,7 +192,7 @@ export class ContributionsTable implements ContributionStore {
     if (query.supplierKey !== undefined) filter += odata` and supplierKey eq ${query.supplierKey}`;
     const index = await this.t.page("due", filter, request, (e) => e);
     const found = await this.verifyDueEntries(index.items);
-    const wanted = found.filter((c) => query.status === undefined || c.evidenceStatus === query.status);
+    const wanted = found.filter((c) => (query.status === undefined || c.evidenceStatus === query.status) && matchesNeedsLook(c, query));
     return { items: wanted, continuationToken: index.continuationToken };
   }
 
@@ -215,7 +230,7 @@ export class ContributionsTable implements ContributionStore {
       if (!stored) return undefined;
       const c = toContribution(stored);
       if (supplierKey(c.supplier) !== key) return undefined;
-      return query.status === undefined || c.evidenceStatus === query.status ? c : undefined;
+      return (query.status === undefined || c.evidenceStatus === query.status) && matchesNeedsLook(c, query) ? c : undefined;
     });
     return { items: found.filter((c): c is Contribution => c !== undefined), continuationToken: index.continuationToken };
   }
@@ -248,6 +263,8 @@ export class ContributionsTable implements ContributionStore {
   }
 }
 
+const matchesNeedsLook = (c: Contribution, query: ContributionQuery) => query.needsLook === undefined || c.warnings.length > 0 === query.needsLook;
+
 /** The EvidenceDue index entry of a contribution that owes evidence. */
 export function evidenceDueEntity(c: Contribution): TableEntity {
   return {
@@ -273,6 +290,7 @@ function contractFilter(contractId: string, query: ContributionQuery): string {
 
 function propertyFilters(query: ContributionQuery): string {
   let filter = "";
+  if (query.needsLook !== undefined) filter += odata` and needsLook eq ${query.needsLook}`;
   if (query.status !== undefined) filter += odata` and evidenceStatus eq ${query.status}`;
   if (query.supplierKey !== undefined) filter += odata` and supplierKey eq ${query.supplierKey}`;
   if (query.overdueOn !== undefined) {
@@ -308,6 +326,9 @@ export function contributionEntity(c: Contribution, inboxId?: string): TableEnti
     reviewedBy: c.reviewedBy,
     reviewedAt: c.reviewedAt,
     rejectionReason: c.rejectionReason,
+    ...toChunks("warnings", JSON.stringify(c.warnings)),
+    // A property of its own, so "needs a look" is a filter on the listing, not a scan.
+    needsLook: c.warnings.length > 0,
     inboxId,
   });
 }
@@ -334,5 +355,6 @@ function toContribution(e: Entity): Contribution {
     reviewedBy: str(e.reviewedBy),
     reviewedAt: str(e.reviewedAt),
     rejectionReason: str(e.rejectionReason),
+    warnings: JSON.parse(fromChunks(e, "warnings") || "[]") as Warning[],
   });
 }

@@ -43,6 +43,8 @@ export interface ContributionQuery {
   supplierKey?: string;
   /** Only contributions whose evidence is overdue on this date. */
   overdueOn?: IsoDate;
+  /** Only contributions with warnings (true) or without (false). */
+  needsLook?: boolean;
 }
 
 export type CreateOutcome = { outcome: "created" } | { outcome: "exists" } | { outcome: "taken"; owner: ReferenceOwner };
@@ -131,8 +133,21 @@ export interface ContributionStore {
   addAuditEntries(entries: KeyedAuditEntry[]): Promise<void>;
 }
 
+/**
+ * What the claim checks (shared/claimChecks.ts) ask of the ledger; the indexes behind it are written
+ * with the contribution (createContribution) and with evidence attached later (updateContribution).
+ */
+export type SimilarClaimQuery = Pick<Contribution, "supplier" | "measureCode" | "quantity" | "periodStart" | "periodEnd">;
+
+export interface ClaimsIndexStore {
+  /** Saved contributions of this supplier and measure with this quantity and an overlapping period, on every contract. */
+  similarClaims(claim: SimilarClaimQuery): Promise<Contribution[]>;
+  /** Saved contributions whose evidence includes one of these links (compared normalised), on every contract. */
+  evidenceUsers(links: readonly { link: string }[]): Promise<Contribution[]>;
+}
+
 /** Everything the API keeps, as the handlers need it. Implementations say how it is keyed (api/STORAGE.md). */
-export interface LedgerStore extends InboxStore, PackStore, ContractStore, ContributionStore {
+export interface LedgerStore extends InboxStore, PackStore, ContractStore, ContributionStore, ClaimsIndexStore {
   /** Creates what is missing (tables); safe to call at every start. */
   prepare(): Promise<void>;
   /** A cheap round trip to storage, for health. */

@@ -6,7 +6,7 @@ import type { FormsPullStore } from "./formsPullPort";
 import { TableFormsPullStore } from "./formsPullTable";
 import { InboxTable } from "./inboxTable";
 import { PacksTable } from "./packsTable";
-import type { ContractStore, ContributionStore, InboxStore, LedgerStore, PackStore } from "./ports";
+import type { ContractStore, InboxStore, LedgerStore, PackStore } from "./ports";
 import { Tables } from "./tables";
 import type { TableStoreOptions } from "./tables";
 
@@ -19,7 +19,7 @@ export class TableLedgerStore implements LedgerStore {
   private readonly inbox: InboxStore;
   private readonly packs: PackStore;
   private readonly contracts: ContractStore;
-  private readonly contributions: ContributionStore;
+  private readonly contributions: ContributionsTable;
   readonly chase: ChaseLedgerStore;
   readonly formsPull: FormsPullStore;
 
@@ -66,4 +66,7 @@ export class TableLedgerStore implements LedgerStore {
   countOverdue: LedgerStore["countOverdue"] = (...a) => this.contributions.countOverdue(...a);
   listEvidenceOwed: LedgerStore["listEvidenceOwed"] = (...a) => this.contributions.listEvidenceOwed(...a);
   addAuditEntries: LedgerStore["addAuditEntries"] = (...a) => this.contributions.addAuditEntries(...a);
+
+  similarClaims: LedgerStore["similarClaims"] = (...a) => this.contributions.claimsIndex.similarClaims(...a);
+  evidenceUsers: LedgerStore["evidenceUsers"] = (...a) => this.contributions.claimsIndex.evidenceUsers(...a);
 }

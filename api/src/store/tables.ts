@@ -18,6 +18,8 @@ export const TABLES = {
   refs: "ContributionRefs",
   due: "EvidenceDue",
   suppliers: "SupplierContributions",
+  claims: "SupplierMeasureClaims",
+  evidenceUses: "EvidenceUses",
   chaseLedger: "ChaseLedger",
   formsPull: "FormsPull",
 } as const;

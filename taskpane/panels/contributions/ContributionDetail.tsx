@@ -1,6 +1,12 @@
 import { FormEvent, useEffect, useRef, useState } from "react";
 import {
   Button,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
   Field,
   Link,
   MessageBar,
@@ -13,8 +19,8 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { ReviewRequestSchema, daysOverdue, findMeasure, isOverdue, plural, todayIn } from "../../../shared";
-import type { AuditEntry, ContributionDetail, PackIndex, ReviewRequest } from "../../../shared";
+import { ClearWarningsRequestSchema, ReviewRequestSchema, daysOverdue, findMeasure, isOverdue, plural, todayIn } from "../../../shared";
+import type { AuditEntry, ContributionDetail, PackIndex, ReviewRequest, Warning, WarningCode } from "../../../shared";
 import { ApiProblem } from "../../apiClient";
 import type { ApiClient, Tagged } from "../../apiClient";
 import { useLoad } from "../../apiClient";
@@ -31,6 +37,7 @@ import { readableAuditDetail } from "./auditDetail";
 const useStyles = makeStyles({
   list: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS, overflowWrap: "anywhere" },
   form: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
+  related: { display: "flex", flexWrap: "wrap", columnGap: tokens.spacingHorizontalM },
 });
 
 const ACTION_WORDS: Record<AuditEntry["action"], string> = {
@@ -39,12 +46,13 @@ const ACTION_WORDS: Record<AuditEntry["action"], string> = {
   accepted: "Evidence accepted",
   rejected: "Evidence rejected",
   chased: "Chased",
+  "warnings-cleared": "Warnings cleared",
 };
 
 type Notice =
   | { kind: "done"; title: string; message: string }
   | { kind: "stale"; message: string }
-  | { kind: "failed"; error: unknown; retry: () => void };
+  | { kind: "failed"; title: string; error: unknown; retry: () => void };
 
 interface Props {
   id: string;
@@ -54,10 +62,12 @@ interface Props {
   canReview: boolean;
   /** Told of the contribution as it now is, after a load or a review, so the grid row matches. */
   onChanged: (contribution: ContributionDetail) => void;
+  /** Opens another contribution in its place: one a warning names. */
+  onOpen: (id: string) => void;
 }
 
 /** One contribution: its figures, evidence links, review and audit trail. */
-export function ContributionDetailView({ id, api, pack, canReview, onChanged }: Props) {
+export function ContributionDetailView({ id, api, pack, canReview, onChanged, onOpen }: Props) {
   const layout = usePanelStyles();
   const detail = useLoad<Tagged<ContributionDetail>>(id, (signal) => api.getContribution(id, { signal }));
   const [notice, setNotice] = useState<Notice>();
@@ -74,17 +84,33 @@ export function ContributionDetailView({ id, api, pack, canReview, onChanged }: 
     if (notice) noticeRef.current?.focus();
   }, [notice]);
 
-  async function review(request: ReviewRequest, etag: string): Promise<boolean> {
+  const review = (request: ReviewRequest, etag: string) =>
+    save(
+      () => api.review(id, request, etag),
+      (reviewed) =>
+        request.decision === "accept"
+          ? { kind: "done", title: "Evidence accepted.", message: `Its social value now counts as delivered.${request.confirmWarnings ? " The warnings you confirmed are cleared; the audit trail says which." : ""}` }
+          : { kind: "done", title: "Evidence rejected.", message: rejectionNoticeWords(reviewed) },
+      "review",
+      () => void review(request, etag),
+    );
+
+  const clearWarnings = (reason: string, etag: string) =>
+    save(
+      () => api.clearWarnings(id, reason, etag),
+      () => ({ kind: "done", title: "Warnings cleared.", message: "Your reason is in the audit trail below." }),
+      "decision",
+      () => void clearWarnings(reason, etag),
+    );
+
+  /** Saves a review or a decision; never over someone else's change (412, 409): the contribution is shown as it is now instead. */
+  async function save(run: () => Promise<Tagged<ContributionDetail>>, done: (c: ContributionDetail) => Notice, what: "review" | "decision", again: () => void): Promise<boolean> {
     setBusy(true);
     setNotice(undefined);
     try {
-      const reviewed = await api.review(id, request, etag);
-      detail.update(() => reviewed);
-      setNotice(
-        request.decision === "accept"
-          ? { kind: "done", title: "Evidence accepted.", message: "Its social value now counts as delivered." }
-          : { kind: "done", title: "Evidence rejected.", message: rejectionNoticeWords(reviewed.value) },
-      );
+      const saved = await run();
+      detail.update(() => saved);
+      setNotice(done(saved.value));
       return true;
     } catch (err) {
       if (err instanceof ApiProblem && (err.status === 412 || err.status === 409)) {
@@ -97,14 +123,14 @@ export function ContributionDetailView({ id, api, pack, canReview, onChanged }: 
             kind: "stale",
             message:
               err.status === 412
-                ? "Someone else reviewed this first, or the supplier sent new evidence, after you opened it. Your review was not saved. The contribution below is as it is now: check it before you review."
-                : `${err.message} Your review was not saved. The contribution below is as it is now.`,
+                ? `Someone else reviewed this first, or the supplier sent new evidence, after you opened it. Your ${what} was not saved. The contribution below is as it is now: check it before you ${what === "review" ? "review" : "decide"}.`
+                : `${err.message} Your ${what} was not saved. The contribution below is as it is now.`,
           });
         } catch (refreshError) {
-          setNotice({ kind: "failed", error: refreshError, retry: detail.retry });
+          setNotice({ kind: "failed", title: `The ${what} was not saved.`, error: refreshError, retry: detail.retry });
         }
       } else {
-        setNotice({ kind: "failed", error: err, retry: () => void review(request, etag) });
+        setNotice({ kind: "failed", title: `The ${what} was not saved.`, error: err, retry: again });
       }
       return false;
     } finally {
@@ -128,12 +154,15 @@ export function ContributionDetailView({ id, api, pack, canReview, onChanged }: 
           </MessageBarBody>
         </MessageBar>
       )}
-      {notice?.kind === "failed" && <ApiProblemNotice ref={noticeRef} title="The review was not saved." error={notice.error} onRetry={notice.retry} />}
+      {notice?.kind === "failed" && <ApiProblemNotice ref={noticeRef} title={notice.title} error={notice.error} onRetry={notice.retry} />}
 
       <LoadStatus state={detail.state} loading={`Loading ${id}…`} failed={`Contribution ${id} could not be loaded.`} onRetry={detail.retry} />
       {loaded && (
         <>
           <Facts contribution={loaded.value} pack={pack} />
+          {loaded.value.warnings.length > 0 && (
+            <Warnings warnings={loaded.value.warnings} canClear={canReview} busy={busy} onOpen={onOpen} onClear={(reason) => clearWarnings(reason, loaded.etag)} />
+          )}
           <Evidence contribution={loaded.value} />
           <EvidenceReview contribution={loaded.value} canReview={canReview} busy={busy} onReview={(request) => review(request, loaded.etag)} />
           <AuditTrail entries={loaded.value.audit} />
@@ -206,6 +235,124 @@ function Evidence({ contribution }: { contribution: ContributionDetail }) {
   );
 }
 
+/** What each warning is called in the pane (docs/WARNINGS.md says what each means). */
+export const WARNING_WORDS: Record<WarningCode, string> = {
+  "possible-duplicate": "Possible duplicate",
+  "implausible-value": "Implausible value",
+  "outside-contract-period": "Outside the contract's dates",
+  "period-not-ended": "Period not over when reported",
+};
+
+function WarningList({ warnings, onOpen }: { warnings: readonly Warning[]; onOpen?: (id: string) => void }) {
+  const styles = useStyles();
+  return (
+    <ul className={styles.list}>
+      {warnings.map((w, i) => (
+        <li key={i}>
+          <Text>
+            <strong>{WARNING_WORDS[w.code]}</strong>: {w.message}.
+          </Text>
+          {onOpen && w.relatedIds && w.relatedIds.length > 0 && (
+            <div className={styles.related}>
+              {w.relatedIds.map((related) => (
+                <Link key={related} as="button" onClick={() => onOpen(related)}>
+                  Open {related}
+                </Link>
+              ))}
+            </div>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** What needs a second look, the contributions it names, and the officer's way to clear it with a reason. */
+function Warnings({
+  warnings,
+  canClear,
+  busy,
+  onOpen,
+  onClear,
+}: {
+  warnings: readonly Warning[];
+  canClear: boolean;
+  busy: boolean;
+  onOpen: (id: string) => void;
+  onClear: (reason: string) => Promise<boolean>;
+}) {
+  const styles = useStyles();
+  const layout = usePanelStyles();
+  const [clearing, setClearing] = useState(false);
+  const [reason, setReason] = useState("");
+  const [reasonError, setReasonError] = useState<string>();
+  const reasonRef = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    if (clearing) reasonRef.current?.focus();
+  }, [clearing]);
+
+  async function clear(event: FormEvent) {
+    event.preventDefault();
+    const request = ClearWarningsRequestSchema.safeParse({ reason });
+    if (!request.success) {
+      const message = request.error.issues[0]?.message ?? "say why the warnings need no more look";
+      setReasonError(message.charAt(0).toUpperCase() + message.slice(1));
+      reasonRef.current?.focus();
+      return;
+    }
+    setReasonError(undefined);
+    if (await onClear(request.data.reason)) {
+      setClearing(false);
+      setReason("");
+    }
+  }
+
+  return (
+    <section className={layout.section} aria-labelledby="warnings-heading">
+      <Subtitle2 as="h4" id="warnings-heading" className={layout.heading}>
+        Needs a look: {plural(warnings.length, "warning")}
+      </Subtitle2>
+      <WarningList warnings={warnings} onOpen={onOpen} />
+      {!canClear ? (
+        <Text>Officers clear warnings; your account does not have the Officer role.</Text>
+      ) : !clearing ? (
+        <div className={layout.actions}>
+          <Button disabledFocusable={busy} onClick={() => setClearing(true)}>
+            Clear warnings…
+          </Button>
+        </div>
+      ) : (
+        <form className={styles.form} onSubmit={clear} noValidate>
+          <Field
+            label="Why do these warnings need no more look?"
+            required
+            hint="Your reason goes into the contribution's audit trail."
+            validationMessage={reasonError}
+            validationState={reasonError ? "error" : "none"}
+          >
+            <Textarea ref={reasonRef} value={reason} resize="vertical" onChange={(_e, data) => setReason(data.value)} />
+          </Field>
+          <div className={layout.actions}>
+            <Button type="submit" appearance="primary" disabledFocusable={busy}>
+              Clear warnings
+            </Button>
+            <Button
+              disabledFocusable={busy}
+              onClick={() => {
+                setClearing(false);
+                setReasonError(undefined);
+              }}
+            >
+              Cancel
+            </Button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}
+
 const NOT_REVIEWABLE: Record<Exclude<ContributionDetail["evidenceStatus"], "submitted" | "rejected">, string> = {
   missing: "Nothing to review yet: the supplier has not sent evidence.",
   accepted: "The evidence is accepted; it cannot change any more.",
@@ -242,10 +389,12 @@ function EvidenceReview({
   const styles = useStyles();
   const layout = usePanelStyles();
   const [rejecting, setRejecting] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   const [reason, setReason] = useState("");
   const [reasonError, setReasonError] = useState<string>();
   const reasonRef = useRef<HTMLTextAreaElement>(null);
   const status = contribution.evidenceStatus;
+  const flagged = contribution.warnings.length > 0;
 
   useEffect(() => {
     if (rejecting) reasonRef.current?.focus();
@@ -281,8 +430,8 @@ function EvidenceReview({
           <Text>Open the evidence links, then accept the evidence, or reject it with a reason the supplier will read.</Text>
           {!rejecting && (
             <div className={layout.actions}>
-              <Button appearance="primary" disabledFocusable={busy} onClick={() => void onReview({ decision: "accept" })}>
-                Accept evidence
+              <Button appearance="primary" disabledFocusable={busy} onClick={() => (flagged ? setConfirming(true) : void onReview({ decision: "accept" }))}>
+                Accept evidence{flagged ? "…" : ""}
               </Button>
               <Button disabledFocusable={busy} onClick={() => setRejecting(true)}>
                 Reject evidence…
@@ -317,6 +466,33 @@ function EvidenceReview({
             </form>
           )}
           {busy && <Spinner size="tiny" labelPosition="after" label="Saving the review…" />}
+          <Dialog open={confirming} onOpenChange={(_e, data) => setConfirming(data.open)}>
+            <DialogSurface>
+              <DialogBody>
+                <DialogTitle>Accept evidence that needs a look?</DialogTitle>
+                <DialogContent>
+                  <Text as="p">
+                    {contribution.id} has {plural(contribution.warnings.length, "warning")}. Accepting its evidence counts its social value as delivered and clears them; the audit trail
+                    records that you confirmed them.
+                  </Text>
+                  <WarningList warnings={contribution.warnings} />
+                </DialogContent>
+                <DialogActions>
+                  <Button
+                    appearance="primary"
+                    disabledFocusable={busy}
+                    onClick={() => {
+                      setConfirming(false);
+                      void onReview({ decision: "accept", confirmWarnings: true });
+                    }}
+                  >
+                    Accept anyway
+                  </Button>
+                  <Button onClick={() => setConfirming(false)}>Cancel</Button>
+                </DialogActions>
+              </DialogBody>
+            </DialogSurface>
+          </Dialog>
         </>
       )}
     </section>

@@ -3,7 +3,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { Text, makeStyles, mergeClasses, tokens } from "@fluentui/react-components";
 import { EvidenceStatusBadge } from "../../components/EvidenceStatusBadge";
 import { formatDate, formatMoney, formatMoneyShort, formatQuantity } from "../../components/format";
-import { plural } from "../../../shared";
+import { plural, warningsSummary } from "../../../shared";
 import type { ContributionRow, Sort, SortKey } from "./gridModel";
 
 /** Fixed row height: the virtualiser places rows without measuring them, which keeps 10,000 rows cheap. */
@@ -84,6 +84,7 @@ const useStyles = makeStyles({
   number: { textAlign: "right", alignItems: "flex-end" },
   numberHeader: { "& button": { justifyContent: "flex-end" } },
   overdue: { color: tokens.colorPaletteRedForeground1, fontWeight: tokens.fontWeightSemibold },
+  flag: { color: tokens.colorPaletteDarkOrangeForeground1 },
 });
 
 interface Props {
@@ -214,6 +215,12 @@ export function ContributionGrid({ rows, sort, onSort, onOpen, label, hidden = f
                   </Text>
                   {/* A long unit ("tonnes CO2e") takes a second line rather than being cut off. */}
                   <Text size={200} className={styles.twoLines}>
+                    {/* On the second line: the reference above keeps all its characters in the narrow column. */}
+                    {c.warnings.length > 0 && (
+                      <span role="img" aria-label={`Needs a look: ${warningsSummary(c.warnings)}.`} title={c.warnings.map((w) => w.message).join("\n")} className={styles.flag}>
+                        ⚑{" "}
+                      </span>
+                    )}
                     {c.measureCode} · {formatQuantity(c.quantity, row.unit)}
                   </Text>
                 </div>

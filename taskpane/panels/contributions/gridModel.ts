@@ -26,9 +26,11 @@ export interface Filters {
   supplier: string;
   theme: string;
   overdueOnly: boolean;
+  /** Only contributions with warnings (docs/WARNINGS.md). */
+  needsLookOnly: boolean;
 }
 
-export const NO_FILTERS: Filters = { status: ALL, supplier: ALL, theme: ALL, overdueOnly: false };
+export const NO_FILTERS: Filters = { status: ALL, supplier: ALL, theme: ALL, overdueOnly: false, needsLookOnly: false };
 
 export function toRows(contributions: readonly Contribution[], pack: PackIndex, today: IsoDate): ContributionRow[] {
   return contributions.map((contribution) => toRow(contribution, pack, today));
@@ -51,7 +53,8 @@ export function applyFilters(rows: readonly ContributionRow[], filters: Filters)
       (filters.status === ALL || row.contribution.evidenceStatus === filters.status) &&
       (filters.supplier === ALL || supplierKey(row.contribution.supplier) === filters.supplier) &&
       (filters.theme === ALL || row.theme === filters.theme) &&
-      (!filters.overdueOnly || row.overdueDays > 0),
+      (!filters.overdueOnly || row.overdueDays > 0) &&
+      (!filters.needsLookOnly || row.contribution.warnings.length > 0),
   );
 }
 

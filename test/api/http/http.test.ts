@@ -322,7 +322,7 @@ describe("contributions: paging, manual records, review with ETags, values", () 
     await asOfficer("POST", "/api/contracts", exampleContract({ id: "C-VAL" }));
     const ids: string[] = [];
     for (const [code, quantity] of [["J1", 2], ["J3", 10], ["S1", 100]] as const) {
-      const res = await asFlow("POST", "/api/forms/responses", submission({ answers: { contractRef: "C-VAL", measureCode: code, quantity, evidence: [{ name: "e", link: "https://e.example/e" }] } }));
+      const res = await asFlow("POST", "/api/forms/responses", submission({ answers: { contractRef: "C-VAL", measureCode: code, quantity, evidence: [{ name: "e", link: `https://e.example/${code}` }] } }));
       ids.push(res.body.id);
     }
     await asFlow("POST", "/api/forms/responses", submission({ answers: { contractRef: "C-VAL", measureCode: "J1", quantity: 100 } }));

@@ -146,6 +146,30 @@ describe("the API's answers match the description", () => {
     expect((await call("quarantineList", { path: "quarantine?pageSize=abc", headers: officer })).status).toBe(400);
   });
 
+  test("warnings: a flagged contribution listed, accepted only when confirmed, cleared with a reason; 400, 404, 409, 412, 428", async () => {
+    const secret = { "x-ingest-secret": INGEST_SECRET };
+    const answers = { supplier: "Described Twice Ltd", measureCode: "S1", quantity: 12, evidence: [{ name: "rota.pdf", link: "https://described.example/rota.pdf" }] };
+    expect((await call("formsResponses", { body: submission({ answers }), headers: secret })).status).toBe(201);
+    const again = await call("formsResponses", { body: submission({ answers }), headers: secret });
+    const id = again.body.id as string;
+    const listed = await call("contributionsList", { path: "contributions?needsLook=true", headers: officer });
+    expect(listed.body.items.map((c: { id: string }) => c.id)).toContain(id);
+    expect((await call("contributionsList", { path: "contributions?needsLook=perhaps", headers: officer })).status).toBe(400);
+    const etagOf = async () => (await invoke(app.deps, "contributionsGet", { path: `contributions/${id}`, params: { id }, headers: officer })).headers.get("etag") ?? "";
+    const unconfirmed = await call("contributionsReview", { path: `contributions/${id}/review`, params: { id }, body: { decision: "accept" }, headers: { ...officer, "if-match": await etagOf() } });
+    expect(unconfirmed.status).toBe(409);
+    expect(unconfirmed.body.error.code).toBe("warnings-unconfirmed");
+    const clear = (target: string, body: unknown, headers: Record<string, string>) =>
+      call("contributionsClearWarnings", { path: `contributions/${target}/warnings/clear`, params: { id: target }, body, headers: { ...officer, ...headers } });
+    expect((await clear(id, { reason: "Checked" }, {})).status).toBe(428);
+    expect((await clear(id, { reason: "" }, { "if-match": await etagOf() })).status).toBe(400);
+    expect((await clear(id, { reason: "Checked" }, { "if-match": 'W/"stale"' })).status).toBe(412);
+    expect((await clear("SV-ZZZZZZZZ", { reason: "Checked" }, { "if-match": 'W/"x"' })).status).toBe(404);
+    const cleared = await clear(id, { reason: "Two rotas, two sites" }, { "if-match": await etagOf() });
+    expect(cleared.status).toBe(200);
+    expect((await clear(id, { reason: "Checked" }, { "if-match": cleared.headers.get("etag") ?? "" })).status).toBe(409);
+  });
+
   test("packs, values, the chase ledger and health", async () => {
     expect((await call("packsList", { headers: officer })).status).toBe(200);
     expect((await call("packsGet", { path: "packs/example", params: { id: "example" }, headers: officer })).status).toBe(200);

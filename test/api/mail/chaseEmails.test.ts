@@ -282,7 +282,8 @@ describe("the weekly digest", () => {
     const document = dom(email.html);
     const [byContract, all] = Array.from(document.querySelectorAll("table"));
     expect(Array.from(byContract!.querySelectorAll('tbody th[scope="row"]')).map((th) => th.textContent)).toEqual([`C-2002 Parks <"café"> & play`, "C-1001 Library refurbishment"]);
-    expect(Array.from(byContract!.querySelectorAll("tfoot td")).map((td) => td.textContent)).toEqual(["4", "£101,469.00", "33"]);
+    expect(Array.from(byContract!.querySelectorAll("tfoot td")).map((td) => td.textContent)).toEqual(["4", "£101,469.00", "33", "0"]);
+    expect(email.text).not.toContain("need a look");
     expect(Array.from(all!.querySelectorAll('tbody th[scope="row"]')).map((th) => th.textContent)).toEqual(["SV-7K3Q9M2H", "SV-7K3Q9M2B", "SV-7K3Q9M2A", "SV-7K3Q9M2C"]);
     expect(Array.from(all!.querySelectorAll("tbody tr"))[0]!.textContent).toContain("Not valued");
     expect(email.html).not.toContain(`<"café">`);
@@ -291,6 +292,19 @@ describe("the weekly digest", () => {
     expect(email.idempotencyKey).toBe(`digest:${priya.email}:${today}`);
     expectAccessibleShape(email.html);
     expect(await axeViolations(email.html)).toEqual([]);
+  });
+
+  test("counts the items that need a look, per contract and in all", () => {
+    const warning = { code: "possible-duplicate" as const, message: "already reported in SV-7K3Q9M2A", relatedIds: ["SV-7K3Q9M2A"] };
+    const flaggedList = list.map((i, n) => (n % 2 === 0 ? { ...i, contribution: { ...i.contribution, warnings: [warning] } } : i));
+    const [flaggedDigest] = weeklyDigests(flaggedList, today);
+    const email = renderDigest(flaggedDigest!, context(today));
+    const [byContract] = Array.from(dom(email.html).querySelectorAll("table"));
+    const cells = (row: Element) => Array.from(row.querySelectorAll("td")).map((td) => td.textContent);
+    expect(cells(byContract!.querySelector("tfoot tr")!).at(-1)).toBe("2");
+    expect(Array.from(byContract!.querySelectorAll("tbody tr")).map((r) => cells(r).at(-1))).toEqual(["0", "2"]);
+    expect(email.text).toContain("2 of them need a look");
+    expect(email.text).toContain(", 2 need a look");
   });
 });
 

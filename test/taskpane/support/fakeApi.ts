@@ -1,4 +1,5 @@
 import {
+  ClearWarningsRequestSchema,
   CommitmentsSchema,
   ContributionFiltersSchema,
   EXAMPLE_PACK,
@@ -113,6 +114,7 @@ export function contributionDetail(n: number, overrides: Partial<ContributionDet
     packEdition: EXAMPLE_PACK.edition,
     source: { kind: "form", formId: "form-1", responseId: String(n) },
     submittedAt: "2026-07-02T10:00:00.000Z",
+    warnings: [],
     audit: [{ at: "2026-07-02T10:00:00.000Z", actor: "jo@acme.example", action: "created", detail: "Reported through the form" }],
     ...overrides,
   };
@@ -185,6 +187,7 @@ export class FakeApi {
       { method: "GET", pattern: /^contributions$/, roles: ["Officer", "Manager"], handle: (r) => this.listContributions(r) },
       { method: "GET", pattern: /^contributions\/([^/]+)$/, roles: ["Officer", "Manager"], handle: (_r, [id]) => this.getContribution(id ?? "") },
       { method: "POST", pattern: /^contributions\/([^/]+)\/review$/, roles: ["Officer"], handle: (r, [id]) => this.review(r, id ?? "") },
+      { method: "POST", pattern: /^contributions\/([^/]+)\/warnings\/clear$/, roles: ["Officer"], handle: (r, [id]) => this.clearWarnings(r, id ?? "") },
       { method: "GET", pattern: /^quarantine$/, roles: ["Officer"], handle: (r) => this.page(r, "quarantine", this.quarantine, 50) },
       { method: "POST", pattern: /^quarantine\/([^/]+)\/resolve$/, roles: ["Officer"], handle: (r, [id]) => this.resolveQuarantine(r, decodeURIComponent(id ?? "")) },
       { method: "POST", pattern: /^chase\/run$/, roles: ["Manager"], handle: () => ({ status: 200, body: this.chaseResult }) },
@@ -365,7 +368,8 @@ export class FakeApi {
           (f.contractId === undefined || c.contractId === f.contractId) &&
           (f.status === undefined || c.evidenceStatus === f.status) &&
           (f.supplier === undefined || supplierKey(c.supplier) === supplierKey(f.supplier)) &&
-          (!f.overdue || isOverdue(c.evidenceStatus, c.evidenceDueDate, TODAY)),
+          (!f.overdue || isOverdue(c.evidenceStatus, c.evidenceDueDate, TODAY)) &&
+          (f.needsLook === undefined || c.warnings.length > 0 === f.needsLook),
       )
       .map(({ audit: _audit, ...c }) => c);
     return this.page(request, scope, items);
@@ -385,6 +389,10 @@ export class FakeApi {
     if (!stored) return error(404, "not-found", `There is no contribution ${id}.`);
     if (stored.etag !== ifMatch) return error(412, "stale-etag", `Contribution ${id} changed since you loaded it (new evidence or another review). Reload it, check the evidence again, then review.`);
     const review = parsed.data;
+    const confirmed = review.decision === "accept" && review.confirmWarnings === true;
+    if (review.decision === "accept" && stored.value.warnings.length > 0 && !confirmed) {
+      return error(409, "warnings-unconfirmed", `${id} needs a look before its evidence is accepted: ${stored.value.warnings.map((w) => `${w.code}: ${w.message}`).join("; ")}. Check them, then accept with confirmWarnings: true.`);
+    }
     let status;
     try {
       status = nextEvidenceStatus(stored.value.evidenceStatus, review.decision);
@@ -399,7 +407,7 @@ export class FakeApi {
       reviewedAt: at,
       ...(review.decision === "reject"
         ? { rejectionReason: review.reason, evidenceDueDate: dueDateAfterRejection(TODAY, 30), rejectionNotice: { state: "queued" as const, recipient: stored.value.responder, queuedAt: at } }
-        : {}),
+        : { warnings: [] }),
       audit: [
         ...stored.value.audit,
         { at, actor: "sam.patel@council.example", action: review.decision === "reject" ? "rejected" : "accepted", detail: review.decision === "reject" ? `Evidence rejected: ${review.reason}.` : "Evidence accepted." },
@@ -408,6 +416,26 @@ export class FakeApi {
     const etag = this.nextEtag();
     this.contributions.set(id, { value: reviewed, etag });
     return { status: 200, body: reviewed, headers: { etag } };
+  }
+
+  private clearWarnings(request: RecordedRequest, id: string): Answer {
+    const parsed = ClearWarningsRequestSchema.safeParse(request.body);
+    if (!parsed.success) return error(400, "invalid-request", "The decision is not valid.", zodDetails(parsed.error.issues));
+    const ifMatch = request.headers["if-match"];
+    if (!ifMatch) return error(428, "if-match-required", "Send the contribution's ETag in If-Match.");
+    const stored = this.contributions.get(id);
+    if (!stored) return error(404, "not-found", `There is no contribution ${id}.`);
+    if (stored.etag !== ifMatch) return error(412, "stale-etag", `Contribution ${id} changed since you loaded it (new evidence, a review or new warnings). Reload it, look again, then clear.`);
+    if (stored.value.warnings.length === 0) return error(409, "no-warnings", `${id} has no warnings to clear.`);
+    const at = new Date().toISOString();
+    const cleared: ContributionDetail = {
+      ...stored.value,
+      warnings: [],
+      audit: [...stored.value.audit, { at, actor: "sam.patel@council.example", action: "warnings-cleared", detail: `Warnings cleared. Reason: ${parsed.data.reason}` }],
+    };
+    const etag = this.nextEtag();
+    this.contributions.set(id, { value: cleared, etag });
+    return { status: 200, body: cleared, headers: { etag } };
   }
 
   private chaseLedger(request: RecordedRequest): Answer {

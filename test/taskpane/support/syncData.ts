@@ -45,6 +45,7 @@ export function contribution(n: number, overrides: Partial<Contribution> = {}): 
     packEdition: EXAMPLE_PACK.edition,
     source: { kind: "form", formId: "form-1", responseId: String(n) },
     submittedAt: "2026-07-02T10:00:00.000Z",
+    warnings: [],
     ...overrides,
   };
 }
