@@ -4,6 +4,7 @@ export * from "./dates";
 export * from "./pack";
 export * from "./packLoaders";
 export * from "./examplePack";
+export * from "./money";
 export * from "./valuation";
 export * from "./evidence";
 export * from "./model";

@@ -1,4 +1,4 @@
-import { evidenceDueDate, findMeasure, nextEvidenceStatus, ValuationError, valueOrNull } from "../../../shared";
+import { evidenceDueDate, findMeasure, formatMoney, nextEvidenceStatus, ValuationError, valueOrNull } from "../../../shared";
 import type { AuditEntry, Contract, Contribution, ContributionReport, Measure, PackIndex, Problem } from "../../../shared";
 import type { Deps } from "../deps";
 
@@ -13,30 +13,18 @@ export interface ReportContext {
 }
 
 /**
- * The largest quantity and £ value one contribution may carry: past 2^53 a number no longer holds
- * every whole unit, and past a ninety-trillion-pound value, every penny (2^53 pence).
- */
-export const MAX_QUANTITY = Number.MAX_SAFE_INTEGER;
-export const MAX_VALUE_POUNDS = Math.floor(Number.MAX_SAFE_INTEGER / 100);
-
-/**
- * Whether the ledger can keep the report's figure, or the problem with its quantity. Checked before
- * anything is written, so such a figure is refused (and quarantined), never half-saved or a 500.
+ * Whether the ledger can keep the report's figure, or the problem with its quantity. The bounds
+ * (MAX_QUANTITY, MAX_POUNDS in shared/money.ts) are the cells' too. Checked before anything is
+ * written, so such a figure is refused (and quarantined), never half-saved or a 500.
  */
 function checkValue(measure: Measure, quantity: number): { ok: true } | { ok: false; problem: Problem } {
-  const refuse = (message: string) => ({ ok: false as const, problem: { path: ["quantity"], message } });
-  if (!Number.isFinite(quantity) || Math.abs(quantity) > MAX_QUANTITY) return refuse(`${quantity} is more than any contribution can be (at most ${MAX_QUANTITY.toLocaleString("en-GB")}); check the figure`);
-  let value: number | null;
   try {
-    value = valueOrNull(measure, quantity);
+    valueOrNull(measure, quantity);
+    return { ok: true };
   } catch (e) {
-    if (e instanceof ValuationError || e instanceof RangeError) return refuse(e.message);
+    if (e instanceof ValuationError) return { ok: false, problem: { path: ["quantity"], message: e.message.replace(/\.$/, "") } };
     throw e;
   }
-  if (value !== null && (!Number.isFinite(value) || Math.abs(value) > MAX_VALUE_POUNDS)) {
-    return refuse(`${quantity} × ${measure.code} is worth more than £${MAX_VALUE_POUNDS.toLocaleString("en-GB")}, more than the ledger can keep to the penny; check the figure`);
-  }
-  return { ok: true };
 }
 
 /**
@@ -93,7 +81,7 @@ export function buildContribution(args: {
 }
 
 export function createdAudit(c: Contribution, at: string, actor: string, how: string): AuditEntry[] {
-  const value = c.value === null ? "not valued in £" : `valued at £${c.value.toFixed(2)}`;
+  const value = c.value === null ? "not valued in £" : `valued at ${formatMoney(c.value)}`;
   const entries: AuditEntry[] = [{ at, actor, action: "created", detail: `${how}: ${c.quantity} × ${c.measureCode} for ${c.periodStart}..${c.periodEnd}, ${value} with ${c.packId} ${c.packEdition}` }];
   if (c.evidence.length > 0) entries.push({ at, actor, action: "evidence-submitted", detail: `${c.evidence.length} evidence link(s) sent with the figures: ${c.evidence.map((e) => e.name).join(", ")}` });
   return entries;
