@@ -8,6 +8,7 @@ export * from "./money";
 export * from "./valuation";
 export * from "./evidence";
 export * from "./model";
+export * from "./answers";
 export * from "./submission";
 export * from "./pinnedPack";
 export * from "./chase";

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { IsoDateSchema, daysBetween, isValidIsoDate } from "./dates";
+import { readQuantity, UkDateSchema } from "./answers";
+import type { QuantityAnswer } from "./answers";
+import { daysBetween, isValidIsoDate } from "./dates";
 import { ContractRefSchema, ContributionRefSchema, EvidenceLinkSchema } from "./model";
 import type { EvidenceLink } from "./model";
 import { Problem, problemsFromZod } from "./problems";
@@ -31,35 +33,19 @@ export function parseSubmittedAt(text: string): string | undefined {
   return date.toISOString();
 }
 
-/** A quantity as a number or as the text a form sends; "2,5" is refused rather than guessed at. */
+/**
+ * A quantity as a number or as the text a form sends, read as UK suppliers type it ("1,250",
+ * "£1,250.00", "2.5 FTE"; shared/answers.ts): the unit written with it is checked against the
+ * measure's once the measure is known. "2,5" and "£1.2k" are refused with what to write instead.
+ */
 export const QuantitySchema = z
   .union([z.number(), z.string()], { error: (issue) => (issue.input === undefined ? "is required" : "must be a number") })
-  .transform((v, ctx): number => {
-  if (typeof v === "string") {
-    const t = v.trim();
-    const comma = /^-?\d+,(\d+)$/.exec(t);
-    if (comma) {
-      // "1,250" may be a thousands separator rather than a decimal comma: offer both readings.
-      const example = comma[1]?.length === 3 ? `${t.replace(",", ".")} or ${t.replace(",", "")}` : t.replace(",", ".");
-      ctx.addIssue({ code: "custom", message: `"${t}" uses a comma; write the quantity with a decimal point and no thousands separator, e.g. ${example}` });
-      return z.NEVER;
-    }
-    if (!/^-?(\d+\.?\d*|\.\d+)$/.test(t)) {
-      ctx.addIssue({ code: "custom", message: `"${t}" is not a number` });
-      return z.NEVER;
-    }
-    v = Number(t);
-  }
-  if (!Number.isFinite(v)) {
-    ctx.addIssue({ code: "custom", message: "is not a finite number" });
+  .transform((v, ctx): QuantityAnswer => {
+    const read = readQuantity(v);
+    if (read.ok) return read.value;
+    ctx.addIssue({ code: "custom", message: read.message });
     return z.NEVER;
-  }
-  if (v < 0) {
-    ctx.addIssue({ code: "custom", message: `${v} is negative; a delivered quantity cannot be negative` });
-    return z.NEVER;
-  }
-  return v;
-});
+  });
 
 /** Evidence as a list of links, or as the JSON-array string a Forms file-upload question gives. */
 export const EvidenceAnswerSchema = z
@@ -77,15 +63,20 @@ export const EvidenceAnswerSchema = z
   })
   .pipe(z.array(EvidenceLinkSchema).max(50, "at most 50 evidence links per submission"));
 
-/** What a supplier reports: the figures for one measure over one period. Also the body of a manual contribution. */
+/**
+ * What a supplier reports: the figures for one measure over one period. Also the body of a manual
+ * contribution. The measure may be named by its code or by a choice answer that starts with it
+ * ("J1 – Local people employed"); it is resolved against the contract's pack, where the unit is
+ * checked and a qualitative measure, which needs no quantity, needs a description.
+ */
 export const ContributionReportSchema = z
   .object({
     contractRef: ContractRefSchema,
     supplier: z.string().trim().min(1, "say which supplier delivered this").max(200),
-    measureCode: z.string().trim().min(1, "say which measure this is").max(40),
-    quantity: QuantitySchema,
-    periodStart: IsoDateSchema,
-    periodEnd: IsoDateSchema,
+    measureCode: z.string().trim().min(1, "say which measure this is").max(300),
+    quantity: QuantitySchema.optional(),
+    periodStart: UkDateSchema,
+    periodEnd: UkDateSchema,
     description: z.string().trim().max(4000).default(""),
     evidence: EvidenceAnswerSchema.default([]),
   })

@@ -1,4 +1,4 @@
-import { evidenceDueDate, findMeasure, formatMoney, nextEvidenceStatus, ValuationError, valueOrNull } from "../../../shared";
+import { checkAgainstMeasure, evidenceDueDate, findMeasureByAnswer, formatMoney, nextEvidenceStatus, ValuationError, valueOrNull } from "../../../shared";
 import type { AuditEntry, Contract, Contribution, ContributionReport, Measure, PackIndex, Problem } from "../../../shared";
 import type { Deps } from "../deps";
 
@@ -27,10 +27,16 @@ function checkValue(measure: Measure, quantity: number): { ok: true } | { ok: fa
   }
 }
 
+/** The quantity a checked report carries: a qualitative measure's report may give none, and records 0. */
+function quantityOf(report: ContributionReport): number {
+  return report.quantity?.amount ?? 0;
+}
+
 /**
  * Checks a report against the ledger: the contract exists, the measure is in the contract's
- * pinned pack, and the figure has a £ value the ledger can keep. Problems carry paths inside the
- * report (the caller adds "answers" for forms).
+ * pinned pack (by code or by the choice answer naming it), the answers fit the measure (its unit;
+ * a description for a qualitative one), and the figure has a £ value the ledger can keep.
+ * Problems carry paths inside the report (the caller adds "answers" for forms).
  */
 export async function resolveReport(deps: Deps, report: ContributionReport): Promise<{ ok: true; context: ReportContext } | { ok: false; problems: Problem[] }> {
   // The pinned pack never changes; a policy change reaches new submissions within seconds.
@@ -39,11 +45,16 @@ export async function resolveReport(deps: Deps, report: ContributionReport): Pro
   const contract = stored.value;
   const pack = await deps.packs.get(contract.packId, contract.packEdition);
   if (!pack) throw new Error(`Contract ${contract.id} is pinned to pack ${contract.packId} ${contract.packEdition}, which is not stored`);
-  const measure = findMeasure(pack, report.measureCode);
+  const measure = findMeasureByAnswer(pack, report.measureCode);
   if (!measure) {
-    return { ok: false, problems: [{ path: ["measureCode"], message: `measure "${report.measureCode}" is not in ${pack.label}, the framework pack of contract ${contract.id}` }] };
+    return {
+      ok: false,
+      problems: [{ path: ["measureCode"], message: `measure "${report.measureCode}" is not in ${pack.label}, the framework pack of contract ${contract.id}; write its code as on your contract, e.g. ${pack.pack.measures[0]?.code ?? "NT1"}` }],
+    };
   }
-  const valued = checkValue(measure, report.quantity);
+  const misfits = checkAgainstMeasure(report, measure);
+  if (misfits.length > 0) return { ok: false, problems: misfits };
+  const valued = checkValue(measure, quantityOf(report));
   if (!valued.ok) return { ok: false, problems: [valued.problem] };
   return { ok: true, context: { contract, pack, measure } };
 }
@@ -65,14 +76,14 @@ export function buildContribution(args: {
     supplier: report.supplier,
     responder: args.responder,
     measureCode: measure.code,
-    quantity: report.quantity,
+    quantity: quantityOf(report),
     periodStart: report.periodStart,
     periodEnd: report.periodEnd,
     description: report.description,
     evidence: report.evidence,
     evidenceStatus: report.evidence.length > 0 ? nextEvidenceStatus("missing", "submit") : "missing",
     evidenceDueDate: evidenceDueDate(report.periodEnd, contract.reminderPolicy.evidenceGraceDays),
-    value: valueOrNull(measure, report.quantity),
+    value: valueOrNull(measure, quantityOf(report)),
     packId: pack.pack.id,
     packEdition: pack.pack.edition,
     source: args.source,
