@@ -88,18 +88,24 @@ export const ContributionReportSchema = z
   });
 export type ContributionReport = z.infer<typeof ContributionReportSchema>;
 
-/** The answer names a flow may send; their values are checked by the report or evidence schema. */
+/** An answer as the flow passes it on; the description is what the OpenAPI description tells a flow designer. */
+const answer = (description: string) => optionalAnswer(z.unknown()).describe(description);
+
+/**
+ * The answer names a flow may send; their values are checked by the report or evidence schema,
+ * read as UK suppliers type them (docs/ANSWERS.md).
+ */
 const AnswersSchema = z
   .object({
-    contractRef: optionalAnswer(z.unknown()),
-    supplier: optionalAnswer(z.unknown()),
-    measureCode: optionalAnswer(z.unknown()),
-    quantity: optionalAnswer(z.unknown()),
-    periodStart: optionalAnswer(z.unknown()),
-    periodEnd: optionalAnswer(z.unknown()),
-    description: optionalAnswer(z.unknown()),
-    evidence: optionalAnswer(z.unknown()),
-    evidenceFor: optionalAnswer(z.unknown()),
+    contractRef: answer("The contract reference, in any case and with stray spaces, e.g. C-1001 or \" c-1001 \"."),
+    supplier: answer("The supplier's name as on the contract, e.g. Acme Build Ltd."),
+    measureCode: answer("The measure's code (J1), or a choice answer that starts with it (\"J1 – Local people employed\")."),
+    quantity: answer("A number or the text typed: 2.5, \"1,250\", \"£1,250.00\", \"2.5 FTE\", \"120 hours\" (a unit must be the measure's). Not \"2,5\" or \"£1.2k\". Blank for a qualitative measure."),
+    periodStart: answer("Day first: 01/07/2026, 1/7/26, 1 July 2026, 1 Jul 2026, or ISO 2026-07-01."),
+    periodEnd: answer("Day first, like periodStart; not before it."),
+    description: answer("What was delivered; required for a qualitative measure."),
+    evidence: answer("A list of {name, link}, or the JSON string a file-upload question gives."),
+    evidenceFor: answer("For evidence sent later: the earlier contribution's reference, e.g. SV-7K3Q9M2D."),
   })
   .strict();
 
