@@ -148,6 +148,11 @@ export function readQuantity(answer: number | string): Reading<QuantityAnswer> {
   const amount = readNumber(split?.[1] ?? t, false);
   if (!amount.ok) return amount;
   const unit = split?.[2]?.trim() ?? "";
+  // "2 million" is shorthand, not a unit.
+  if (SHORTHAND.test(`${split?.[1] ?? ""}${unit}`)) {
+    const shorthand = readNumber(`${split?.[1] ?? ""} ${unit}`, false);
+    if (!shorthand.ok) return shorthand;
+  }
   return ok({ amount: amount.value, unit: unit === "" ? null : unit });
 }
 

@@ -1,6 +1,6 @@
 import { isBlankCell as isBlank } from "./cells";
 import { daysBetween, IsoDate } from "./dates";
-import { fromPence, MAX_POUNDS, MAX_QUANTITY, MoneyRangeError, penceOf, toPence } from "./money";
+import { fromPence, MAX_POUNDS, MAX_QUANTITY, penceOf, toPence } from "./money";
 import { findMeasure, Measure, missingProxyMessage, PackIndex, proxyValueMissing } from "./pack";
 
 export type ValuationErrorKind =
@@ -43,18 +43,24 @@ function requireQuantity(quantity: number, what = "Quantity"): number {
   return quantity;
 }
 
-/** A £ figure as whole pence, or an out-of-range error naming it when no contribution can be worth that much. */
-function requirePence(compute: () => number, what: string): number {
-  let pence: number;
-  try {
-    pence = compute();
-  } catch (e) {
-    if (e instanceof MoneyRangeError) throw new ValuationError("out-of-range", `${what} is more than the ledger can keep to the penny; check the figure.`);
-    throw e;
-  }
-  if (Math.abs(pence) > MAX_POUNDS * 100) {
-    throw new ValuationError("out-of-range", `${what} is worth £${GB.format(fromPence(pence))}, more than any contribution can be (at most £${GB.format(MAX_POUNDS)}); check the figure.`);
-  }
+const MAX_PENCE = MAX_POUNDS * 100;
+
+/** Names the figure (a measure's quantity, or a label) only when it is refused. */
+function worthTooMuch(what: string | Measure, quantity: number, pounds: number): never {
+  const name = typeof what === "string" ? what : what.kind === "face-value" ? `£${GB.format(quantity)} of ${what.code}` : `${GB.format(quantity)} × ${what.code}`;
+  throw new ValuationError("out-of-range", `${name} is worth £${GB.format(pounds)}, more than any contribution can be (at most £${GB.format(MAX_POUNDS)}); check the figure.`);
+}
+
+/**
+ * A £ figure as whole pence, bounded by MAX_POUNDS. The rough product is checked first, so the
+ * exact one always fits in pence. No closure or message is made on the way through: VALUE runs
+ * millions of times a second.
+ */
+function boundedPence(quantity: number, poundsPerUnit: number, what: string | Measure): number {
+  const rough = Math.abs(quantity * poundsPerUnit);
+  if (!(rough <= MAX_POUNDS * 2)) worthTooMuch(what, quantity, rough);
+  const pence = poundsPerUnit === 1 ? toPence(quantity) : penceOf(quantity, poundsPerUnit);
+  if (pence > MAX_PENCE || pence < -MAX_PENCE) worthTooMuch(what, quantity, fromPence(pence));
   return pence;
 }
 
@@ -68,10 +74,10 @@ export function penceOrNull(measure: Measure, quantity: number): number | null {
   switch (measure.kind) {
     case "proxy": {
       const proxy = measure.proxy;
-      return proxy === null ? null : requirePence(() => penceOf(quantity, proxy), `${GB.format(quantity)} × ${measure.code}`);
+      return proxy === null ? null : boundedPence(quantity, proxy, measure);
     }
     case "face-value":
-      return requirePence(() => toPence(quantity), `£${GB.format(quantity)} of ${measure.code}`);
+      return boundedPence(quantity, 1, measure);
     case "record-only":
     case "qualitative":
       return null;
@@ -233,11 +239,11 @@ export function presentValue(amounts: readonly number[], rate?: number | null): 
   let totalPence = 0;
   amounts.forEach((amount, year) => {
     if (!Number.isFinite(amount)) throw new ValuationError("not-a-number", `The amount for year ${year} is not a number.`);
-    const pence = requirePence(() => toPence(amount), `The amount for year ${year}`);
+    const pence = boundedPence(amount, 1, `The amount for year ${year}`);
     if (year > 0) factor /= 1 + (rate ?? greenBookRate(year));
     totalPence += pence * factor;
   });
-  return fromPence(requirePence(() => toPence(totalPence / 100), "The present value"));
+  return fromPence(boundedPence(totalPence / 100, 1, "The present value"));
 }
 
 /** Relative score: the bid's value over the best value, times the points available. */

@@ -105,6 +105,7 @@ describe("quantities and money", () => {
     ["£1.2k", '"1.2k" is shorthand; write the amount in full, e.g. £1,200'],
     ["1.2k", '"1.2k" is shorthand; write the number in full, e.g. 1,200'],
     ["£2m", '"2m" is shorthand; write the amount in full, e.g. £2,000,000'],
+    ["2 million", '"2 million" is shorthand; write the number in full, e.g. 2,000,000'],
     ["2,5", '"2,5" uses a comma for the decimal point; write 2.5 (a comma only separates thousands, e.g. 1,250.50)'],
     ["£1.250,00", '"1.250,00" uses a comma for the decimal point; write £1250.00 (a comma only separates thousands, e.g. £1,250.50)'],
     ["12,50,000", '"12,50,000" is not a number; write it with digits, e.g. 2.5'],
