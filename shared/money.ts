@@ -42,19 +42,20 @@ function roundScaled(units: bigint, scale: number): bigint {
   return 2n * (rest < 0n ? -rest : rest) >= divisor ? whole + (units < 0n ? -1n : 1n) : whole;
 }
 
-/** Half away from zero on a number already in pence. */
-function roundHalfAway(pence: number): number {
-  return Math.sign(pence) * Math.round(Math.abs(pence));
+/**
+ * Half away from zero on a floating-point amount in pence, or NaN when it lies so near a half
+ * penny that the float's error (about 10^-15 of it) could cross the half: then only the exact
+ * decimal arithmetic can say.
+ */
+function roundClearOfHalf(pence: number): number {
+  const size = Math.abs(pence);
+  const whole = Math.floor(size);
+  const fraction = size - whole;
+  if (Math.abs(fraction - 0.5) <= size * 1e-14 + 1e-9) return Number.NaN;
+  const rounded = fraction > 0.5 ? whole + 1 : whole;
+  return pence < 0 ? -rounded : rounded;
 }
 
-/**
- * Whether the float product `pence` rounds the same as the exact decimal product would: far
- * enough from a half penny that the float's error (about 10^-15 of it) cannot cross the half.
- */
-function clearOfHalf(pence: number): boolean {
-  const fraction = Math.abs(pence) % 1;
-  return Math.abs(fraction - 0.5) > Math.abs(pence) * 1e-14 + 1e-9;
-}
 
 function tooMuch(what: string): never {
   throw new MoneyRangeError(`${what} is more than the ledger can keep to the penny`);
@@ -69,11 +70,8 @@ function requireFinite(x: number, what: string): void {
 /** £ to whole pence, half away from zero: 1.005 → 101, 0.1 + 0.2 → 30, -2.675 → -268. */
 export function toPence(pounds: number): number {
   requireFinite(pounds, "The amount");
-  const fast = pounds * 100;
-  let pence: number;
-  if (clearOfHalf(fast)) {
-    pence = roundHalfAway(fast);
-  } else {
+  let pence = roundClearOfHalf(pounds * 100);
+  if (Number.isNaN(pence)) {
     const { units, scale } = decimalOf(pounds);
     pence = Number(roundScaled(units, scale - 2));
   }
@@ -85,11 +83,8 @@ export function toPence(pounds: number): number {
 export function penceOf(quantity: number, poundsPerUnit: number): number {
   requireFinite(quantity, "The quantity");
   requireFinite(poundsPerUnit, "The £ per unit");
-  const fast = quantity * poundsPerUnit * 100;
-  let pence: number;
-  if (Number.isFinite(fast) && clearOfHalf(fast)) {
-    pence = roundHalfAway(fast);
-  } else {
+  let pence = roundClearOfHalf(quantity * poundsPerUnit * 100);
+  if (Number.isNaN(pence)) {
     const q = decimalOf(quantity);
     const p = decimalOf(poundsPerUnit);
     pence = Number(roundScaled(q.units * p.units, q.scale + p.scale - 2));
