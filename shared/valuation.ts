@@ -36,10 +36,17 @@ function requireValueInPack(index: PackIndex, measure: Measure): void {
 
 const GB = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 2 });
 
+const SCIENTIFIC = new Intl.NumberFormat("en-GB", { notation: "scientific", maximumFractionDigits: 2 });
+
+/** A figure for a message: 1,250.5 as people read it, but 1E308 rather than three hundred digits. */
+function figure(n: number): string {
+  return Math.abs(n) < 1e15 ? GB.format(n) : SCIENTIFIC.format(n);
+}
+
 function requireQuantity(quantity: number, what = "Quantity"): number {
   if (!Number.isFinite(quantity)) throw new ValuationError("not-a-number", `${what} must be a number.`);
   if (quantity < 0) throw new ValuationError("negative", `${what} cannot be negative (got ${quantity}).`);
-  if (quantity > MAX_QUANTITY) throw new ValuationError("out-of-range", `${what} ${GB.format(quantity)} is more than any contribution can be (at most ${GB.format(MAX_QUANTITY)}); check the figure.`);
+  if (quantity > MAX_QUANTITY) throw new ValuationError("out-of-range", `${what} ${figure(quantity)} is more than any contribution can be (at most ${GB.format(MAX_QUANTITY)}); check the figure.`);
   return quantity;
 }
 
@@ -47,8 +54,8 @@ const MAX_PENCE = MAX_POUNDS * 100;
 
 /** Names the figure (a measure's quantity, or a label) only when it is refused. */
 function worthTooMuch(what: string | Measure, quantity: number, pounds: number): never {
-  const name = typeof what === "string" ? what : what.kind === "face-value" ? `£${GB.format(quantity)} of ${what.code}` : `${GB.format(quantity)} × ${what.code}`;
-  throw new ValuationError("out-of-range", `${name} is worth £${GB.format(pounds)}, more than any contribution can be (at most £${GB.format(MAX_POUNDS)}); check the figure.`);
+  const name = typeof what === "string" ? what : what.kind === "face-value" ? `£${figure(quantity)} of ${what.code}` : `${figure(quantity)} × ${what.code}`;
+  throw new ValuationError("out-of-range", `${name} is worth £${figure(pounds)}, more than any contribution can be (at most £${GB.format(MAX_POUNDS)}); check the figure.`);
 }
 
 /**
