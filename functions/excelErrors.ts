@@ -11,6 +11,7 @@ function errorCodeFor(kind: ValuationErrorKind): CustomFunctions.ErrorCode {
     case "not-valued":
       return CustomFunctions.ErrorCode.notAvailable;
     case "negative":
+    case "out-of-range":
       return CustomFunctions.ErrorCode.invalidNumber;
     case "unknown-measure":
     case "not-a-number":

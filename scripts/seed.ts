@@ -86,7 +86,7 @@ export async function seedExampleData(deps: Deps): Promise<"seeded" | "already">
       contractRef: contract.id,
       supplier: row.supplier,
       measureCode: row.measureCode,
-      quantity: row.quantity,
+      quantity: { amount: row.quantity, unit: null },
       periodStart: addDays(periodEnd, -row.periodDays + 1),
       periodEnd,
       description: row.description,

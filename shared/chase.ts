@@ -3,6 +3,7 @@ import { addDays, dayNumber, daysBetween, IsoDate, IsoDateSchema } from "./dates
 import { daysOverdue as daysOverdueOn, isAwaitingEvidence, isOverdue } from "./evidence";
 import { pagingFields } from "./api";
 import { ContractRefSchema } from "./model";
+import { addPounds } from "./money";
 import type { Contact, Contract, Contribution } from "./model";
 
 /** What the chase needs to know about one contribution that owes evidence, and its contract. */
@@ -270,7 +271,7 @@ export function weeklyDigests(items: readonly ChaseItem[], today: IsoDate): Dige
     const email = manager.email.toLowerCase();
     const digest = byManager.get(email) ?? { recipient: { ...manager, email }, lines: [], valueAtRisk: 0, contracts: 0 };
     digest.lines.push({ item, daysOverdue: daysOverdueOn(c.evidenceDueDate, today) });
-    digest.valueAtRisk += c.value ?? 0;
+    digest.valueAtRisk = addPounds(digest.valueAtRisk, c.value ?? 0);
     byManager.set(email, digest);
   }
   for (const d of byManager.values()) {

@@ -4,9 +4,10 @@ import { MAX_COMMITMENTS, supplierKey } from "./model";
 import type { Commitment } from "./model";
 import { findMeasure, normaliseCode } from "./pack";
 import type { Measure, PackIndex } from "./pack";
+import { sumPounds } from "./money";
 import { parseMoney } from "./packLoaders";
 import type { Problem } from "./problems";
-import { valueOrNull } from "./valuation";
+import { ValuationError, valueOrNull } from "./valuation";
 
 /*
  * Committed quantities read from a worksheet table an officer selected: one row per measure (and
@@ -143,7 +144,16 @@ export function commitmentsFromRows(rows: readonly (readonly unknown[])[], pack:
       ...(supplier ? { supplier } : {}),
       ...(note ? { note } : {}),
     };
-    readable.push({ row: sheetRow, commitment, measure, value: valueOrNull(measure, quantity.value) });
+    let value: number | null;
+    try {
+      value = valueOrNull(measure, quantity.value);
+    } catch (e) {
+      // An absurd figure (more than any contribution can be) is a problem with its row, like any other.
+      if (!(e instanceof ValuationError)) throw e;
+      problems.push({ path: ["commitments", sheetRow, "quantity"], row: sheetRow, column: columnName("quantity"), message: e.message });
+      continue;
+    }
+    readable.push({ row: sheetRow, commitment, measure, value });
   }
 
   if (problems.length === 0 && readable.length === 0) {
@@ -152,5 +162,5 @@ export function commitmentsFromRows(rows: readonly (readonly unknown[])[], pack:
   if (readable.length > MAX_COMMITMENTS) {
     problems.push({ path: [], message: `${readable.length} commitments is more than a contract can hold (${MAX_COMMITMENTS}); split the table or combine rows` });
   }
-  return { rows: readable, problems, total: readable.reduce((sum, r) => sum + (r.value ?? 0), 0) };
+  return { rows: readable, problems, total: sumPounds(readable.map((r) => r.value)) };
 }

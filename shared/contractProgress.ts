@@ -1,4 +1,5 @@
 import type { Commitment, Contribution } from "./model";
+import { addPounds, sumPounds } from "./money";
 import { findMeasure } from "./pack";
 import type { Measure, PackIndex } from "./pack";
 import { valueOrNull } from "./valuation";
@@ -39,12 +40,12 @@ export function contractProgress(pack: PackIndex, commitments: readonly Commitme
       line = { theme, committed: 0, delivered: 0, awaiting: 0 };
       byTheme.set(theme, line);
     }
-    line[field] += amount(measure);
+    line[field] = addPounds(line[field], amount(measure));
   };
   for (const c of commitments) add(c.measureCode, "committed", (measure) => (measure ? (valueOrNull(measure, c.quantity) ?? 0) : 0));
   for (const c of contributions) add(c.measureCode, c.evidenceStatus === "accepted" ? "delivered" : "awaiting", () => c.value ?? 0);
 
   const themes = [...byTheme.values()];
-  const sum = (field: "committed" | "delivered" | "awaiting") => themes.reduce((total, line) => total + line[field], 0);
+  const sum = (field: "committed" | "delivered" | "awaiting") => sumPounds(themes.map((line) => line[field]));
   return { themes, committed: sum("committed"), delivered: sum("delivered"), awaiting: sum("awaiting") };
 }

@@ -4,11 +4,19 @@ import { EvidenceStatusSchema } from "./evidence";
 import { normaliseCode, PACK_ID } from "./pack";
 import { WarningBoundsSchema, WarningSchema } from "./warnings";
 
-/** Contract references are what suppliers type into the form, e.g. C-1001; they are also the contract's id. */
+/** A contract reference in any case with stray spaces, as people copy it: " c- 1001 " is C-1001. */
+export function normaliseContractRef(text: string): string {
+  return text.replace(/\s+/g, "").toUpperCase();
+}
+
+/**
+ * Contract references are what suppliers type into the form, e.g. C-1001; they are also the
+ * contract's id, so they are kept upper case without spaces wherever they are read.
+ */
 export const ContractRefSchema = z
   .string()
-  .trim()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, "a contract reference is letters, digits, '-', '_' or '.', e.g. C-1001");
+  .transform(normaliseContractRef)
+  .pipe(z.string().regex(/^[A-Z0-9][A-Z0-9_.-]{0,63}$/, "a contract reference is letters, digits, '-', '_' or '.', e.g. C-1001"));
 
 /** Contribution references are quoted by suppliers when they send evidence later, e.g. SV-7K3Q9M2D. */
 export const CONTRIBUTION_REF = /^SV-[0-9A-HJKMNP-TV-Z]{8}$/;

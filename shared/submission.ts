@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { IsoDateSchema, daysBetween, isValidIsoDate } from "./dates";
+import { readQuantity, UkDateSchema } from "./answers";
+import type { QuantityAnswer } from "./answers";
+import { daysBetween, isValidIsoDate } from "./dates";
 import { ContractRefSchema, ContributionRefSchema, EvidenceLinkSchema } from "./model";
 import type { EvidenceLink } from "./model";
 import { Problem, problemsFromZod } from "./problems";
@@ -31,35 +33,19 @@ export function parseSubmittedAt(text: string): string | undefined {
   return date.toISOString();
 }
 
-/** A quantity as a number or as the text a form sends; "2,5" is refused rather than guessed at. */
+/**
+ * A quantity as a number or as the text a form sends, read as UK suppliers type it ("1,250",
+ * "£1,250.00", "2.5 FTE"; shared/answers.ts): the unit written with it is checked against the
+ * measure's once the measure is known. "2,5" and "£1.2k" are refused with what to write instead.
+ */
 export const QuantitySchema = z
   .union([z.number(), z.string()], { error: (issue) => (issue.input === undefined ? "is required" : "must be a number") })
-  .transform((v, ctx): number => {
-  if (typeof v === "string") {
-    const t = v.trim();
-    const comma = /^-?\d+,(\d+)$/.exec(t);
-    if (comma) {
-      // "1,250" may be a thousands separator rather than a decimal comma: offer both readings.
-      const example = comma[1]?.length === 3 ? `${t.replace(",", ".")} or ${t.replace(",", "")}` : t.replace(",", ".");
-      ctx.addIssue({ code: "custom", message: `"${t}" uses a comma; write the quantity with a decimal point and no thousands separator, e.g. ${example}` });
-      return z.NEVER;
-    }
-    if (!/^-?(\d+\.?\d*|\.\d+)$/.test(t)) {
-      ctx.addIssue({ code: "custom", message: `"${t}" is not a number` });
-      return z.NEVER;
-    }
-    v = Number(t);
-  }
-  if (!Number.isFinite(v)) {
-    ctx.addIssue({ code: "custom", message: "is not a finite number" });
+  .transform((v, ctx): QuantityAnswer => {
+    const read = readQuantity(v);
+    if (read.ok) return read.value;
+    ctx.addIssue({ code: "custom", message: read.message });
     return z.NEVER;
-  }
-  if (v < 0) {
-    ctx.addIssue({ code: "custom", message: `${v} is negative; a delivered quantity cannot be negative` });
-    return z.NEVER;
-  }
-  return v;
-});
+  });
 
 /** Evidence as a list of links, or as the JSON-array string a Forms file-upload question gives. */
 export const EvidenceAnswerSchema = z
@@ -77,15 +63,20 @@ export const EvidenceAnswerSchema = z
   })
   .pipe(z.array(EvidenceLinkSchema).max(50, "at most 50 evidence links per submission"));
 
-/** What a supplier reports: the figures for one measure over one period. Also the body of a manual contribution. */
+/**
+ * What a supplier reports: the figures for one measure over one period. Also the body of a manual
+ * contribution. The measure may be named by its code or by a choice answer that starts with it
+ * ("J1 – Local people employed"); it is resolved against the contract's pack, where the unit is
+ * checked and a qualitative measure, which needs no quantity, needs a description.
+ */
 export const ContributionReportSchema = z
   .object({
     contractRef: ContractRefSchema,
     supplier: z.string().trim().min(1, "say which supplier delivered this").max(200),
-    measureCode: z.string().trim().min(1, "say which measure this is").max(40),
-    quantity: QuantitySchema,
-    periodStart: IsoDateSchema,
-    periodEnd: IsoDateSchema,
+    measureCode: z.string().trim().min(1, "say which measure this is").max(300),
+    quantity: QuantitySchema.optional(),
+    periodStart: UkDateSchema,
+    periodEnd: UkDateSchema,
     description: z.string().trim().max(4000).default(""),
     evidence: EvidenceAnswerSchema.default([]),
   })
@@ -97,18 +88,24 @@ export const ContributionReportSchema = z
   });
 export type ContributionReport = z.infer<typeof ContributionReportSchema>;
 
-/** The answer names a flow may send; their values are checked by the report or evidence schema. */
+/** An answer as the flow passes it on; the description is what the OpenAPI description tells a flow designer. */
+const answer = (description: string) => optionalAnswer(z.unknown()).describe(description);
+
+/**
+ * The answer names a flow may send; their values are checked by the report or evidence schema,
+ * read as UK suppliers type them (docs/ANSWERS.md).
+ */
 const AnswersSchema = z
   .object({
-    contractRef: optionalAnswer(z.unknown()),
-    supplier: optionalAnswer(z.unknown()),
-    measureCode: optionalAnswer(z.unknown()),
-    quantity: optionalAnswer(z.unknown()),
-    periodStart: optionalAnswer(z.unknown()),
-    periodEnd: optionalAnswer(z.unknown()),
-    description: optionalAnswer(z.unknown()),
-    evidence: optionalAnswer(z.unknown()),
-    evidenceFor: optionalAnswer(z.unknown()),
+    contractRef: answer("The contract reference, in any case and with stray spaces, e.g. C-1001 or \" c-1001 \"."),
+    supplier: answer("The supplier's name as on the contract, e.g. Acme Build Ltd."),
+    measureCode: answer("The measure's code (J1), or a choice answer that starts with it (\"J1 – Local people employed\")."),
+    quantity: answer("A number or the text typed: 2.5, \"1,250\", \"£1,250.00\", \"2.5 FTE\", \"120 hours\" (a unit must be the measure's). Not \"2,5\" or \"£1.2k\". Blank for a qualitative measure."),
+    periodStart: answer("Day first: 01/07/2026, 1/7/26, 1 July 2026, 1 Jul 2026, or ISO 2026-07-01."),
+    periodEnd: answer("Day first, like periodStart; not before it."),
+    description: answer("What was delivered; required for a qualitative measure."),
+    evidence: answer("A list of {name, link}, or the JSON string a file-upload question gives."),
+    evidenceFor: answer("For evidence sent later: the earlier contribution's reference, e.g. SV-7K3Q9M2D."),
   })
   .strict();
 

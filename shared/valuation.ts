@@ -1,5 +1,6 @@
 import { isBlankCell as isBlank } from "./cells";
 import { daysBetween, IsoDate } from "./dates";
+import { fromPence, MAX_POUNDS, MAX_QUANTITY, penceOf, toPence } from "./money";
 import { findMeasure, Measure, missingProxyMessage, PackIndex, proxyValueMissing } from "./pack";
 
 export type ValuationErrorKind =
@@ -8,7 +9,8 @@ export type ValuationErrorKind =
   | "negative"
   | "not-a-number"
   | "shape"
-  | "invalid-argument";
+  | "invalid-argument"
+  | "out-of-range";
 
 /** A valuation that cannot be done, with the reason in words an officer can act on. */
 export class ValuationError extends Error {
@@ -32,27 +34,67 @@ function requireValueInPack(index: PackIndex, measure: Measure): void {
   if (proxyValueMissing(measure)) throw new ValuationError("not-valued", missingProxyMessage(measure, index.label));
 }
 
+const GB = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 2 });
+
+const SCIENTIFIC = new Intl.NumberFormat("en-GB", { notation: "scientific", maximumFractionDigits: 2 });
+
+/** A figure for a message: 1,250.5 as people read it, but 1E308 rather than three hundred digits. */
+function figure(n: number): string {
+  return Math.abs(n) < 1e15 ? GB.format(n) : SCIENTIFIC.format(n);
+}
+
 function requireQuantity(quantity: number, what = "Quantity"): number {
   if (!Number.isFinite(quantity)) throw new ValuationError("not-a-number", `${what} must be a number.`);
   if (quantity < 0) throw new ValuationError("negative", `${what} cannot be negative (got ${quantity}).`);
+  if (quantity > MAX_QUANTITY) throw new ValuationError("out-of-range", `${what} ${figure(quantity)} is more than any contribution can be (at most ${GB.format(MAX_QUANTITY)}); check the figure.`);
   return quantity;
 }
 
+const MAX_PENCE = MAX_POUNDS * 100;
+
+/** Names the figure (a measure's quantity, or a label) only when it is refused. */
+function worthTooMuch(what: string | Measure, quantity: number, pounds: number): never {
+  const name = typeof what === "string" ? what : what.kind === "face-value" ? `£${figure(quantity)} of ${what.code}` : `${figure(quantity)} × ${what.code}`;
+  throw new ValuationError("out-of-range", `${name} is worth £${figure(pounds)}, more than any contribution can be (at most £${GB.format(MAX_POUNDS)}); check the figure.`);
+}
+
 /**
- * £ value of a quantity of one measure, or `null` for a measure that carries no £ value
- * (record-only, qualitative, or a proxy measure whose pack lacks the value). Face-value measures are already in £.
+ * A £ figure as whole pence, bounded by MAX_POUNDS. The rough product is checked first, so the
+ * exact one always fits in pence. No closure or message is made on the way through: VALUE runs
+ * millions of times a second.
  */
-export function valueOrNull(measure: Measure, quantity: number): number | null {
+function boundedPence(quantity: number, poundsPerUnit: number, what: string | Measure): number {
+  const rough = Math.abs(quantity * poundsPerUnit);
+  if (!(rough <= MAX_POUNDS * 2)) worthTooMuch(what, quantity, rough);
+  const pence = poundsPerUnit === 1 ? toPence(quantity) : penceOf(quantity, poundsPerUnit);
+  if (pence > MAX_PENCE || pence < -MAX_PENCE) worthTooMuch(what, quantity, fromPence(pence));
+  return pence;
+}
+
+/**
+ * Value of a quantity of one measure in whole pence (docs/MONEY.md), or `null` for a measure that
+ * carries no £ value (record-only, qualitative, or a proxy measure whose pack lacks the value).
+ * Face-value measures are already in £, rounded to the penny.
+ */
+export function penceOrNull(measure: Measure, quantity: number): number | null {
   requireQuantity(quantity);
   switch (measure.kind) {
-    case "proxy":
-      return measure.proxy === null ? null : quantity * measure.proxy;
+    case "proxy": {
+      const proxy = measure.proxy;
+      return proxy === null ? null : boundedPence(quantity, proxy, measure);
+    }
     case "face-value":
-      return quantity;
+      return boundedPence(quantity, 1, measure);
     case "record-only":
     case "qualitative":
       return null;
   }
+}
+
+/** £ value of a quantity of one measure, to the penny, or `null` for a measure that carries no £ value. */
+export function valueOrNull(measure: Measure, quantity: number): number | null {
+  const pence = penceOrNull(measure, quantity);
+  return pence === null ? null : fromPence(pence);
 }
 
 /** £ value of a quantity of the measure `code`; a measure with no £ value is an error here. */
@@ -108,7 +150,7 @@ function forEachValued(
   index: PackIndex,
   codes: readonly (readonly unknown[])[],
   quantities: readonly (readonly unknown[])[],
-  visit: (measure: Measure, value: number) => void,
+  visit: (measure: Measure, pence: number) => void,
 ): void {
   requireSameShape(codes, quantities, ["codes", "quantities"]);
   for (let r = 0; r < codes.length; r++) {
@@ -126,23 +168,30 @@ function forEachValued(
       const measure = requireMeasure(index, String(code));
       if (isBlank(quantity)) continue;
       requireValueInPack(index, measure);
-      const value = valueOrNull(measure, requireQuantity(cellNumber(quantity, `Row ${r + 1}`), `Quantity on row ${r + 1}`));
-      if (value !== null) visit(measure, value);
+      const pence = penceOrNull(measure, requireQuantity(cellNumber(quantity, `Row ${r + 1}`), `Quantity on row ${r + 1}`));
+      if (pence !== null) visit(measure, pence);
     }
   }
 }
 
-/** Total £ over a range of codes and an equal-shaped range of quantities. */
+/** Adds pence exactly; a total past what pence can hold is out of range, not a rounded guess. */
+function addPence(total: number, pence: number): number {
+  const sum = total + pence;
+  if (!Number.isSafeInteger(sum)) throw new ValuationError("out-of-range", "The total is more than the ledger can keep to the penny; check the figures.");
+  return sum;
+}
+
+/** Total £ over a range of codes and an equal-shaped range of quantities: each value to the penny, added exactly. */
 export function totalValue(
   index: PackIndex,
   codes: readonly (readonly unknown[])[],
   quantities: readonly (readonly unknown[])[],
 ): number {
   let total = 0;
-  forEachValued(index, codes, quantities, (_m, value) => {
-    total += value;
+  forEachValued(index, codes, quantities, (_m, pence) => {
+    total = addPence(total, pence);
   });
-  return total;
+  return fromPence(total);
 }
 
 export interface ThemeTotal {
@@ -157,10 +206,10 @@ export function totalsByTheme(
   quantities: readonly (readonly unknown[])[],
 ): ThemeTotal[] {
   const totals = new Map<string, number>(index.pack.themes.map((t) => [t, 0]));
-  forEachValued(index, codes, quantities, (measure, value) => {
-    totals.set(measure.theme, (totals.get(measure.theme) ?? 0) + value);
+  forEachValued(index, codes, quantities, (measure, pence) => {
+    totals.set(measure.theme, addPence(totals.get(measure.theme) ?? 0, pence));
   });
-  return [...totals].map(([theme, value]) => ({ theme, value }));
+  return [...totals].map(([theme, pence]) => ({ theme, value: fromPence(pence) }));
 }
 
 /** Social value as a fraction of contract value (0.12 means 12%). */
@@ -185,7 +234,8 @@ export function greenBookRate(year: number): number {
 
 /**
  * Present value of yearly amounts, year 0 first. Without `rate`, the Green Book schedule applies,
- * each year's factor compounding the rate for that year; with `rate`, a flat rate.
+ * each year's factor compounding the rate for that year; with `rate`, a flat rate. Each amount is
+ * taken to the penny, and the discounted sum is rounded once, to the penny, at the end.
  */
 export function presentValue(amounts: readonly number[], rate?: number | null): number {
   if (rate !== undefined && rate !== null) {
@@ -193,13 +243,14 @@ export function presentValue(amounts: readonly number[], rate?: number | null): 
     if (rate >= 1) throw new ValuationError("invalid-argument", `Rate ${rate} looks like a percentage; write ${rate}% or ${rate / 100}.`);
   }
   let factor = 1;
-  let total = 0;
+  let totalPence = 0;
   amounts.forEach((amount, year) => {
     if (!Number.isFinite(amount)) throw new ValuationError("not-a-number", `The amount for year ${year} is not a number.`);
+    const pence = boundedPence(amount, 1, `The amount for year ${year}`);
     if (year > 0) factor /= 1 + (rate ?? greenBookRate(year));
-    total += amount * factor;
+    totalPence += pence * factor;
   });
-  return total;
+  return fromPence(boundedPence(totalPence / 100, 1, "The present value"));
 }
 
 /** Relative score: the bid's value over the best value, times the points available. */
@@ -209,7 +260,8 @@ export function bidScore(bid: number, bids: readonly number[], maxPoints: number
   bids.forEach((b, i) => requireQuantity(b, `Bid ${i + 1} of the list`));
   // Not Math.max(...bids): spreading a long column of bids overflows the call stack.
   const best = bids.reduce((most, b) => Math.max(most, b), bid);
-  return best === 0 ? 0 : (bid / best) * maxPoints;
+  // Multiplying first keeps whole-number cases exact: 30 of 40 for 10 points is 7.5, not 7.499999999999999.
+  return best === 0 ? 0 : (bid * maxPoints) / best;
 }
 
 /**
@@ -220,8 +272,9 @@ export function expectedDelivery(committed: number, start: IsoDate, end: IsoDate
   requireQuantity(committed, "The commitment");
   const length = daysBetween(start, end);
   if (length <= 0) throw new ValuationError("invalid-argument", `The contract end (${end}) must be after its start (${start}).`);
-  const share = Math.min(1, Math.max(0, daysBetween(start, asOf) / length));
-  return committed * share;
+  const elapsed = Math.min(length, Math.max(0, daysBetween(start, asOf)));
+  // Multiplying first keeps whole-number cases exact: 100 over 73 of 365 days is 20, not 20.000000000000004.
+  return (committed * elapsed) / length;
 }
 
 /** The pack as a table with a header row, optionally one theme only (what TOMS.MEASURES spills). */

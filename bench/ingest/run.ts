@@ -145,7 +145,7 @@ async function main(): Promise<void> {
           const c = buildContribution({
             id,
             context: { contract: stored.value, pack, measure },
-            report: { contractRef: "C-10K", supplier: `Supplier ${n % 40} Ltd`, measureCode: "J3", quantity: n % 50, periodStart: "2026-07-01", periodEnd: "2026-09-30", description: "Listing benchmark row", evidence: [] },
+            report: { contractRef: "C-10K", supplier: `Supplier ${n % 40} Ltd`, measureCode: "J3", quantity: { amount: n % 50, unit: null }, periodStart: "2026-07-01", periodEnd: "2026-09-30", description: "Listing benchmark row", evidence: [] },
             responder: `s${n % 40}@acme.example`,
             source: { kind: "form", formId: "bench-10k", responseId: String(n) },
             submittedAt: "2026-11-20T10:15:00.000Z",

@@ -1,25 +1,25 @@
+import { formatMoney as formatPounds } from "../../shared";
 import { ORGANISATION_TIME_ZONE } from "../config";
 
-/** How the pane writes money and dates: British English, pounds, day month year, times in the organisation's time zone. */
+/**
+ * How the pane writes money and dates: British English, day month year, times in the organisation's
+ * time zone, and pounds through the product's one £ formatter (shared/money.ts), to the penny.
+ */
 
-const POUNDS = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP", maximumFractionDigits: 0 });
-const POUNDS_PENCE = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP", minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const NUMBER = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 2 });
 const PERCENT = new Intl.NumberFormat("en-GB", { style: "percent", maximumFractionDigits: 1 });
 // A calendar date names a day, not an instant: read and written in UTC it stays the day it says.
 const DATE = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 const DATE_TIME = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: ORGANISATION_TIME_ZONE });
 
-/** Whole pounds for totals; pence only below £100, where they matter. */
+/** To the penny, without ".00" on whole pounds: "£5,000", "£6,422.79". */
 export function formatMoney(value: number): string {
-  return Math.abs(value) < 100 && !Number.isInteger(value) ? POUNDS_PENCE.format(value) : POUNDS.format(value);
+  return formatPounds(value, { dropZeroPence: true });
 }
 
-const POUNDS_COMPACT = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP", notation: "compact", maximumFractionDigits: 2 });
-
-/** For narrow columns: full pounds below £1m, then "£1.25M" (the full figure goes in a tooltip and the details). */
+/** For narrow columns: to the penny below £1m, then "£1.25m" (the full figure goes in a tooltip and the details). */
 export function formatMoneyShort(value: number): string {
-  return Math.abs(value) < 1_000_000 ? formatMoney(value) : POUNDS_COMPACT.format(value);
+  return formatPounds(value, { dropZeroPence: true, compactFrom: 1_000_000 });
 }
 
 export function formatNumber(value: number): string {
@@ -40,11 +40,9 @@ export function formatDateTime(iso: string): string {
   return DATE_TIME.format(new Date(iso));
 }
 
-const PENCE_QUANTITY = new Intl.NumberFormat("en-GB", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-
 /** A quantity in its measure's unit: "2 FTE", "12.5 tonnes CO2e"; pounds come first, as people read them: "£5,000". */
 export function formatQuantity(quantity: number, unit: string | undefined): string {
   const trimmed = unit?.trim() ?? "";
-  if (trimmed === "£") return `£${Number.isInteger(quantity) ? formatNumber(quantity) : PENCE_QUANTITY.format(quantity)}`;
+  if (trimmed === "£") return formatMoney(quantity);
   return trimmed === "" ? formatNumber(quantity) : `${formatNumber(quantity)} ${trimmed}`;
 }

@@ -81,6 +81,23 @@ describe("TOMS.VALUE", () => {
     expect(error.message).toBe("Quantity cannot be negative (got -1).");
   });
 
+  test("is exact to the penny where floating point is not", async () => {
+    // NT3 is £21,000 per unit in the test range; 0.1 + 0.2 units is £6,300, not 6300.000000000001.
+    await expect(toms.value("NT3", 0.1 + 0.2, measuresRange())).resolves.toBe(6300);
+    await expect(toms.value("S2", 1.005)).resolves.toBe(1.01);
+  });
+
+  test("an absurd quantity, or one worth more than any contribution can be, is #NUM! saying so", async () => {
+    const huge = await excelErrorOf(() => toms.value("J1", 1e308));
+    expect(huge.code).toBe(ERROR_CODES.invalidNumber);
+    expect(huge.message).toMatch(/is more than any contribution can be \(at most 1,000,000,000,000\); check the figure\.$/);
+    const worth = await excelErrorOf(() => toms.value("J1", 1e9));
+    expect(worth.code).toBe(ERROR_CODES.invalidNumber);
+    expect(worth.message).toBe("1,000,000,000 × J1 is worth £25,000,000,000,000, more than any contribution can be (at most £1,000,000,000,000); check the figure.");
+    expect((await excelErrorOf(() => toms.total([["J1"], ["J1"]], [[1], [1e300]]))).code).toBe(ERROR_CODES.invalidNumber);
+    expect((await excelErrorOf(() => toms.pv([[1e300]]))).code).toBe(ERROR_CODES.invalidNumber);
+  });
+
   test("a quantity that is not a number is #VALUE!", async () => {
     const error = await excelErrorOf(() => toms.value("J1", null as unknown as number));
     expect(error.code).toBe(ERROR_CODES.invalidValue);
@@ -288,18 +305,18 @@ describe("TOMS.PV", () => {
   });
 
   test("discounts later years with the Green Book rate, from a row or a column", () => {
-    const expected = 100 + 100 / 1.035 + 100 / 1.035 ** 2;
-    expect(toms.pv([[100, 100, 100]])).toBeCloseTo(expected, 9);
-    expect(toms.pv([[100], [100], [100]])).toBeCloseTo(expected, 9);
+    // 100 + 100 / 1.035 + 100 / 1.035² = 289.9694..., to the penny.
+    expect(toms.pv([[100, 100, 100]])).toBe(289.97);
+    expect(toms.pv([[100], [100], [100]])).toBe(289.97);
   });
 
   test("uses a flat rate when given (a blank rate cell means the Green Book)", () => {
-    expect(toms.pv([[100, 110]], 0.1)).toBeCloseTo(200, 9);
-    expect(toms.pv([[100, 100]], null as unknown as undefined)).toBeCloseTo(100 + 100 / 1.035, 9);
+    expect(toms.pv([[100, 110]], 0.1)).toBe(200);
+    expect(toms.pv([[100, 100]], null as unknown as undefined)).toBe(196.62);
   });
 
   test("an empty cell is a year with nothing in it", () => {
-    expect(toms.pv([[0], [null], [100]])).toBeCloseTo(100 / 1.035 ** 2, 9);
+    expect(toms.pv([[0], [null], [100]])).toBe(93.35);
   });
 
   test("a block of several rows and columns is #VALUE! naming its size", async () => {

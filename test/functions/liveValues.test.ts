@@ -194,7 +194,8 @@ describe("one cell's problem stays in that cell", () => {
     );
     expect(await outcomes([client.ask(delivered("C-1")), client.ask(overdue("nope")), client.ask(delivered("C-2", "G3")), client.ask(overdue("C-5"))])).toEqual([
       1,
-      "#VALUE! There is no contract nope.",
+      // References are read upper case without spaces, as the API keeps them.
+      "#VALUE! There is no contract NOPE.",
       "#N/A Measure G3 is record-only in example 2026-illustrative: it is recorded, not valued in £.",
       5,
     ]);
@@ -203,8 +204,8 @@ describe("one cell's problem stays in that cell", () => {
   test("an argument the API would refuse is #VALUE! at once and never sent, so it cannot spoil the batch", async () => {
     const api = fakeFetch();
     const client = live(api.fetch);
-    expect(await outcomes([client.ask(delivered("C 1001")), client.ask(delivered("C-2", " ")), client.ask(overdue("C-3"))])).toEqual([
-      "#VALUE! \"C 1001\" is not a contract reference: a contract reference is letters, digits, '-', '_' or '.', e.g. C-1001.",
+    expect(await outcomes([client.ask(delivered("C/1001")), client.ask(delivered("C-2", " ")), client.ask(overdue("C-3"))])).toEqual([
+      "#VALUE! \"C/1001\" is not a contract reference: a contract reference is letters, digits, '-', '_' or '.', e.g. C-1001.",
       '#VALUE! " " is not a measure code.',
       3,
     ]);

@@ -31,7 +31,7 @@ describe("Forms submissions", () => {
     const result = parseSubmission(canonical);
     expect(result).toMatchObject({
       ok: true,
-      submission: { kind: "contribution", responseId: "123", submittedAt: "2026-11-20T10:15:00.000Z", report: { quantity: 2.5, measureCode: "NT1" } },
+      submission: { kind: "contribution", responseId: "123", submittedAt: "2026-11-20T10:15:00.000Z", report: { quantity: { amount: 2.5, unit: null }, measureCode: "NT1" } },
     });
   });
 
@@ -40,19 +40,18 @@ describe("Forms submissions", () => {
     const result = parseSubmission({ ...withAnswers({ quantity: "2.5", evidence: fileUpload, description: "", evidenceFor: "" }), submittedAt: "11/20/2026 10:15:00 AM" });
     expect(result).toMatchObject({
       ok: true,
-      submission: { kind: "contribution", submittedAt: "2026-11-20T10:15:00.000Z", report: { quantity: 2.5, evidence: [{ name: "payroll.pdf", link: "https://contoso.sharepoint.com/x.pdf" }] } },
+      submission: { kind: "contribution", submittedAt: "2026-11-20T10:15:00.000Z", report: { quantity: { amount: 2.5, unit: null }, evidence: [{ name: "payroll.pdf", link: "https://contoso.sharepoint.com/x.pdf" }] } },
     });
   });
 
   it('refuses "2,5" with the reason', () => {
     const result = parseSubmission(withAnswers({ quantity: "2,5" }));
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.problems[0]).toMatchObject({ path: ["answers", "quantity"], message: expect.stringMatching(/decimal point and no thousands separator, e.g. 2\.5$/) });
+    if (!result.ok) expect(result.problems[0]).toMatchObject({ path: ["answers", "quantity"], message: expect.stringMatching(/^"2,5" uses a comma for the decimal point; write 2\.5 /) });
   });
 
-  it('offers both readings of "1,250", which may be a thousands separator', () => {
-    const result = QuantitySchema.safeParse("1,250");
-    expect(result.error?.issues[0]?.message).toBe('"1,250" uses a comma; write the quantity with a decimal point and no thousands separator, e.g. 1.250 or 1250');
+  it('reads "1,250" as UK suppliers mean it: one thousand two hundred and fifty', () => {
+    expect(QuantitySchema.parse("1,250")).toEqual({ amount: 1250, unit: null });
   });
 
   it("lists every problem with its field path", () => {

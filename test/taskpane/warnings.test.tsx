@@ -85,28 +85,28 @@ describe("a flagged contribution", () => {
     api.addContributions(...flaggedContributions());
     const detail = await openRow(api, 2);
     fireEvent.click(within(detail).getByRole("button", { name: "Accept evidence…" }));
-    const dialog = await screen.findByRole("dialog", { name: "Accept evidence that needs a look?" });
+    const dialog = await screen.findByRole("group", { name: "Accept evidence that needs a look?" });
     expect(dialog.textContent).toContain(`${reference(2)} has 2 warnings`);
     expect(dialog.textContent).toContain("Possible duplicate");
     fireEvent.click(within(dialog).getByRole("button", { name: "Cancel" }));
-    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    await waitFor(() => expect(screen.queryByRole("group", { name: "Accept evidence that needs a look?" })).toBeNull());
     expect(api.requestsTo("POST", `contributions/${reference(2)}/review`)).toEqual([]);
 
     fireEvent.click(within(detail).getByRole("button", { name: "Accept evidence…" }));
-    fireEvent.click(within(await screen.findByRole("dialog")).getByRole("button", { name: "Accept anyway" }));
+    fireEvent.click(within(await screen.findByRole("group", { name: "Accept evidence that needs a look?" })).getByRole("button", { name: "Accept anyway" }));
     expect(await within(detail).findByText("Evidence accepted.")).toBeTruthy();
     expect(api.requestsTo("POST", `contributions/${reference(2)}/review`).map((r) => r.body)).toEqual([{ decision: "accept", confirmWarnings: true }]);
     expect(api.contribution(reference(2))?.warnings).toEqual([]);
     expect(within(detail).queryByRole("region", { name: /^Needs a look/ })).toBeNull();
   });
 
-  test("a contribution without warnings is accepted without a dialog", async () => {
+  test("a contribution without warnings is accepted without asking to confirm", async () => {
     const api = new FakeApi();
     api.addContributions(...flaggedContributions());
     const detail = await openRow(api, 3);
     fireEvent.click(within(detail).getByRole("button", { name: "Accept evidence" }));
     expect(await within(detail).findByText("Evidence accepted.")).toBeTruthy();
-    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(screen.queryByRole("group", { name: "Accept evidence that needs a look?" })).toBeNull();
     expect(api.requestsTo("POST", `contributions/${reference(3)}/review`).map((r) => r.body)).toEqual([{ decision: "accept" }]);
   });
 

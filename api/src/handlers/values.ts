@@ -1,4 +1,4 @@
-import { findMeasure, missingProxyMessage, normaliseCode, proxyValueMissing, todayIn, ValuesBatchRequestSchema } from "../../../shared";
+import { findMeasure, missingProxyMessage, normaliseCode, proxyValueMissing, sumPounds, todayIn, ValuesBatchRequestSchema } from "../../../shared";
 import type { Contract, PackIndex, ValueAnswer, ValueQuery, ValuesBatchResponse } from "../../../shared";
 import type { Deps } from "../deps";
 import { parseWith, readJson } from "../http/body";
@@ -60,11 +60,9 @@ async function answer(facts: ContractFacts, query: ValueQuery): Promise<ValueAns
     }
     code = normaliseCode(measure.code);
   }
-  let total = 0;
-  for (const row of await facts.acceptedValues(query.contract)) {
-    if (code !== undefined && normaliseCode(row.measureCode) !== code) continue;
-    total += row.value ?? 0;
-  }
+  const rows = await facts.acceptedValues(query.contract);
+  // Stored values are to the penny; adding them in pence keeps the total so.
+  const total = sumPounds(rows.filter((row) => code === undefined || normaliseCode(row.measureCode) === code).map((row) => row.value));
   return { ok: true, value: total };
 }
 

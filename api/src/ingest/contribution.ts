@@ -1,4 +1,4 @@
-import { evidenceDueDate, findMeasure, nextEvidenceStatus, ValuationError, valueOrNull, warningsSummary } from "../../../shared";
+import { checkAgainstMeasure, evidenceDueDate, findMeasureByAnswer, formatMoney, nextEvidenceStatus, ValuationError, valueOrNull, warningsSummary } from "../../../shared";
 import type { AuditEntry, Contract, Contribution, ContributionReport, Measure, PackIndex, Problem } from "../../../shared";
 import type { Deps } from "../deps";
 
@@ -13,36 +13,30 @@ export interface ReportContext {
 }
 
 /**
- * The largest quantity and £ value one contribution may carry: past 2^53 a number no longer holds
- * every whole unit, and past a ninety-trillion-pound value, every penny (2^53 pence).
- */
-export const MAX_QUANTITY = Number.MAX_SAFE_INTEGER;
-export const MAX_VALUE_POUNDS = Math.floor(Number.MAX_SAFE_INTEGER / 100);
-
-/**
- * Whether the ledger can keep the report's figure, or the problem with its quantity. Checked before
- * anything is written, so such a figure is refused (and quarantined), never half-saved or a 500.
+ * Whether the ledger can keep the report's figure, or the problem with its quantity. The bounds
+ * (MAX_QUANTITY, MAX_POUNDS in shared/money.ts) are the cells' too. Checked before anything is
+ * written, so such a figure is refused (and quarantined), never half-saved or a 500.
  */
 function checkValue(measure: Measure, quantity: number): { ok: true } | { ok: false; problem: Problem } {
-  const refuse = (message: string) => ({ ok: false as const, problem: { path: ["quantity"], message } });
-  if (!Number.isFinite(quantity) || Math.abs(quantity) > MAX_QUANTITY) return refuse(`${quantity} is more than any contribution can be (at most ${MAX_QUANTITY.toLocaleString("en-GB")}); check the figure`);
-  let value: number | null;
   try {
-    value = valueOrNull(measure, quantity);
+    valueOrNull(measure, quantity);
+    return { ok: true };
   } catch (e) {
-    if (e instanceof ValuationError || e instanceof RangeError) return refuse(e.message);
+    if (e instanceof ValuationError) return { ok: false, problem: { path: ["quantity"], message: e.message.replace(/\.$/, "") } };
     throw e;
   }
-  if (value !== null && (!Number.isFinite(value) || Math.abs(value) > MAX_VALUE_POUNDS)) {
-    return refuse(`${quantity} × ${measure.code} is worth more than £${MAX_VALUE_POUNDS.toLocaleString("en-GB")}, more than the ledger can keep to the penny; check the figure`);
-  }
-  return { ok: true };
+}
+
+/** The quantity a checked report carries: a qualitative measure's report may give none, and records 0. */
+function quantityOf(report: ContributionReport): number {
+  return report.quantity?.amount ?? 0;
 }
 
 /**
  * Checks a report against the ledger: the contract exists, the measure is in the contract's
- * pinned pack, and the figure has a £ value the ledger can keep. Problems carry paths inside the
- * report (the caller adds "answers" for forms).
+ * pinned pack (by code or by the choice answer naming it), the answers fit the measure (its unit;
+ * a description for a qualitative one), and the figure has a £ value the ledger can keep.
+ * Problems carry paths inside the report (the caller adds "answers" for forms).
  */
 export async function resolveReport(deps: Deps, report: ContributionReport): Promise<{ ok: true; context: ReportContext } | { ok: false; problems: Problem[] }> {
   // The pinned pack never changes; a policy change reaches new submissions within seconds.
@@ -51,11 +45,16 @@ export async function resolveReport(deps: Deps, report: ContributionReport): Pro
   const contract = stored.value;
   const pack = await deps.packs.get(contract.packId, contract.packEdition);
   if (!pack) throw new Error(`Contract ${contract.id} is pinned to pack ${contract.packId} ${contract.packEdition}, which is not stored`);
-  const measure = findMeasure(pack, report.measureCode);
+  const measure = findMeasureByAnswer(pack, report.measureCode);
   if (!measure) {
-    return { ok: false, problems: [{ path: ["measureCode"], message: `measure "${report.measureCode}" is not in ${pack.label}, the framework pack of contract ${contract.id}` }] };
+    return {
+      ok: false,
+      problems: [{ path: ["measureCode"], message: `measure "${report.measureCode}" is not in ${pack.label}, the framework pack of contract ${contract.id}; write its code as on your contract, e.g. ${pack.pack.measures[0]?.code ?? "NT1"}` }],
+    };
   }
-  const valued = checkValue(measure, report.quantity);
+  const misfits = checkAgainstMeasure(report, measure);
+  if (misfits.length > 0) return { ok: false, problems: misfits };
+  const valued = checkValue(measure, quantityOf(report));
   if (!valued.ok) return { ok: false, problems: [valued.problem] };
   return { ok: true, context: { contract, pack, measure } };
 }
@@ -77,14 +76,14 @@ export function buildContribution(args: {
     supplier: report.supplier,
     responder: args.responder,
     measureCode: measure.code,
-    quantity: report.quantity,
+    quantity: quantityOf(report),
     periodStart: report.periodStart,
     periodEnd: report.periodEnd,
     description: report.description,
     evidence: report.evidence,
     evidenceStatus: report.evidence.length > 0 ? nextEvidenceStatus("missing", "submit") : "missing",
     evidenceDueDate: evidenceDueDate(report.periodEnd, contract.reminderPolicy.evidenceGraceDays),
-    value: valueOrNull(measure, report.quantity),
+    value: valueOrNull(measure, quantityOf(report)),
     packId: pack.pack.id,
     packEdition: pack.pack.edition,
     source: args.source,
@@ -94,7 +93,7 @@ export function buildContribution(args: {
 }
 
 export function createdAudit(c: Contribution, at: string, actor: string, how: string): AuditEntry[] {
-  const value = c.value === null ? "not valued in £" : `valued at £${c.value.toFixed(2)}`;
+  const value = c.value === null ? "not valued in £" : `valued at ${formatMoney(c.value)}`;
   const flagged = c.warnings.length > 0 ? `; needs a look: ${warningsSummary(c.warnings)}` : "";
   const entries: AuditEntry[] = [{ at, actor, action: "created", detail: `${how}: ${c.quantity} × ${c.measureCode} for ${c.periodStart}..${c.periodEnd}, ${value} with ${c.packId} ${c.packEdition}${flagged}` }];
   if (c.evidence.length > 0) entries.push({ at, actor, action: "evidence-submitted", detail: `${c.evidence.length} evidence link(s) sent with the figures: ${c.evidence.map((e) => e.name).join(", ")}` });

@@ -1,4 +1,4 @@
-import { daysBetween, plural } from "../../../shared";
+import { addPounds, daysBetween, formatMoney, plural } from "../../../shared";
 import type { ChaseItem, ChaseMessage, ChaseRole, ChaseStep, Contact, Digest, DigestLine, IsoDate } from "../../../shared";
 import type { OutgoingEmail } from "./mailer";
 import { sha256Hex } from "./mime";
@@ -36,13 +36,8 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
 }
 
-const MONEY = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP" });
 const QUANTITY = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 2 });
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-
-export function formatMoney(pounds: number): string {
-  return MONEY.format(pounds);
-}
 
 /** "30 September 2026": months in full read better aloud than "Sept", and do not vary with the ICU version. */
 function formatDate(date: IsoDate): string {
@@ -460,7 +455,7 @@ function contractTotals(lines: DigestLine[]): ContractTotal[] {
     const total = totals.get(c.id) ?? { contract: `${c.id} ${clip(c.title, 120)}`, items: 0, atRisk: 0, worst: 0, needLook: 0 };
     total.items++;
     if (needsLook(line)) total.needLook++;
-    total.atRisk += line.item.contribution.value ?? 0;
+    total.atRisk = addPounds(total.atRisk, line.item.contribution.value ?? 0);
     total.worst = Math.max(total.worst, line.daysOverdue);
     totals.set(c.id, total);
   }

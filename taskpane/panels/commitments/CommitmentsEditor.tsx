@@ -8,7 +8,7 @@ import {
   Subtitle2,
   Text,
 } from "@fluentui/react-components";
-import { findMeasure, indexPack, plural, valueOrNull } from "../../../shared";
+import { findMeasure, indexPack, plural, sumPounds, valueOrNull } from "../../../shared";
 import type { Commitment, Contract, FrameworkPack, PackIndex } from "../../../shared";
 import { commitmentsFromRows } from "../../../shared/commitmentsTable";
 import type { CommitmentRow, CommitmentsTable } from "../../../shared/commitmentsTable";
@@ -60,7 +60,7 @@ function committedNow(commitments: readonly Commitment[], index: PackIndex): { r
     if (measure) rows.push({ row: i + 1, commitment, measure, value: valueOrNull(measure, commitment.quantity) });
     else notInPack.push(commitment.measureCode);
   });
-  return { rows, total: rows.reduce((sum, r) => sum + (r.value ?? 0), 0), notInPack };
+  return { rows, total: sumPounds(rows.map((r) => r.value)), notInPack };
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));

@@ -1,12 +1,6 @@
 import { FormEvent, useEffect, useRef, useState } from "react";
 import {
   Button,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
   Field,
   Link,
   MessageBar,
@@ -393,12 +387,16 @@ function EvidenceReview({
   const [reason, setReason] = useState("");
   const [reasonError, setReasonError] = useState<string>();
   const reasonRef = useRef<HTMLTextAreaElement>(null);
+  const confirmRef = useRef<HTMLDivElement>(null);
   const status = contribution.evidenceStatus;
   const flagged = contribution.warnings.length > 0;
 
   useEffect(() => {
     if (rejecting) reasonRef.current?.focus();
   }, [rejecting]);
+  useEffect(() => {
+    if (confirming) confirmRef.current?.focus();
+  }, [confirming]);
 
   async function reject(event: FormEvent) {
     event.preventDefault();
@@ -428,7 +426,7 @@ function EvidenceReview({
       ) : (
         <>
           <Text>Open the evidence links, then accept the evidence, or reject it with a reason the supplier will read.</Text>
-          {!rejecting && (
+          {!rejecting && !confirming && (
             <div className={layout.actions}>
               <Button appearance="primary" disabledFocusable={busy} onClick={() => (flagged ? setConfirming(true) : void onReview({ decision: "accept" }))}>
                 Accept evidence{flagged ? "…" : ""}
@@ -466,33 +464,32 @@ function EvidenceReview({
             </form>
           )}
           {busy && <Spinner size="tiny" labelPosition="after" label="Saving the review…" />}
-          <Dialog open={confirming} onOpenChange={(_e, data) => setConfirming(data.open)}>
-            <DialogSurface>
-              <DialogBody>
-                <DialogTitle>Accept evidence that needs a look?</DialogTitle>
-                <DialogContent>
-                  <Text as="p">
-                    {contribution.id} has {plural(contribution.warnings.length, "warning")}. Accepting its evidence counts its social value as delivered and clears them; the audit trail
-                    records that you confirmed them.
-                  </Text>
-                  <WarningList warnings={contribution.warnings} />
-                </DialogContent>
-                <DialogActions>
-                  <Button
-                    appearance="primary"
-                    disabledFocusable={busy}
-                    onClick={() => {
-                      setConfirming(false);
-                      void onReview({ decision: "accept", confirmWarnings: true });
-                    }}
-                  >
-                    Accept anyway
-                  </Button>
-                  <Button onClick={() => setConfirming(false)}>Cancel</Button>
-                </DialogActions>
-              </DialogBody>
-            </DialogSurface>
-          </Dialog>
+          {confirming && (
+            // Asked in place, beside the evidence it is about: a narrow pane has no room for a modal over it.
+            <div ref={confirmRef} role="group" aria-labelledby="confirm-warnings-heading" tabIndex={-1} className={styles.form}>
+              <Text as="h5" id="confirm-warnings-heading" weight="semibold">
+                Accept evidence that needs a look?
+              </Text>
+              <Text as="p">
+                {contribution.id} has {plural(contribution.warnings.length, "warning")}. Accepting its evidence counts its social value as delivered and clears them; the audit trail
+                records that you confirmed them.
+              </Text>
+              <WarningList warnings={contribution.warnings} />
+              <div className={layout.actions}>
+                <Button
+                  appearance="primary"
+                  disabledFocusable={busy}
+                  onClick={() => {
+                    setConfirming(false);
+                    void onReview({ decision: "accept", confirmWarnings: true });
+                  }}
+                >
+                  Accept anyway
+                </Button>
+                <Button onClick={() => setConfirming(false)}>Cancel</Button>
+              </div>
+            </div>
+          )}
         </>
       )}
     </section>

@@ -74,7 +74,7 @@ export async function addContribution(
       contractRef: contract.id,
       supplier: fields.supplier ?? "Acme Build Ltd",
       measureCode: measure.code,
-      quantity: fields.quantity ?? 2,
+      quantity: { amount: fields.quantity ?? 2, unit: null },
       periodStart: "2026-07-01",
       periodEnd: fields.periodEnd,
       description: "Local apprentices",

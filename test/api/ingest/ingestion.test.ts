@@ -76,7 +76,7 @@ describe("refused submissions: 400 with every problem, and kept in quarantine", 
     ["measure not in the contract's pack", { measureCode: "NT1" }, ["answers", "measureCode"]],
     ["quantity not a number", { quantity: "lots" }, ["answers", "quantity"]],
     ["period end before start", { periodStart: "2026-09-30", periodEnd: "2026-07-01" }, ["answers", "periodEnd"]],
-    ["a date that does not parse", { periodEnd: "30/09/2026" }, ["answers", "periodEnd"]],
+    ["a date that does not exist", { periodEnd: "31/09/2026" }, ["answers", "periodEnd"]],
     ["negative quantity", { quantity: -3 }, ["answers", "quantity"]],
   ])("%s", async (_what, answers, path) => {
     const res = await post(submission({ answers }));

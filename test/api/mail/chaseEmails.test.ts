@@ -1,8 +1,8 @@
 import axe from "axe-core";
 import { JSDOM } from "jsdom";
-import { addDays, dueSteps, groupByRecipient, rejectionNoticeStep, weeklyDigests } from "../../../shared";
+import { addDays, dueSteps, formatMoney, groupByRecipient, rejectionNoticeStep, weeklyDigests } from "../../../shared";
 import type { ChaseAttempt, ChaseItem, ChaseMessage, ChaseStep } from "../../../shared";
-import { escapeHtml, formatDates, formatMoney, renderChaseMessage, renderDigest } from "../../../api/src/mail/chaseEmails";
+import { escapeHtml, formatDates, renderChaseMessage, renderDigest } from "../../../api/src/mail/chaseEmails";
 import type { ChaseEmailContext } from "../../../api/src/mail/chaseEmails";
 
 jest.setTimeout(10_000);
