@@ -15,3 +15,5 @@ export * from "./apiSession";
 export * from "./contractProgress";
 export * from "./formsPull";
 export * from "./words";
+export * from "./performance";
+export * from "./performanceNotice";
