@@ -295,6 +295,10 @@ export function noticeDueBy(decisionDate: IsoDate): IsoDate {
   return addDays(decisionDate, FAILURE_NOTICE_DAYS);
 }
 
+/** The notice as OCDS JSON, as CSV or as a readable HTML page. */
+export const NOTICE_FORMATS = ["json", "csv", "html"] as const;
+export const PerformanceNoticeQuerySchema = z.object({ format: z.enum(NOTICE_FORMATS, { error: `format is one of ${NOTICE_FORMATS.join(", ")}` }).optional() }).strict();
+
 export const SuggestedRatingSchema = z
   .object({
     rating: KpiRatingSchema,

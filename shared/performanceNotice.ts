@@ -1,5 +1,6 @@
-import type { Assessment, OcdsRating } from "./performance";
-import { KPI_RATING_LABELS, OCDS_RATING } from "./performance";
+import { z } from "zod";
+import type { Assessment } from "./performance";
+import { KPI_RATING_LABELS, OCDS_RATING, OCDS_RATINGS } from "./performance";
 
 /*
  * The contract performance notice (UK9) of one assessment, as the officer checks it before entering
@@ -15,28 +16,42 @@ export interface NoticeContract {
   endDate: string;
 }
 
-export interface OcdsObservation {
-  id: string;
-  period: { startDate: string; endDate: string };
-  measure: string;
-  notes?: string;
-  measureClassification: { id: OcdsRating; description: string };
-}
+const OcdsPeriodSchema = z.object({ startDate: z.iso.datetime(), endDate: z.iso.datetime() }).strict();
 
-export interface PerformanceNoticeRelease {
-  id: string;
-  date: string;
-  tag: ["implementation"];
-  language: "en";
-  buyer: { id: string; name: string };
-  parties: { id: string; name: string; roles: ["buyer"] }[];
-  contracts: {
-    id: string;
-    title: string;
-    period: { startDate: string; endDate: string };
-    implementation: { metrics: { id: string; title: string; description: string; observations: OcdsObservation[] }[] };
-  }[];
-}
+export const OcdsObservationSchema = z
+  .object({
+    id: z.string(),
+    period: OcdsPeriodSchema,
+    measure: z.string(),
+    notes: z.string().optional(),
+    measureClassification: z.object({ id: z.enum(OCDS_RATINGS), description: z.string() }).strict(),
+  })
+  .strict();
+
+/** The notice as an OCDS release (contracts[].implementation.metrics, from the metrics extension and the UK profile). */
+export const PerformanceNoticeReleaseSchema = z
+  .object({
+    id: z.string(),
+    date: z.iso.datetime(),
+    tag: z.tuple([z.literal("implementation")]),
+    language: z.literal("en"),
+    buyer: z.object({ id: z.string(), name: z.string() }).strict(),
+    parties: z.array(z.object({ id: z.string(), name: z.string(), roles: z.tuple([z.literal("buyer")]) }).strict()),
+    contracts: z.array(
+      z
+        .object({
+          id: z.string(),
+          title: z.string(),
+          period: OcdsPeriodSchema,
+          implementation: z
+            .object({ metrics: z.array(z.object({ id: z.string(), title: z.string(), description: z.string(), observations: z.array(OcdsObservationSchema) }).strict()) })
+            .strict(),
+        })
+        .strict(),
+    ),
+  })
+  .strict();
+export type PerformanceNoticeRelease = z.infer<typeof PerformanceNoticeReleaseSchema>;
 
 const startOf = (date: string) => `${date}T00:00:00Z`;
 const endOf = (date: string) => `${date}T23:59:59Z`;

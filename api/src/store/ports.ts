@@ -1,6 +1,7 @@
 import type { AuditEntry, Commitment, Contract, Contribution, EvidenceStatus, FrameworkPack, IsoDate, PackSummary, QuarantineItem, QuarantineResolution } from "../../../shared";
 import type { ChaseLedgerStore } from "./chaseLedgerPort";
 import type { FormsPullStore } from "./formsPullPort";
+import type { PerformanceStore } from "./performancePort";
 import type { Page, PageRequest } from "./page";
 
 /** A request body exactly as it arrived, before anything was checked. */
@@ -141,4 +142,6 @@ export interface LedgerStore extends InboxStore, PackStore, ContractStore, Contr
   readonly chase: ChaseLedgerStore;
   /** Where the pull of each Forms response workbook got to. */
   readonly formsPull: FormsPullStore;
+  /** KPI registers, assessments and performance failures (api/STORAGE.md, Performance). */
+  readonly performance: PerformanceStore;
 }

@@ -6,6 +6,8 @@ import type { FormsPullStore } from "./formsPullPort";
 import { TableFormsPullStore } from "./formsPullTable";
 import { InboxTable } from "./inboxTable";
 import { PacksTable } from "./packsTable";
+import type { PerformanceStore } from "./performancePort";
+import { PerformanceTable } from "./performanceTable";
 import type { ContractStore, ContributionStore, InboxStore, LedgerStore, PackStore } from "./ports";
 import { Tables } from "./tables";
 import type { TableStoreOptions } from "./tables";
@@ -22,6 +24,7 @@ export class TableLedgerStore implements LedgerStore {
   private readonly contributions: ContributionStore;
   readonly chase: ChaseLedgerStore;
   readonly formsPull: FormsPullStore;
+  readonly performance: PerformanceStore;
 
   constructor(options: TableStoreOptions) {
     const tables = new Tables(options);
@@ -33,6 +36,7 @@ export class TableLedgerStore implements LedgerStore {
     this.contributions = new ContributionsTable(tables);
     this.chase = new TableChaseLedger(tables.clients.chaseLedger, io);
     this.formsPull = new TableFormsPullStore(tables.clients.formsPull, io);
+    this.performance = new PerformanceTable(tables.clients.performance, io);
   }
 
   prepare: LedgerStore["prepare"] = () => this.tables.prepare();

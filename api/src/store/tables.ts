@@ -20,6 +20,7 @@ export const TABLES = {
   suppliers: "SupplierContributions",
   chaseLedger: "ChaseLedger",
   formsPull: "FormsPull",
+  performance: "Performance",
 } as const;
 export type TableName = keyof typeof TABLES;
 

@@ -1,0 +1,31 @@
+import type { Assessment, KpiRegister, PerformanceFailure } from "../../../shared";
+import type { Stored } from "./ports";
+
+/**
+ * Contract performance under the Procurement Act (api/STORAGE.md, "Performance"): each contract's
+ * KPI register, its assessments and its breach and poor-performance decisions.
+ */
+export interface PerformanceStore {
+  getRegister(contractId: string): Promise<Stored<KpiRegister> | undefined>;
+  /**
+   * Replaces the register. With `ifMatch` it is written only over that version (StaleEtagError
+   * otherwise, also when there is no register yet); without, whatever is stored is replaced.
+   */
+  putRegister(register: KpiRegister, ifMatch: string | undefined): Promise<Stored<KpiRegister>>;
+  /** Every contract's register: one partition, a council has hundreds of contracts (the chase reads it). */
+  listRegisters(): Promise<KpiRegister[]>;
+
+  addAssessment(assessment: Assessment): Promise<void>;
+  /** A contract's assessments, oldest period first. */
+  listAssessments(contractId: string): Promise<Assessment[]>;
+  getAssessment(contractId: string, id: string): Promise<Assessment | undefined>;
+
+  addFailure(failure: PerformanceFailure): Promise<void>;
+  /** A contract's failures, oldest decision first. */
+  listFailures(contractId: string): Promise<PerformanceFailure[]>;
+  getFailure(contractId: string, id: string): Promise<Stored<PerformanceFailure> | undefined>;
+  /** Throws StaleEtagError when the failure changed since `ifMatch` was read. */
+  replaceFailure(failure: PerformanceFailure, ifMatch: string): Promise<Stored<PerformanceFailure>>;
+  /** Failures across contracts whose notice is not recorded as published yet (the chase reads these). */
+  listOpenFailures(): Promise<PerformanceFailure[]>;
+}
