@@ -6,8 +6,7 @@ import { readEntity, statusOf } from "./entities";
 import type { Entity, Io } from "./entities";
 import { StaleEtagError } from "./errors";
 import { keyPart } from "./keys";
-import type { PerformanceStore } from "./performancePort";
-import type { Stored } from "./ports";
+import type { PerformanceStore, Versioned } from "./performancePort";
 
 const REGISTERS = "register";
 const assessmentsOf = (contractId: string) => `a|${contractId}`;
@@ -28,14 +27,14 @@ export class PerformanceTable implements PerformanceStore {
     return out;
   }
 
-  getRegister(contractId: string): Promise<Stored<KpiRegister> | undefined> {
+  getRegister(contractId: string): Promise<Versioned<KpiRegister> | undefined> {
     return this.io(async () => {
       const e = await readEntity(this.table, REGISTERS, contractId);
       return e ? { value: doc<KpiRegister>(e), etag: e.etag } : undefined;
     });
   }
 
-  putRegister(register: KpiRegister, ifMatch: string | undefined): Promise<Stored<KpiRegister>> {
+  putRegister(register: KpiRegister, ifMatch: string | undefined): Promise<Versioned<KpiRegister>> {
     return this.io(async () => {
       const entity: TableEntity = { partitionKey: REGISTERS, rowKey: register.contractId, kpiCount: register.kpis.length, ...toChunks("doc", JSON.stringify(register)) };
       try {
@@ -91,7 +90,7 @@ export class PerformanceTable implements PerformanceStore {
     return this.io(() => this.all<PerformanceFailure>(odata`PartitionKey eq ${failuresOf(contractId)}`));
   }
 
-  getFailure(contractId: string, id: string): Promise<Stored<PerformanceFailure> | undefined> {
+  getFailure(contractId: string, id: string): Promise<Versioned<PerformanceFailure> | undefined> {
     return this.io(async () => {
       for await (const e of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${failuresOf(contractId)} and id eq ${id}` } })) {
         return { value: doc<PerformanceFailure>(e), etag: e.etag };
@@ -100,7 +99,7 @@ export class PerformanceTable implements PerformanceStore {
     });
   }
 
-  replaceFailure(failure: PerformanceFailure, ifMatch: string): Promise<Stored<PerformanceFailure>> {
+  replaceFailure(failure: PerformanceFailure, ifMatch: string): Promise<Versioned<PerformanceFailure>> {
     return this.io(async () => {
       try {
         const res = await this.table.updateEntity(this.failureEntity(failure), "Replace", { etag: ifMatch });
