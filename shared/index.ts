@@ -17,3 +17,4 @@ export * from "./formsPull";
 export * from "./words";
 export * from "./performance";
 export * from "./performanceNotice";
+export * from "./performanceChase";
