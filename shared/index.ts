@@ -18,3 +18,4 @@ export * from "./words";
 export * from "./performance";
 export * from "./performanceNotice";
 export * from "./performanceChase";
+export * from "./crosswalk";

@@ -14,6 +14,11 @@ import {
   ContributionDetailSchema,
   ContributionFiltersSchema,
   ContributionSchema,
+  CrosswalkInputSchema,
+  CrosswalkReportQuerySchema,
+  CrosswalkReportSchema,
+  CrosswalkSchema,
+  CrosswalkSummarySchema,
   FrameworkPackSchema,
   HealthSchema,
   IngestionResultSchema,
@@ -39,6 +44,7 @@ import {
 } from "../../../shared";
 import { listChaseLedger, runChaseNow } from "../handlers/chase";
 import { createContract, getContract, listContracts, patchContract, putCommitments } from "../handlers/contracts";
+import { contractReport, listCrosswalks, putCrosswalk } from "../handlers/crosswalks";
 import { getContribution, listContributions, recordContribution, reviewEvidence } from "../handlers/contributions";
 import { receiveFormResponse } from "../handlers/forms";
 import { health } from "../handlers/health";
@@ -304,6 +310,41 @@ export const ROUTES: readonly RouteSpec[] = [
       404: { description: "No such contract or failure" },
       409: { description: "The failure changed meanwhile; send it again" },
     },
+    usesStorage: true,
+  },
+  {
+    name: "crosswalksPut",
+    methods: ["PUT"],
+    route: "crosswalks/{id}",
+    access: OFFICER,
+    authLevel: "anonymous",
+    handler: putCrosswalk,
+    summary: "Store a crosswalk between frameworks: (pack, code) to (pack, code) with a quantity factor; replaced whole",
+    body: CrosswalkInputSchema,
+    responses: { 200: { description: "Stored", schema: CrosswalkSchema }, 413: { description: "Body over 1 MiB" } },
+    usesStorage: true,
+  },
+  {
+    name: "crosswalksList",
+    methods: ["GET"],
+    route: "crosswalks",
+    access: OFFICER,
+    authLevel: "anonymous",
+    handler: listCrosswalks,
+    summary: "Crosswalks, each with the number of its mappings",
+    responses: { 200: { description: "Crosswalks", schema: z.object({ items: z.array(CrosswalkSummarySchema) }) } },
+    usesStorage: true,
+  },
+  {
+    name: "contractReport",
+    methods: ["GET"],
+    route: "contracts/{id}/report",
+    access: OFFICER,
+    authLevel: "anonymous",
+    handler: contractReport,
+    summary: "A contract's accepted delivery (quantities and £) in another framework's codes through a crosswalk; codes without a mapping are listed",
+    query: CrosswalkReportQuerySchema,
+    responses: { 200: { description: "The report", schema: CrosswalkReportSchema }, 404: { description: "No such contract or crosswalk" } },
     usesStorage: true,
   },
   {

@@ -1,5 +1,6 @@
 import type { AuditEntry, Commitment, Contract, Contribution, EvidenceStatus, FrameworkPack, IsoDate, PackSummary, QuarantineItem, QuarantineResolution } from "../../../shared";
 import type { ChaseLedgerStore } from "./chaseLedgerPort";
+import type { CrosswalkStore } from "./crosswalkPort";
 import type { FormsPullStore } from "./formsPullPort";
 import type { PerformanceStore } from "./performancePort";
 import type { Page, PageRequest } from "./page";
@@ -144,4 +145,6 @@ export interface LedgerStore extends InboxStore, PackStore, ContractStore, Contr
   readonly formsPull: FormsPullStore;
   /** KPI registers, assessments and performance failures (api/STORAGE.md, Performance). */
   readonly performance: PerformanceStore;
+  /** Crosswalks between frameworks (api/STORAGE.md, Crosswalks). */
+  readonly crosswalks: CrosswalkStore;
 }

@@ -1,6 +1,8 @@
 import type { ChaseLedgerStore } from "./chaseLedgerPort";
 import { TableChaseLedger } from "./chaseLedgerTable";
 import { ContractsTable } from "./contractsTable";
+import type { CrosswalkStore } from "./crosswalkPort";
+import { CrosswalksTable } from "./crosswalksTable";
 import { ContributionsTable } from "./contributionsTable";
 import type { FormsPullStore } from "./formsPullPort";
 import { TableFormsPullStore } from "./formsPullTable";
@@ -25,6 +27,7 @@ export class TableLedgerStore implements LedgerStore {
   readonly chase: ChaseLedgerStore;
   readonly formsPull: FormsPullStore;
   readonly performance: PerformanceStore;
+  readonly crosswalks: CrosswalkStore;
 
   constructor(options: TableStoreOptions) {
     const tables = new Tables(options);
@@ -37,6 +40,7 @@ export class TableLedgerStore implements LedgerStore {
     this.chase = new TableChaseLedger(tables.clients.chaseLedger, io);
     this.formsPull = new TableFormsPullStore(tables.clients.formsPull, io);
     this.performance = new PerformanceTable(tables.clients.performance, io);
+    this.crosswalks = new CrosswalksTable(tables.clients.crosswalks, io);
   }
 
   prepare: LedgerStore["prepare"] = () => this.tables.prepare();

@@ -21,6 +21,7 @@ export const TABLES = {
   chaseLedger: "ChaseLedger",
   formsPull: "FormsPull",
   performance: "Performance",
+  crosswalks: "Crosswalks",
 } as const;
 export type TableName = keyof typeof TABLES;
 

@@ -149,7 +149,7 @@ describe("the API's answers match the description", () => {
     expect((await call("quarantineList", { path: "quarantine?pageSize=abc", headers: officer })).status).toBe(400);
   });
 
-  test("performance: the KPI register, assessments, the notice as JSON, CSV and HTML, failures; refused with 400, 404 and 412", async () => {
+  test("performance and crosswalks: the KPI register, assessments, the notice as JSON, CSV and HTML, failures, crosswalk reports; refused with 400, 404 and 412", async () => {
     await invoke(app.deps, "contractsCreate", { body: exampleContract({ id: "C-3001" }), headers: officer });
     const params = { id: "C-3001" };
     expect((await call("kpisGet", { path: "contracts/C-3001/kpis", params, headers: officer })).status).toBe(200);
@@ -176,6 +176,13 @@ describe("the API's answers match the description", () => {
     expect((await call("performanceFailuresList", { path: "contracts/C-3001/performance-failures", params, headers: officer })).status).toBe(200);
     const published = { id: "C-3001", failureId: failure.body.id as string };
     expect((await call("performanceFailurePublished", { path: `contracts/C-3001/performance-failures/${published.failureId}/published`, params: published, body: { publishedOn: "2026-11-25" }, headers: officer })).status).toBe(200);
+    const crosswalk = { name: "Example to local codes", mappings: [{ fromPack: "example", fromCode: "J1", toPack: "svm-local", toCode: "EMP-1" }] };
+    expect((await call("crosswalksPut", { method: "PUT", path: "crosswalks/example-local", params: { id: "example-local" }, body: crosswalk, headers: officer })).status).toBe(200);
+    expect((await call("crosswalksPut", { method: "PUT", path: "crosswalks/example-local", params: { id: "example-local" }, body: { name: "" }, headers: officer })).status).toBe(400);
+    expect((await call("crosswalksList", { headers: officer })).status).toBe(200);
+    expect((await call("contractReport", { path: "contracts/C-3001/report?crosswalk=example-local", params, headers: officer })).status).toBe(200);
+    expect((await call("contractReport", { path: "contracts/C-3001/report?crosswalk=none", params, headers: officer })).status).toBe(404);
+    expect((await call("contractReport", { path: "contracts/C-3001/report", params, headers: officer })).status).toBe(400);
     expect((await call("performanceFailurePublished", { path: "contracts/C-3001/performance-failures/PF-0/published", params: { ...published, failureId: "PF-0" }, body: { publishedOn: "2026-11-25" }, headers: officer })).status).toBe(404);
   });
 
