@@ -21,15 +21,6 @@ import type { PanelProps } from "./PanelProps";
 import { usePanelStyles } from "../components/layout";
 
 const useStyles = makeStyles({
-  list: { listStyleType: "none", margin: 0, padding: 0, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
-  item: {
-    display: "flex",
-    flexDirection: "column",
-    gap: tokens.spacingVerticalS,
-    padding: tokens.spacingHorizontalS,
-    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
-    borderRadius: tokens.borderRadiusMedium,
-  },
   raw: {
     margin: 0,
     padding: tokens.spacingHorizontalS,
@@ -63,7 +54,6 @@ export function prettyRaw(raw: string): { text: string; json: boolean } {
 
 /** Submissions that failed validation: why, field by field, and what the supplier's form sent. */
 export function QuarantinePanel({ api }: PanelProps) {
-  const styles = useStyles();
   const layout = usePanelStyles();
   const first = useLoad<Page<QuarantineItem>>("quarantine", (signal) => api.quarantinePage(undefined, { signal }));
   const [more, setMore] = useState<{ items: QuarantineItem[]; continuationToken?: string }>();
@@ -123,7 +113,7 @@ export function QuarantinePanel({ api }: PanelProps) {
           <Text role="status">
             {plural(items.length, "submission")} shown, newest first{nextToken ? "; more are waiting" : ""}.
           </Text>
-          <ul className={styles.list} aria-label="Quarantined submissions">
+          <ul className={layout.cards} aria-label="Quarantined submissions">
             {items.map((item) => (
               <QuarantineEntry key={item.id} item={item} />
             ))}
@@ -149,7 +139,7 @@ function QuarantineEntry({ item }: { item: QuarantineItem }) {
   const raw = prettyRaw(item.raw);
   const headingId = `quarantine-${item.id}`;
   return (
-    <li className={styles.item}>
+    <li className={layout.card}>
       <Subtitle2 as="h3" id={headingId} className={layout.heading}>
         Received {formatDateTime(item.receivedAt)}
       </Subtitle2>

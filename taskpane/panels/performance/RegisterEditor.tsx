@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Button, Checkbox, Field, Input, Subtitle2, Text, Textarea, makeStyles, tokens } from "@fluentui/react-components";
+import { Button, Checkbox, Field, Input, Subtitle2, Text, Textarea } from "@fluentui/react-components";
 import { KPI_RATING_LABELS, MATERIAL_KPIS } from "../../../shared";
 import type { KpiInput, KpiRegisterView, Problem } from "../../../shared";
 import type { ApiClient } from "../../apiClient";
@@ -9,18 +9,6 @@ import type { Outcome } from "../../components/OutcomeNotice";
 import { formatMoney } from "../../components/format";
 import { usePanelStyles } from "../../components/layout";
 
-const useStyles = makeStyles({
-  list: { listStyleType: "none", margin: 0, padding: 0, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
-  item: {
-    display: "flex",
-    flexDirection: "column",
-    gap: tokens.spacingVerticalS,
-    padding: tokens.spacingHorizontalS,
-    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
-    borderRadius: tokens.borderRadiusMedium,
-    minWidth: 0,
-  },
-});
 
 /** A KPI as the form holds it: text fields as typed, the £ and the measures parsed on save. */
 interface Draft {
@@ -69,7 +57,6 @@ interface Props {
 
 /** The register: add, edit and remove KPIs, mark the three most material, link TOMs measures, record an exemption. */
 export function RegisterEditor({ api, contractId, view, etag, onSaved }: Props) {
-  const styles = useStyles();
   const layout = usePanelStyles();
   const [drafts, setDrafts] = useState<Draft[]>(() => view.kpis.map(toDraft));
   const [exemption, setExemption] = useState(view.exemptionReason ?? "");
@@ -117,11 +104,11 @@ export function RegisterEditor({ api, contractId, view, etag, onSaved }: Props) 
           ? `${material} of ${drafts.length} marked material; mark exactly ${MATERIAL_KPIS}, the ones named in the contract details notice.`
           : `Contracts over £5m need at least ${MATERIAL_KPIS} KPIs unless exempt (Procurement Act 2023 s.52).`}
       </Text>
-      <ul className={styles.list} aria-label="KPIs">
+      <ul className={layout.cards} aria-label="KPIs">
         {drafts.map((d, i) => {
           const stored = byId.get(d.id);
           return (
-            <li key={i} className={styles.item}>
+            <li key={i} className={layout.card}>
               <Field label="Id">
                 <Input value={d.id} onChange={(_e, data) => change(i, { id: data.value })} />
               </Field>
