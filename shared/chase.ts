@@ -259,6 +259,8 @@ export interface Digest {
   /** £ of contributions whose evidence is still owed: the social value at risk. */
   valueAtRisk: number;
   contracts: number;
+  /** Procurement Act duties on the manager's contracts (shared/performanceChase.ts). */
+  performance?: { assessmentsDue: number; noticesRunningLate: number };
 }
 
 /** The weekly digest for each contract manager: everything overdue on their contracts, worst first. */

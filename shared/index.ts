@@ -21,3 +21,7 @@ export * from "./formsPull";
 export * from "./words";
 export * from "./quarantine";
 export * from "./json";
+export * from "./performance";
+export * from "./performanceNotice";
+export * from "./performanceChase";
+export * from "./crosswalk";

@@ -14,6 +14,7 @@ import { ContractsPanel } from "./panels/ContractsPanel";
 import { ContributionsPanel } from "./panels/ContributionsPanel";
 import { PacksPanel } from "./panels/PacksPanel";
 import type { PanelProps } from "./panels/PanelProps";
+import { PerformancePanel } from "./panels/PerformancePanel";
 import { QuarantinePanel } from "./panels/QuarantinePanel";
 import type { WorkbookGateway } from "./workbookGateway";
 
@@ -34,6 +35,7 @@ const PANELS: readonly [PanelDefinition, ...PanelDefinition[]] = [
   { id: "contracts", label: "Contracts", Panel: ContractsPanel, needsSignIn: true, roles: OFFICER },
   { id: "contributions", label: "Contributions", Panel: ContributionsPanel, needsSignIn: true, roles: OFFICER },
   { id: "commitments", label: "Commitments", Panel: CommitmentsPanel, needsSignIn: true, roles: OFFICER },
+  { id: "performance", label: "Performance", Panel: PerformancePanel, needsSignIn: true, roles: OFFICER },
   { id: "quarantine", label: "Quarantine", Panel: QuarantinePanel, needsSignIn: true, roles: OFFICER },
   { id: "chase-ledger", label: "Chase ledger", Panel: ChaseLedgerPanel, needsSignIn: true, roles: ["Officer", "Manager"] },
   { id: "packs", label: "Packs", Panel: PacksPanel, needsSignIn: false },

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  AssessmentSchema,
   ChaseLedgerEntrySchema,
   ChaseRunResultSchema,
   ClearWarningsRequestSchema,
@@ -10,8 +11,10 @@ import {
   ContributionSchema,
   FrameworkPackSchema,
   HealthSchema,
+  KpiRegisterViewSchema,
   ManualContributionSchema,
   PackSummarySchema,
+  PerformanceFailureSchema,
   QuarantineItemSchema,
   QuarantineResolvedSchema,
   ReviewRequestSchema,
@@ -20,6 +23,8 @@ import {
   problemsFromZod,
 } from "../../shared";
 import type {
+  Assessment,
+  AssessmentInput,
   ChaseLedgerEntry,
   ChaseRunResult,
   Commitment,
@@ -32,7 +37,11 @@ import type {
   EvidenceStatus,
   FrameworkPack,
   Health,
+  KpiRegisterInput,
+  KpiRegisterView,
   PackSummary,
+  PerformanceFailure,
+  PerformanceFailureInput,
   QuarantineItem,
   QuarantineResolution,
   ReviewRequest,
@@ -91,6 +100,8 @@ const CONTRACTS_PAGE = pageOf(ContractSchema);
 const CONTRIBUTIONS_PAGE = pageOf(ContributionSchema);
 const QUARANTINE_PAGE = pageOf(QuarantineItemSchema);
 const LEDGER_PAGE = pageOf(ChaseLedgerEntrySchema);
+const ASSESSMENTS = z.object({ items: z.array(AssessmentSchema) });
+const FAILURES = z.object({ items: z.array(PerformanceFailureSchema) });
 /** Pages as large as the API allows: fewer round trips for a contract with thousands of contributions. */
 const BULK_PAGE_SIZE = 1000;
 
@@ -333,6 +344,40 @@ export class ApiClient {
 
   chaseLedger(contractId: string | undefined, options: PagingOptions = {}): Promise<ChaseLedgerEntry[]> {
     return this.allPages((token) => this.chaseLedgerPage(contractId, token, { signal: options.signal }), options);
+  }
+
+  /** GET /api/contracts/{id}/kpis: the register as it stands, with the ETag to change it under (none before one is stored). */
+  async getKpis(contractId: string, options: CallOptions = {}): Promise<{ value: KpiRegisterView; etag?: string }> {
+    const { answer, value } = await this.get(`contracts/${segment(contractId)}/kpis`, KpiRegisterViewSchema, options);
+    const etag = answer.headers.get("etag");
+    return etag ? { value, etag } : { value };
+  }
+
+  /** PUT /api/contracts/{id}/kpis with If-Match when an ETag is given: 412 then means someone else changed the register first. */
+  async putKpis(contractId: string, register: KpiRegisterInput, etag?: string, options: CallOptions = {}): Promise<Tagged<KpiRegisterView>> {
+    const path = `contracts/${segment(contractId)}/kpis`;
+    const answer = await this.call({ method: "PUT", path, body: register, headers: etag ? { "if-match": etag } : {}, signal: options.signal });
+    return { value: validate(KpiRegisterViewSchema, answer.body, `PUT /${path}`), etag: this.etagOf(answer, `PUT /${path}`) };
+  }
+
+  async listAssessments(contractId: string, options: CallOptions = {}): Promise<Assessment[]> {
+    return (await this.get(`contracts/${segment(contractId)}/assessments`, ASSESSMENTS, options)).value.items;
+  }
+
+  async createAssessment(contractId: string, input: AssessmentInput, options: CallOptions = {}): Promise<Assessment> {
+    const path = `contracts/${segment(contractId)}/assessments`;
+    const answer = await this.call({ method: "POST", path, body: input, signal: options.signal });
+    return validate(AssessmentSchema, answer.body, `POST /${path}`);
+  }
+
+  async listPerformanceFailures(contractId: string, options: CallOptions = {}): Promise<PerformanceFailure[]> {
+    return (await this.get(`contracts/${segment(contractId)}/performance-failures`, FAILURES, options)).value.items;
+  }
+
+  async recordPerformanceFailure(contractId: string, input: PerformanceFailureInput, options: CallOptions = {}): Promise<PerformanceFailure> {
+    const path = `contracts/${segment(contractId)}/performance-failures`;
+    const answer = await this.call({ method: "POST", path, body: input, signal: options.signal });
+    return validate(PerformanceFailureSchema, answer.body, `POST /${path}`);
   }
 
   /** POST /api/values/batch: one answer per query, in order; a shorter or longer answer is refused. */

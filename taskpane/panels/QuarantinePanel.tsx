@@ -25,15 +25,6 @@ import type { PanelProps } from "./PanelProps";
 import { usePanelStyles } from "../components/layout";
 
 const useStyles = makeStyles({
-  list: { listStyleType: "none", margin: 0, padding: 0, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
-  item: {
-    display: "flex",
-    flexDirection: "column",
-    gap: tokens.spacingVerticalS,
-    padding: tokens.spacingHorizontalS,
-    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
-    borderRadius: tokens.borderRadiusMedium,
-  },
   raw: {
     margin: 0,
     padding: tokens.spacingHorizontalS,
@@ -65,7 +56,6 @@ export function prettyRaw(raw: string): { text: string; json: boolean } {
 
 /** Submissions that failed validation: why, field by field, and what the supplier's form sent. */
 export function QuarantinePanel({ api }: PanelProps) {
-  const styles = useStyles();
   const layout = usePanelStyles();
   const first = useLoad<Page<QuarantineItem>>("quarantine", (signal) => api.quarantinePage(undefined, { signal }));
   const [more, setMore] = useState<{ items: QuarantineItem[]; continuationToken?: string }>();
@@ -130,7 +120,7 @@ export function QuarantinePanel({ api }: PanelProps) {
           <Text role="status">
             {plural(items.length, "submission")} shown, newest first{nextToken ? "; more are waiting" : ""}.
           </Text>
-          <ul className={styles.list} aria-label="Quarantined submissions">
+          <ul className={layout.cards} aria-label="Quarantined submissions">
             {items.map((item) => (
               <QuarantineEntry key={item.id} item={item} api={api} onResolved={markResolved} />
             ))}
@@ -182,7 +172,7 @@ function QuarantineEntry({ item, api, onResolved }: { item: QuarantineItem; api:
   const flowReasons = reasons.filter((r) => r.fixedBy === "flow");
   const email = supplierEmailHref(item, reasons);
   return (
-    <li className={styles.item} aria-labelledby={headingId}>
+    <li className={layout.card} aria-labelledby={headingId}>
       <Subtitle2 as="h3" id={headingId} className={layout.heading}>
         {item.supplier ? `From ${item.supplier}` : "From a sender the submission does not name"}
       </Subtitle2>

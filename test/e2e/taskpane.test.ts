@@ -157,6 +157,36 @@ test("Contributions: filters to overdue, opens one whose late evidence has arriv
   await grid.waitFor();
 });
 
+test("Performance: the KPI register with a suggested rating, a guided assessment, its notice, and a failure with its countdown", async () => {
+  const officerToken = await stack.token(["Officer"]);
+  const kpis = [
+    { id: "KPI-1", name: "Local employment", target: "£300,000 of local jobs over the contract", targetValue: 300_000, measureCodes: ["J1"], material: true },
+    { id: "KPI-2", name: "Response to defects", target: "95% within 2 hours", material: true },
+    { id: "KPI-3", name: "Complaints closed", target: "All within 10 working days", material: true },
+  ];
+  expect((await stack.call("PUT", "contracts/C-1001/kpis", { token: officerToken, body: { kpis } })).status).toBe(200);
+  const performance = await showPanel("Performance");
+  await performance.getByRole("heading", { name: "Assess performance" }).waitFor();
+  expect(await performance.getByRole("list", { name: "KPIs" }).getByRole("listitem").count()).toBe(3);
+  await capture("performance");
+
+  for (const id of ["KPI-1", "KPI-2", "KPI-3"]) {
+    const select = performance.getByRole("combobox", { name: new RegExp(`^${id}:`) });
+    if ((await select.inputValue()) === "") await select.selectOption("good");
+  }
+  await performance.getByRole("button", { name: "Record assessment" }).click();
+  await performance.getByRole("button", { name: "Preview notice" }).first().click();
+  await performance.getByRole("table", { name: /^Notice for/ }).waitFor();
+
+  await performance.getByRole("textbox", { name: "What happened" }).fill("Defect response below target for three months after a warning");
+  await performance.getByRole("button", { name: "Record decision" }).click();
+  await performance.getByText(/^Notice due by .*: 30 days left$/).waitFor();
+  await capture("performance-notice");
+
+  const notices = await stack.call("GET", "contracts/C-1001/assessments", { token: officerToken });
+  expect(notices.body.items).toHaveLength(1);
+});
+
 test("Quarantine: who sent it and what to correct first, the raw body behind a disclosure; an officer marks it dealt with", async () => {
   const quarantine = await showPanel("Quarantine");
   const item = quarantine.getByRole("list", { name: "Quarantined submissions" }).getByRole("listitem").first();

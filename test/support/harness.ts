@@ -165,7 +165,7 @@ export async function invoke(
   deps: Deps,
   routeName: string,
   init: { method?: string; path?: string; body?: unknown; headers?: Record<string, string>; params?: Record<string, string> } = {},
-): Promise<Omit<Answer, "text">> {
+): Promise<Omit<Answer, "text"> & { text?: string }> {
   const { HttpRequest, InvocationContext } = await import("@azure/functions");
   const { routeNamed } = await import("../../api/src/app/routes");
   const { dispatch } = await import("../../api/src/http/dispatch");
@@ -179,5 +179,10 @@ export async function invoke(
     body: body === undefined ? undefined : { string: body },
   });
   const response = await dispatch(route, deps, request, new InvocationContext({ functionName: route.name, logHandler: () => undefined }));
-  return { status: response.status ?? 200, body: response.jsonBody, headers: new Headers(response.headers as HeadersInit) };
+  return {
+    status: response.status ?? 200,
+    body: response.jsonBody,
+    headers: new Headers(response.headers as HeadersInit),
+    ...(typeof response.body === "string" ? { text: response.body } : {}),
+  };
 }

@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import {
   digestKey,
+  digestsWithDuties,
   dueSteps,
+  dutiesByRecipient,
   escalateUnreachable,
   findMeasure,
   groupByRecipient,
@@ -24,6 +26,7 @@ import type {
   Digest,
   IsoDate,
   PackIndex,
+  PerformanceDuty,
   QueuedRejectionNotice,
 } from "../../../shared";
 import type { Deps } from "../deps";
@@ -35,6 +38,7 @@ import type { KeyedAuditEntry } from "../store/ports";
 import { chaseMessageId } from "../store/chaseLedgerPort";
 import type { ChaseLease, ChaseLedgerStore, ChaseMessageRecord, StepClaim } from "../store/chaseLedgerPort";
 import { mapWithLimit } from "../lib/concurrency";
+import { loadPerformanceDuties } from "./performance";
 
 /**
  * The chase run (docs/API-CONTRACT.md "Evidence and chasing"): find what is owed through the EvidenceDue
@@ -148,14 +152,18 @@ class ChaseRun {
     const histories = await this.loadHistories(items);
     const ladder = items.flatMap((item) => dueSteps(item, histories.get(item.contribution.id) ?? [], this.today));
     const steps = [...noticeSteps, ...ladder];
-    const digests = everything && weekdayOf(this.today) === this.deps.settings.chase.digestWeekday ? weeklyDigests(items, this.today) : [];
-    await this.loadStates(steps, digests.map((d) => d.recipient.email));
+    // Procurement Act duties ride in the contract managers' emails of phase 2 (shared/performanceChase.ts).
+    const { duties, toldToday } = everything ? await loadPerformanceDuties(this.deps, this.today) : { duties: [], toldToday: 0 };
+    this.doneToday += toldToday;
+    const digests = everything && weekdayOf(this.today) === this.deps.settings.chase.digestWeekday ? digestsWithDuties(weeklyDigests(items, this.today), duties) : [];
+    await this.loadStates(steps, digests.map((d) => d.recipient.email), duties);
 
     const context = await this.emailContext([...items, ...noticeSteps.map((s) => s.item)]);
     const pending = steps.filter((s) => this.isPending(s.key));
     await this.dropDoneNotices(noticeSteps.filter((s) => !this.isPending(s.key)));
     const pendingDigests = digests.filter((d) => this.isPending(digestKey(this.today, d.recipient.email)));
-    this.alreadyDone = this.doneToday + steps.length - pending.length + digests.length - pendingDigests.length;
+    const pendingDuties = duties.filter((d) => this.isPending(d.key));
+    this.alreadyDone = this.doneToday + steps.length - pending.length + digests.length - pendingDigests.length + duties.length - pendingDuties.length;
     const supplierRecipients = new Set(pending.filter((s) => TO_SUPPLIER.has(s.role)).map((s) => s.recipient.email.toLowerCase()));
     const messages = groupByRecipient(pending);
     const first = messages.filter((m) => supplierRecipients.has(m.recipient.email));
@@ -173,7 +181,15 @@ class ChaseRun {
       const ladder = managerSteps.get(itemFor(step));
       managerSteps.set(itemFor(step), ladder ? { ...ladder, unreachableSupplier: true, unreachableReason: step.unreachableReason } : step);
     }
-    await this.sendAll(groupByRecipient([...managerSteps.values()]).map((m) => this.reminder(m, context)));
+    // Someone chased as a supplier has had their one email; their duties wait for the next run.
+    const dutiesOf = dutiesByRecipient(pendingDuties.filter((d) => !supplierRecipients.has(d.recipient.email)));
+    const managerMessages = groupByRecipient([...managerSteps.values()]).map((m) => {
+      const mine = dutiesOf.get(m.recipient.email) ?? [];
+      dutiesOf.delete(m.recipient.email);
+      return this.reminder(m, context, mine);
+    });
+    const dutyOnly = [...dutiesOf.values()].map((mine) => this.reminder({ recipient: (mine[0] as PerformanceDuty).recipient, steps: [] }, context, mine));
+    await this.sendAll([...managerMessages, ...dutyOnly]);
 
     // Phase 3: the weekly digests.
     await this.sendAll(pendingDigests.map((d) => this.digestMessage(d, context)));
@@ -305,7 +321,7 @@ class ChaseRun {
   }
 
   /** What the ledger says about today's steps: one read of each recipient's step records, then each message they name. */
-  private async loadStates(steps: ChaseStep[], digestRecipients: string[]): Promise<void> {
+  private async loadStates(steps: ChaseStep[], digestRecipients: string[], duties: readonly PerformanceDuty[] = []): Promise<void> {
     const from = new Map<string, IsoDate>();
     const widen = (email: string, date: IsoDate) => {
       const current = from.get(email);
@@ -313,6 +329,7 @@ class ChaseRun {
     };
     for (const s of steps) widen(s.recipient.email.toLowerCase(), s.windowStart);
     for (const email of digestRecipients) widen(email.toLowerCase(), this.today);
+    for (const d of duties) widen(d.recipient.email, d.windowStart);
 
     const records = (await mapWithLimit([...from], LOOKUP_CONCURRENCY, ([email, date]) => this.ledger.stepRecords(email, date))).flat();
     const messageIds = [...new Set(records.map((r) => r.messageId))];
@@ -362,23 +379,27 @@ class ChaseRun {
     });
   }
 
-  private reminder(message: ChaseMessage, context: (buyer: string) => ChaseEmailContext): Outgoing {
+  private reminder(message: ChaseMessage, context: (buyer: string) => ChaseEmailContext, duties: readonly PerformanceDuty[] = []): Outgoing {
     const steps = message.steps;
-    const first = steps[0] as ChaseStep;
-    const role = steps.reduce<ChaseRole>((top, s) => (RUNG[s.role] > RUNG[top] ? s.role : top), first.role);
-    const email = renderChaseMessage(message, context(first.item.contract.buyer));
-    const keys = steps.map((s) => s.key);
+    const first = steps[0];
+    // A message of duties alone goes to a contract manager.
+    const role = steps.reduce<ChaseRole>((top, s) => (RUNG[s.role] > RUNG[top] ? s.role : top), first?.role ?? "contract-manager");
+    const email = renderChaseMessage(message, context(first?.item.contract.buyer ?? duties[0]?.contract.buyer ?? ""), duties);
+    const keys = [...steps.map((s) => s.key), ...duties.map((d) => d.key)];
     return {
       entry: this.entry({
         kind: "reminder",
         recipient: message.recipient,
         role,
         subject: email.subject,
-        contractIds: [...new Set(steps.map((s) => s.item.contract.id))].sort(),
+        contractIds: [...new Set([...steps.map((s) => s.item.contract.id), ...duties.map((d) => d.contract.id)])].sort(),
         contributionIds: [...new Set(steps.map((s) => s.item.contribution.id))],
         possibleDuplicate: this.mayHaveBeenSentBefore(keys),
       }),
-      steps: steps.map((s) => ({ key: s.key, windowStart: s.windowStart, item: { contributionId: s.item.contribution.id, dueDate: s.item.contribution.evidenceDueDate, role: s.role } })),
+      steps: [
+        ...steps.map((s) => ({ key: s.key, windowStart: s.windowStart, item: { contributionId: s.item.contribution.id, dueDate: s.item.contribution.evidenceDueDate, role: s.role } })),
+        ...duties.map((d) => ({ key: d.key, windowStart: d.windowStart })),
+      ],
       email,
       chaseSteps: steps,
       notices: steps.flatMap((s) => this.noticeOf.get(s.key) ?? []),

@@ -8,13 +8,13 @@ import { unwrapToken, wrapToken } from "../http/paging";
 import { json } from "../http/respond";
 import { StaleEtagError } from "../store/errors";
 
-function contractId(raw: string | undefined): string {
+export function contractId(raw: string | undefined): string {
   const parsed = ContractRefSchema.safeParse(raw ?? "");
   if (!parsed.success) throw invalid(`"${raw ?? ""}" is not a contract reference.`, [{ path: ["id"], message: parsed.error.issues[0]?.message ?? "not a contract reference" }]);
   return parsed.data;
 }
 
-async function requireContract(deps: Deps, id: string) {
+export async function requireContract(deps: Deps, id: string) {
   const stored = await deps.store.getContract(id);
   if (!stored) throw notFound(`There is no contract ${id}.`);
   return stored;

@@ -35,7 +35,8 @@ export interface RouteSpec {
   /** For the OpenAPI description. */
   body?: z.ZodType;
   query?: z.ZodType;
-  responses: Record<number, { description: string; schema?: z.ZodType; headers?: string[] }>;
+  /** `textTypes`: content types the answer may take instead of JSON (CSV, HTML), as text. */
+  responses: Record<number, { description: string; schema?: z.ZodType; headers?: string[]; textTypes?: string[] }>;
   /** Prepare storage before the handler runs; false for routes that answer without it or prepare it themselves. */
   usesStorage: boolean;
 }

@@ -48,7 +48,9 @@ export function buildOpenApi(routes: readonly RouteSpec[]): JsonSchema {
     const responses: Record<string, unknown> = {};
     for (const [status, response] of Object.entries(route.responses)) {
       // Every refusal has the API's error body, unless the route names a more exact one.
-      const content = response.schema ? jsonContent(response.schema) : Number(status) >= 400 ? jsonContent(ApiErrorSchema) : undefined;
+      const json = response.schema ? jsonContent(response.schema) : Number(status) >= 400 ? jsonContent(ApiErrorSchema) : undefined;
+      const texts = Object.fromEntries((response.textTypes ?? []).map((type) => [type, { schema: { type: "string" } }]));
+      const content = json || response.textTypes ? { ...json, ...texts } : undefined;
       responses[status] = {
         description: response.description,
         ...(content ? { content } : {}),

@@ -1,5 +1,5 @@
 import { addPounds, daysBetween, formatMoney, plural } from "../../../shared";
-import type { ChaseItem, ChaseMessage, ChaseRole, ChaseStep, Contact, Digest, DigestLine, IsoDate } from "../../../shared";
+import type { ChaseItem, ChaseMessage, ChaseRole, ChaseStep, Contact, Digest, DigestLine, IsoDate, PerformanceDuty } from "../../../shared";
 import type { OutgoingEmail } from "./mailer";
 import { sha256Hex } from "./mime";
 
@@ -379,13 +379,55 @@ function moreLine(hidden: number): string {
   return `…and ${plural(hidden, "more item")} not listed here; the chase ledger lists them all.`;
 }
 
-/** One email for one recipient for one run: every item they are told about, in sections by their role. */
-export function renderChaseMessage(message: ChaseMessage, context: ChaseEmailContext): OutgoingEmail {
-  if (message.steps.length === 0) throw new RangeError(`a chase message to ${message.recipient.email} has no items`);
+// ---------- Procurement Act duties ----------
+
+function dutyWhat(d: PerformanceDuty): string {
+  if (d.kind === "assessment") return "Assess the KPIs and publish a contract performance notice (UK9)";
+  const kind = d.failure?.kind === "breach" ? "breach" : "poor performance";
+  return `Publish the notice of ${kind} decided on ${formatDate(d.failure?.decisionDate ?? d.dueDate)}`;
+}
+
+function dutyWhen(d: PerformanceDuty): string {
+  if (d.daysLeft < 0) return `${plural(-d.daysLeft, "day")} overdue (due ${formatDate(d.dueDate)})`;
+  if (d.daysLeft === 0) return `due today (${formatDate(d.dueDate)})`;
+  return `due in ${plural(d.daysLeft, "day")} (${formatDate(d.dueDate)})`;
+}
+
+const dutySubject = (n: number, organisation: string) => `Procurement Act: ${plural(n, "duty", "duties")} due on your contracts for ${organisation}`;
+
+/** The section on a contract manager's duties (Procurement Act 2023 s.71 and the 30-day failure notice); the product publishes nothing itself. */
+function dutySection(duties: readonly PerformanceDuty[]): { html: string[]; plain: string[] } {
+  const heading = "Procurement Act duties on your contracts";
+  const intro = "These are due on contracts you manage. The social value ledger prepares the notices for you to check; enter them on Find a Tender yourself.";
+  const rows = duties.map(
+    (d) =>
+      `<tr><th scope="row" style="${STYLE.reference}">${escapeHtml(`${d.contract.id} ${clip(d.contract.title, 120)}`)}</th><td style="${STYLE.td}">${escapeHtml(dutyWhat(d))}</td><td style="${STYLE.td}">${escapeHtml(dutyWhen(d))}</td></tr>`,
+  );
+  const table = [
+    `<table style="${STYLE.table}">`,
+    `<caption style="${STYLE.caption}">${escapeHtml(plural(duties.length, "duty", "duties"))}, soonest first</caption>`,
+    `<thead><tr><th scope="col" style="${STYLE.th}">Contract</th><th scope="col" style="${STYLE.th}">What</th><th scope="col" style="${STYLE.th}">When</th></tr></thead>`,
+    "<tbody>",
+    ...rows,
+    "</tbody>",
+    "</table>",
+  ].join("\n");
+  return {
+    html: [`<h2 style="${STYLE.h2}">${escapeHtml(heading)}</h2>`, para(escapeHtml(intro)), table],
+    plain: [heading.toUpperCase(), "", intro, "", ...duties.map((d, i) => `${i + 1}. ${d.contract.id} ${clip(d.contract.title, 120)}: ${dutyWhat(d)}, ${dutyWhen(d)}`), ""],
+  };
+}
+
+/**
+ * One email for one recipient for one run: every item they are told about, in sections by their
+ * role, and a contract manager's Procurement Act duties (which may be all it carries).
+ */
+export function renderChaseMessage(message: ChaseMessage, context: ChaseEmailContext, duties: readonly PerformanceDuty[] = []): OutgoingEmail {
+  if (message.steps.length === 0 && duties.length === 0) throw new RangeError(`a chase message to ${message.recipient.email} has no items`);
   const { organisation } = context;
   const maxRows = context.maxRows ?? 200;
   const parts = sections(message);
-  const subject = chaseSubject(message, parts, organisation);
+  const subject = message.steps.length > 0 ? chaseSubject(message, parts, organisation) : dutySubject(duties.length, organisation);
   const replyTo = replyToFor(message);
   const unreachable = unreachableSuppliers(message.steps);
 
@@ -418,13 +460,18 @@ export function renderChaseMessage(message: ChaseMessage, context: ChaseEmailCon
       plain.push(moreLine(hidden), "");
     }
   }
+  if (duties.length > 0) {
+    const section = dutySection(duties);
+    html.push(...section.html);
+    plain.push(...section.plain);
+  }
   const footer = replyTo
     ? `This message was sent by ${organisation}'s social value ledger. Replies go to ${replyTo.name}, the contract manager.`
     : `This message was sent by ${organisation}'s social value ledger.`;
   html.push(para(escapeHtml(footer), STYLE.small));
   plain.push("--", footer, "");
 
-  const keys = message.steps.map((s) => s.key).sort();
+  const keys = [...message.steps.map((s) => s.key), ...duties.map((d) => d.key)].sort();
   return {
     to: [message.recipient],
     ...(replyTo ? { replyTo } : {}),
@@ -469,12 +516,18 @@ export function renderDigest(digest: Digest, context: ChaseEmailContext): Outgoi
   const n = digest.lines.length;
   const atRisk = formatMoney(digest.valueAtRisk);
   const flagged = digest.lines.filter(needsLook).length;
-  const subject = `Weekly digest: ${plural(n, "social value item")} overdue on your contracts, ${atRisk} at risk (${organisation})`;
+  const dutyCount = digest.performance ? digest.performance.assessmentsDue + digest.performance.noticesRunningLate : 0;
+  const dutyWords = dutyCount > 0 ? `, ${plural(dutyCount, "Procurement Act duty", "Procurement Act duties")} due` : "";
+  const subject = `Weekly digest: ${plural(n, "social value item")} overdue on your contracts, ${atRisk} at risk${dutyWords} (${organisation})`;
   const summary =
     `As at ${formatDate(today)}, ${plural(n, "item")} on ${plural(digest.contracts, "contract")} ${n === 1 ? "is" : "are"} overdue. ` +
     `${atRisk} of social value is at risk: the value of contributions whose evidence is still owed. ` +
     "Please chase the suppliers who have not sent evidence." +
     (flagged > 0 ? ` ${flagged} of them need a look: the ledger flagged a possible duplicate, an implausible value or a period to check (the task pane's "Needs a look" filter).` : "");
+  const duties = digest.performance;
+  const dutyLine = duties
+    ? `Procurement Act duties on your contracts: ${plural(duties.assessmentsDue, "assessment")} due within 30 days or overdue, ${plural(duties.noticesRunningLate, "failure notice")} running late.`
+    : undefined;
   const totals = contractTotals(digest.lines);
   const listed = digest.lines.slice(0, maxRows).map((l) => describeItem(l.item, l.daysOverdue, context));
   const hidden = n - listed.length;
@@ -498,6 +551,7 @@ export function renderDigest(digest: Digest, context: ChaseEmailContext): Outgoi
     `<h1 style="${STYLE.h1}">Overdue social value evidence: weekly digest</h1>`,
     para(`Dear ${escapeHtml(clip(digest.recipient.name, 120))},`),
     para(escapeHtml(summary)),
+    ...(dutyLine ? [para(escapeHtml(dutyLine))] : []),
     byContract,
     itemTable(`All ${plural(n, "overdue item")}, most overdue first`, listed, columns),
     ...(hidden > 0 ? [para(escapeHtml(moreLine(hidden)))] : []),
@@ -511,6 +565,7 @@ export function renderDigest(digest: Digest, context: ChaseEmailContext): Outgoi
     "",
     summary,
     "",
+    ...(dutyLine ? [dutyLine, ""] : []),
     "BY CONTRACT",
     "",
     ...totals.map((t) => `- ${t.contract}: ${plural(t.items, "item")} overdue, ${formatMoney(t.atRisk)} at risk, most overdue ${plural(t.worst, "day")}${t.needLook > 0 ? `, ${t.needLook} need a look` : ""}`),

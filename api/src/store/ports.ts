@@ -1,6 +1,8 @@
 import type { AuditEntry, Commitment, Contract, Contribution, EvidenceStatus, FrameworkPack, IsoDate, PackSummary, QuarantineItem, QuarantineResolution } from "../../../shared";
 import type { ChaseLedgerStore } from "./chaseLedgerPort";
+import type { CrosswalkStore } from "./crosswalkPort";
 import type { FormsPullStore } from "./formsPullPort";
+import type { PerformanceStore } from "./performancePort";
 import type { Page, PageRequest } from "./page";
 
 /** A request body exactly as it arrived, before anything was checked. */
@@ -156,4 +158,8 @@ export interface LedgerStore extends InboxStore, PackStore, ContractStore, Contr
   readonly chase: ChaseLedgerStore;
   /** Where the pull of each Forms response workbook got to. */
   readonly formsPull: FormsPullStore;
+  /** KPI registers, assessments and performance failures (api/STORAGE.md, Performance). */
+  readonly performance: PerformanceStore;
+  /** Crosswalks between frameworks (api/STORAGE.md, Crosswalks). */
+  readonly crosswalks: CrosswalkStore;
 }

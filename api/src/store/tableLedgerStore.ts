@@ -1,11 +1,15 @@
 import type { ChaseLedgerStore } from "./chaseLedgerPort";
 import { TableChaseLedger } from "./chaseLedgerTable";
 import { ContractsTable } from "./contractsTable";
+import type { CrosswalkStore } from "./crosswalkPort";
+import { CrosswalksTable } from "./crosswalksTable";
 import { ContributionsTable } from "./contributionsTable";
 import type { FormsPullStore } from "./formsPullPort";
 import { TableFormsPullStore } from "./formsPullTable";
 import { InboxTable } from "./inboxTable";
 import { PacksTable } from "./packsTable";
+import type { PerformanceStore } from "./performancePort";
+import { PerformanceTable } from "./performanceTable";
 import type { ContractStore, InboxStore, LedgerStore, PackStore } from "./ports";
 import { Tables } from "./tables";
 import type { TableStoreOptions } from "./tables";
@@ -22,6 +26,8 @@ export class TableLedgerStore implements LedgerStore {
   private readonly contributions: ContributionsTable;
   readonly chase: ChaseLedgerStore;
   readonly formsPull: FormsPullStore;
+  readonly performance: PerformanceStore;
+  readonly crosswalks: CrosswalkStore;
 
   constructor(options: TableStoreOptions) {
     const tables = new Tables(options);
@@ -33,6 +39,8 @@ export class TableLedgerStore implements LedgerStore {
     this.contributions = new ContributionsTable(tables);
     this.chase = new TableChaseLedger(tables.clients.chaseLedger, io);
     this.formsPull = new TableFormsPullStore(tables.clients.formsPull, io);
+    this.performance = new PerformanceTable(tables.clients.performance, io);
+    this.crosswalks = new CrosswalksTable(tables.clients.crosswalks, io);
   }
 
   prepare: LedgerStore["prepare"] = () => this.tables.prepare();

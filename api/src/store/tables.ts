@@ -22,6 +22,8 @@ export const TABLES = {
   evidenceUses: "EvidenceUses",
   chaseLedger: "ChaseLedger",
   formsPull: "FormsPull",
+  performance: "Performance",
+  crosswalks: "Crosswalks",
 } as const;
 export type TableName = keyof typeof TABLES;
 

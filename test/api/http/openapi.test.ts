@@ -75,8 +75,11 @@ describe("the API's answers match the description", () => {
     if (!operation) throw new Error(`${routeName} is not in the description`);
     const described = operation.responses[String(answer.status)];
     if (!described) throw new Error(`${routeName} answered ${answer.status}, which the description does not list (${Object.keys(operation.responses).join(", ")}): ${JSON.stringify(answer.body)}`);
+    const textType = answer.text !== undefined ? (answer.headers.get("content-type") ?? "").split(";")[0] : undefined;
     const schema = described.content?.["application/json"]?.schema;
-    if (schema) {
+    if (textType) {
+      if (!described.content?.[textType]) throw new Error(`${routeName} answered ${textType}, which the description does not list for ${answer.status}`);
+    } else if (schema) {
       const validate = ajv.compile(schema);
       if (!validate(answer.body)) throw new Error(`${routeName} ${answer.status} does not match its schema: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(answer.body).slice(0, 2000)}`);
     } else {
@@ -144,6 +147,43 @@ describe("the API's answers match the description", () => {
     expect((await review(submitted)).status).toBe(200);
     expect((await call("quarantineList", { path: "quarantine", headers: officer })).status).toBe(200);
     expect((await call("quarantineList", { path: "quarantine?pageSize=abc", headers: officer })).status).toBe(400);
+  });
+
+  test("performance and crosswalks: the KPI register, assessments, the notice as JSON, CSV and HTML, failures, crosswalk reports; refused with 400, 404 and 412", async () => {
+    await invoke(app.deps, "contractsCreate", { body: exampleContract({ id: "C-3001" }), headers: officer });
+    const params = { id: "C-3001" };
+    expect((await call("kpisGet", { path: "contracts/C-3001/kpis", params, headers: officer })).status).toBe(200);
+    const kpis = [1, 2, 3].map((n) => ({ id: `KPI-${n}`, name: `KPI ${n}`, target: "t", material: true, ...(n === 1 ? { measureCodes: ["J1"], targetValue: 100_000 } : {}) }));
+    const put = await call("kpisPut", { method: "PUT", path: "contracts/C-3001/kpis", params, body: { kpis }, headers: officer });
+    expect(put.status).toBe(200);
+    expect((await call("kpisPut", { method: "PUT", path: "contracts/C-3001/kpis", params, body: { kpis }, headers: { ...officer, "if-match": 'W/"stale"' } })).status).toBe(412);
+    expect((await call("kpisPut", { method: "PUT", path: "contracts/C-3001/kpis", params, body: { kpis: [{ id: "" }] }, headers: officer })).status).toBe(400);
+    expect((await call("kpisGet", { path: "contracts/C-4040/kpis", params: { id: "C-4040" }, headers: officer })).status).toBe(404);
+    const ratings = kpis.map((k) => ({ kpiId: k.id, rating: "good" }));
+    const assessment = await call("assessmentsCreate", { path: "contracts/C-3001/assessments", params, body: { periodStart: "2026-04-01", periodEnd: "2027-03-31", ratings }, headers: officer });
+    expect(assessment.status).toBe(201);
+    expect((await call("assessmentsCreate", { path: "contracts/C-3001/assessments", params, body: { periodStart: "2026-04-01", periodEnd: "2027-03-31", ratings: [] }, headers: officer })).status).toBe(400);
+    expect((await call("assessmentsList", { path: "contracts/C-3001/assessments", params, headers: officer })).status).toBe(200);
+    const notice = { id: "C-3001", assessmentId: assessment.body.id as string };
+    for (const format of ["", "?format=json", "?format=csv", "?format=html"]) {
+      expect((await call("performanceNoticeGet", { path: `contracts/C-3001/performance-notices/${notice.assessmentId}${format}`, params: notice, headers: officer })).status).toBe(200);
+    }
+    expect((await call("performanceNoticeGet", { path: `contracts/C-3001/performance-notices/${notice.assessmentId}?format=pdf`, params: notice, headers: officer })).status).toBe(400);
+    expect((await call("performanceNoticeGet", { path: "contracts/C-3001/performance-notices/PA-00000000", params: { ...notice, assessmentId: "PA-00000000" }, headers: officer })).status).toBe(404);
+    const failure = await call("performanceFailuresCreate", { path: "contracts/C-3001/performance-failures", params, body: { kind: "breach", decisionDate: "2026-11-20", description: "Missed starts", penalty: { type: "contracted", value: 2500 } }, headers: officer });
+    expect(failure.status).toBe(201);
+    expect((await call("performanceFailuresCreate", { path: "contracts/C-3001/performance-failures", params, body: { kind: "late" }, headers: officer })).status).toBe(400);
+    expect((await call("performanceFailuresList", { path: "contracts/C-3001/performance-failures", params, headers: officer })).status).toBe(200);
+    const published = { id: "C-3001", failureId: failure.body.id as string };
+    expect((await call("performanceFailurePublished", { path: `contracts/C-3001/performance-failures/${published.failureId}/published`, params: published, body: { publishedOn: "2026-11-25" }, headers: officer })).status).toBe(200);
+    const crosswalk = { name: "Example to local codes", mappings: [{ fromPack: "example", fromCode: "J1", toPack: "svm-local", toCode: "EMP-1" }] };
+    expect((await call("crosswalksPut", { method: "PUT", path: "crosswalks/example-local", params: { id: "example-local" }, body: crosswalk, headers: officer })).status).toBe(200);
+    expect((await call("crosswalksPut", { method: "PUT", path: "crosswalks/example-local", params: { id: "example-local" }, body: { name: "" }, headers: officer })).status).toBe(400);
+    expect((await call("crosswalksList", { headers: officer })).status).toBe(200);
+    expect((await call("contractReport", { path: "contracts/C-3001/report?crosswalk=example-local", params, headers: officer })).status).toBe(200);
+    expect((await call("contractReport", { path: "contracts/C-3001/report?crosswalk=none", params, headers: officer })).status).toBe(404);
+    expect((await call("contractReport", { path: "contracts/C-3001/report", params, headers: officer })).status).toBe(400);
+    expect((await call("performanceFailurePublished", { path: "contracts/C-3001/performance-failures/PF-0/published", params: { ...published, failureId: "PF-0" }, body: { publishedOn: "2026-11-25" }, headers: officer })).status).toBe(404);
   });
 
   test("warnings: a flagged contribution listed, accepted only when confirmed, cleared with a reason; 400, 404, 409, 412, 428", async () => {

@@ -1,9 +1,15 @@
 import {
+  AssessmentInputSchema,
   ClearWarningsRequestSchema,
   CommitmentsSchema,
   ContributionFiltersSchema,
   EXAMPLE_PACK,
+  KpiRegisterInputSchema,
+  PerformanceFailureInputSchema,
   QuarantineResolveRequestSchema,
+  checkRatings,
+  noticeDueBy,
+  registerView,
   ReviewRequestSchema,
   ValuesBatchRequestSchema,
   addDays,
@@ -14,6 +20,7 @@ import {
   todayIn,
 } from "../../../shared";
 import type {
+  Assessment,
   ChaseLedgerEntry,
   ChaseRunResult,
   Commitment,
@@ -21,6 +28,8 @@ import type {
   Contribution,
   ContributionDetail,
   FrameworkPack,
+  KpiRegister,
+  PerformanceFailure,
   Problem,
   QuarantineItem,
   ValueAnswer,
@@ -162,6 +171,10 @@ export class FakeApi {
   packs: FrameworkPack[] = [EXAMPLE_PACK];
   private readonly contributions = new Map<string, { value: ContributionDetail; etag: string }>();
   quarantine: QuarantineItem[] = [];
+  /** KPI registers, assessments and failures by contract id, with the register's ETag. */
+  readonly registers = new Map<string, { value: KpiRegister; etag: string }>();
+  readonly assessments = new Map<string, Assessment[]>();
+  readonly failures = new Map<string, PerformanceFailure[]>();
   ledger: ChaseLedgerEntry[] = [];
   chaseResult: ChaseRunResult = { runDate: TODAY, sent: 0, failed: 0, deferred: 0, alreadyDone: 0, messages: [] };
   /** Default page size when a request does not say; small so paging is exercised. */
@@ -184,6 +197,12 @@ export class FakeApi {
       { method: "GET", pattern: /^contracts$/, roles: ["Officer"], handle: (r) => this.page(r, "contracts", this.contracts.map(({ commitments: _c, ...contract }) => contract)) },
       { method: "GET", pattern: /^contracts\/([^/]+)$/, roles: ["Officer"], handle: (_r, [id]) => this.getContract(id ?? "") },
       { method: "PUT", pattern: /^contracts\/([^/]+)\/commitments$/, roles: ["Officer"], handle: (r, [id]) => this.putCommitments(r, id ?? "") },
+      { method: "GET", pattern: /^contracts\/([^/]+)\/kpis$/, roles: ["Officer"], handle: (_r, [id]) => this.withContract(id, (c) => this.kpisView(c)) },
+      { method: "PUT", pattern: /^contracts\/([^/]+)\/kpis$/, roles: ["Officer"], handle: (r, [id]) => this.withContract(id, (c) => this.putKpis(r, c)) },
+      { method: "GET", pattern: /^contracts\/([^/]+)\/assessments$/, roles: ["Officer"], handle: (_r, [id]) => this.withContract(id, (c) => ({ status: 200, body: { items: this.assessments.get(c.id) ?? [] } })) },
+      { method: "POST", pattern: /^contracts\/([^/]+)\/assessments$/, roles: ["Officer"], handle: (r, [id]) => this.withContract(id, (c) => this.createAssessment(r, c)) },
+      { method: "GET", pattern: /^contracts\/([^/]+)\/performance-failures$/, roles: ["Officer"], handle: (_r, [id]) => this.withContract(id, (c) => ({ status: 200, body: { items: this.failures.get(c.id) ?? [] } })) },
+      { method: "POST", pattern: /^contracts\/([^/]+)\/performance-failures$/, roles: ["Officer"], handle: (r, [id]) => this.withContract(id, (c) => this.recordFailure(r, c)) },
       { method: "GET", pattern: /^contributions$/, roles: ["Officer", "Manager"], handle: (r) => this.listContributions(r) },
       { method: "GET", pattern: /^contributions\/([^/]+)$/, roles: ["Officer", "Manager"], handle: (_r, [id]) => this.getContribution(id ?? "") },
       { method: "POST", pattern: /^contributions\/([^/]+)\/review$/, roles: ["Officer"], handle: (r, [id]) => this.review(r, id ?? "") },
@@ -340,6 +359,51 @@ export class FakeApi {
   private getContract(id: string): Answer {
     const contract = this.contracts.find((c) => c.id === id);
     return contract ? { status: 200, body: contract, headers: { etag: `W/"contract-${id}"` } } : error(404, "not-found", `There is no contract ${id}.`);
+  }
+
+  private withContract(id: string | undefined, answer: (contract: ContractDetail) => Answer): Answer {
+    const contract = this.contracts.find((c) => c.id === id);
+    return contract ? answer(contract) : error(404, "not-found", `There is no contract ${id ?? ""}.`);
+  }
+
+  /** As the API works it out (shared/performance.ts), with nothing accepted: no contribution counts towards a suggestion here. */
+  private kpisView(contract: ContractDetail, status = 200): Answer {
+    const stored = this.registers.get(contract.id);
+    const view = registerView(contract, stored?.value ?? { kpis: [] }, this.assessments.get(contract.id) ?? [], [], TODAY);
+    return { status, body: view, ...(stored ? { headers: { etag: stored.etag } } : {}) };
+  }
+
+  private putKpis(request: RecordedRequest, contract: ContractDetail): Answer {
+    const stored = this.registers.get(contract.id);
+    const ifMatch = request.headers["if-match"];
+    if (ifMatch !== undefined && ifMatch !== "*" && ifMatch !== stored?.etag) return error(412, "stale-etag", `The KPI register of ${contract.id} was changed by someone else since you loaded it; reload it and make your change again.`);
+    const parsed = KpiRegisterInputSchema.safeParse(request.body);
+    if (!parsed.success) return error(400, "invalid-request", "The KPI register is not valid.", zodDetails(parsed.error.issues));
+    const { exemptionReason } = parsed.data;
+    const value: KpiRegister = { contractId: contract.id, kpis: parsed.data.kpis, ...(exemptionReason ? { exemptionReason } : {}), updatedAt: new Date().toISOString(), updatedBy: "sam.patel@council.example" };
+    this.registers.set(contract.id, { value, etag: this.nextEtag() });
+    return this.kpisView(contract);
+  }
+
+  private createAssessment(request: RecordedRequest, contract: ContractDetail): Answer {
+    const parsed = AssessmentInputSchema.safeParse(request.body);
+    if (!parsed.success) return error(400, "invalid-request", "The assessment is not valid.", zodDetails(parsed.error.issues));
+    const checked = checkRatings(this.registers.get(contract.id)?.value.kpis ?? [], parsed.data.ratings);
+    if (!checked.ok) return error(400, "invalid-request", `Rate every KPI of the register; missing: ${checked.missing.join(", ")}.`, checked.problems);
+    const list = this.assessments.get(contract.id) ?? [];
+    const { ratings: _r, ...period } = parsed.data;
+    const assessment: Assessment = { ...period, id: `PA-${String(list.length + 1).padStart(8, "0")}`, contractId: contract.id, ratings: checked.ratings, assessedAt: new Date().toISOString(), assessedBy: "sam.patel@council.example" };
+    this.assessments.set(contract.id, [...list, assessment]);
+    return { status: 201, body: assessment };
+  }
+
+  private recordFailure(request: RecordedRequest, contract: ContractDetail): Answer {
+    const parsed = PerformanceFailureInputSchema.safeParse(request.body);
+    if (!parsed.success) return error(400, "invalid-request", "The performance failure is not valid.", zodDetails(parsed.error.issues));
+    const list = this.failures.get(contract.id) ?? [];
+    const failure: PerformanceFailure = { ...parsed.data, id: `PF-${String(list.length + 1).padStart(8, "0")}`, contractId: contract.id, noticeDueBy: noticeDueBy(parsed.data.decisionDate), recordedAt: new Date().toISOString(), recordedBy: "sam.patel@council.example" };
+    this.failures.set(contract.id, [...list, failure]);
+    return { status: 201, body: failure };
   }
 
   private putCommitments(request: RecordedRequest, id: string): Answer {
