@@ -85,15 +85,16 @@ describe("a flagged contribution", () => {
     api.addContributions(...flaggedContributions());
     const detail = await openRow(api, 2);
     fireEvent.click(within(detail).getByRole("button", { name: "Accept evidence…" }));
-    const dialog = await screen.findByRole("dialog", { name: "Accept evidence that needs a look?" });
+    const dialog = await screen.findByRole("dialog", { name: "Accept evidence that needs a look?" }, { timeout: 5000 });
     expect(dialog.textContent).toContain(`${reference(2)} has 2 warnings`);
     expect(dialog.textContent).toContain("Possible duplicate");
-    fireEvent.click(within(dialog).getByRole("button", { name: "Cancel" }));
-    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    // Fluent hides the surface from the accessibility tree while it opens: wait for its buttons.
+    fireEvent.click(await within(dialog).findByRole("button", { name: "Cancel" }, { timeout: 5000 }));
+    await waitFor(() => expect(screen.queryByRole("dialog", { hidden: true })).toBeNull(), { timeout: 5000 });
     expect(api.requestsTo("POST", `contributions/${reference(2)}/review`)).toEqual([]);
 
     fireEvent.click(within(detail).getByRole("button", { name: "Accept evidence…" }));
-    fireEvent.click(within(await screen.findByRole("dialog")).getByRole("button", { name: "Accept anyway" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Accept anyway" }, { timeout: 5000 }));
     expect(await within(detail).findByText("Evidence accepted.")).toBeTruthy();
     expect(api.requestsTo("POST", `contributions/${reference(2)}/review`).map((r) => r.body)).toEqual([{ decision: "accept", confirmWarnings: true }]);
     expect(api.contribution(reference(2))?.warnings).toEqual([]);
