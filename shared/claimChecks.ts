@@ -67,6 +67,19 @@ const sameClaim = (a: ClaimFacts, b: ClaimFacts) =>
 
 const where = (c: ClaimFacts, contractId: string) => (c.contractId === contractId ? c.id : `${c.id} (contract ${c.contractId})`);
 
+/**
+ * A warning names at most this many earlier contributions: enough for an officer to start from,
+ * and what the ledger reads is bounded however often a claim or a file comes back.
+ */
+export const MAX_RELATED = 5;
+
+/** The earlier contributions a warning names, and words for them: "SV-…, SV-… and more". */
+function named(found: readonly ClaimFacts[], contractId: string): { ids: string[]; words: string } {
+  const shown = found.slice(0, MAX_RELATED);
+  const words = shown.map((c) => where(c, contractId)).join(", ");
+  return { ids: shown.map((c) => c.id), words: found.length > MAX_RELATED ? `${words} and more` : words };
+}
+
 /** The same supplier, measure and quantity for an overlapping period, already in the ledger. */
 export function duplicateClaimWarnings(claim: ClaimFacts, earlier: readonly ClaimFacts[]): Warning[] {
   const matches = earlier.filter((e) => e.id !== claim.id && sameClaim(claim, e));
@@ -74,8 +87,8 @@ export function duplicateClaimWarnings(claim: ClaimFacts, earlier: readonly Clai
   return [
     {
       code: "possible-duplicate",
-      message: `${claim.supplier} already reported ${claim.quantity} × ${claim.measureCode} for an overlapping period in ${plural(matches.length, "contribution")}: ${matches.map((m) => where(m, claim.contractId)).join(", ")}`,
-      relatedIds: matches.map((m) => m.id),
+      message: `${claim.supplier} already reported ${claim.quantity} × ${claim.measureCode} for an overlapping period in ${matches.length > MAX_RELATED ? `more than ${plural(MAX_RELATED, "contribution")}` : plural(matches.length, "contribution")}: ${named(matches, claim.contractId).words}`,
+      relatedIds: named(matches, claim.contractId).ids,
     },
   ];
 }
@@ -92,8 +105,8 @@ export function evidenceReuseWarnings(claim: Pick<ClaimFacts, "id" | "contractId
     if (users.length === 0) continue;
     warnings.push({
       code: "possible-duplicate",
-      message: `the evidence "${link.name}" is already the evidence of ${users.map((u) => where(u, claim.contractId)).join(", ")}`,
-      relatedIds: users.map((u) => u.id),
+      message: `the evidence "${link.name}" is already the evidence of ${named(users, claim.contractId).words}`,
+      relatedIds: named(users, claim.contractId).ids,
     });
   }
   return warnings;

@@ -4,6 +4,7 @@ import {
   ContributionSchema,
   duplicateClaimWarnings,
   evidenceReuseWarnings,
+  MAX_RELATED,
   mergeWarnings,
   normaliseEvidenceLink,
   periodWarnings,
@@ -63,6 +64,18 @@ describe("possible-duplicate: the same supplier, measure and quantity for an ove
     const [w] = duplicateClaimWarnings(claim(), [earlier({ periodStart: "2026-09-30", periodEnd: "2026-12-31", contractId: "C-2002" }), earlier({ id: "SV-1111BBBB" })]);
     expect(w?.relatedIds).toEqual(["SV-0000AAAA", "SV-1111BBBB"]);
     expect(w?.message).toContain("SV-0000AAAA (contract C-2002)");
+  });
+
+  it("names at most MAX_RELATED earlier contributions, and says there are more", () => {
+    const many = Array.from({ length: MAX_RELATED + 2 }, (_x, i) => earlier({ id: `SV-0000AAA${i}` }));
+    const [w] = duplicateClaimWarnings(claim(), many);
+    expect(w?.relatedIds).toHaveLength(MAX_RELATED);
+    expect(w?.message).toContain(`more than ${MAX_RELATED} contributions`);
+    expect(w?.message).toMatch(/ and more$/);
+    const link = { name: "payroll.pdf", link: "https://acme.example/payroll.pdf" };
+    const [e] = evidenceReuseWarnings(claim(), [link], many.map((m) => ({ ...m, evidence: [link] })));
+    expect(e?.relatedIds).toHaveLength(MAX_RELATED);
+    expect(e?.message).toMatch(/ and more$/);
   });
 
   it("property: raised exactly when the periods overlap, whatever the order of the two reports", () => {

@@ -1,4 +1,4 @@
-import { EvidenceTransitionError, mayAttachEvidence, mergeWarnings, nextEvidenceStatus, parseSubmission, plural } from "../../../shared";
+import { EvidenceTransitionError, mayAttachEvidence, mergeWarnings, nextEvidenceStatus, parseSubmission, plural, warningsSummary } from "../../../shared";
 import type { EvidenceLink, IngestionResult, ParsedSubmission, Problem } from "../../../shared";
 import type { Deps } from "../deps";
 import { buildContribution, createdAudit, resolveReport } from "./contribution";
@@ -145,6 +145,7 @@ async function attachEvidence(deps: Deps, arrival: Arrival, submission: Submissi
     const after = { ...current, evidence: mergeEvidence(current.evidence, submission.evidence), evidenceStatus: status, warnings: mergeWarnings(current.warnings, reused) };
     const names = submission.evidence.map((e) => e.name).join(", ");
     const note = submission.description ? ` Note: ${submission.description.slice(0, 500)}` : "";
+    const flagged = reused.length > 0 ? ` Needs a look: ${warningsSummary(reused)}.` : "";
     const outcome = await deps.store
       .updateContribution(
         stored,
@@ -153,7 +154,7 @@ async function attachEvidence(deps: Deps, arrival: Arrival, submission: Submissi
           at: deps.clock.now().toISOString(),
           actor: submission.responder,
           action: "evidence-submitted",
-          detail: `${plural(submission.evidence.length, "evidence link")} through form ${submission.formId} response ${submission.responseId}: ${names}.${note}`,
+          detail: `${plural(submission.evidence.length, "evidence link")} through form ${submission.formId} response ${submission.responseId}: ${names}.${note}${flagged}`,
         },
         dedupeKey,
       )

@@ -1,9 +1,10 @@
 import { odata } from "@azure/data-tables";
 import type { TableEntity } from "@azure/data-tables";
-import { normaliseCode, normaliseEvidenceLink, supplierKey } from "../../../shared";
+import { MAX_RELATED, normaliseCode, normaliseEvidenceLink, supplierKey } from "../../../shared";
 import type { Contribution } from "../../../shared";
 import { mapWithLimit } from "../lib/concurrency";
 import { statusOf, str } from "./entities";
+import type { Entity } from "./entities";
 import { boundedKeyPart, digest } from "./keys";
 import type { ClaimsIndexStore, SimilarClaimQuery } from "./ports";
 import { VERIFY_CONCURRENCY } from "./tables";
@@ -16,6 +17,12 @@ const claimPartition = (supplier: string, measureCode: string) => boundedKeyPart
 
 /** One partition per evidence file, by its normalised link. */
 const evidencePartition = (link: string) => digest(normaliseEvidenceLink(link));
+
+/**
+ * Index entries read per look-up: the most a warning names, one more to know there are more, and
+ * one for the contribution's own entry (a retry). A claim sent a thousand times costs the same.
+ */
+const LOOKUP = MAX_RELATED + 2;
 
 /** The partitions of a contribution's evidence, once each. */
 const evidencePartitions = (links: readonly { link: string }[]) => [...new Set(links.map((l) => evidencePartition(l.link)))];
@@ -72,7 +79,7 @@ export class ClaimsIndexTable implements ClaimsIndexStore {
       // Only entries with the same quantity and an overlapping period: the contributions read to
       // verify them are the candidates, however many times the supplier reported the measure.
       const filter = odata`PartitionKey eq ${claimPartition(claim.supplier, claim.measureCode)} and quantity eq ${claim.quantity} and periodStart le ${claim.periodEnd} and periodEnd ge ${claim.periodStart}`;
-      const found = await this.verify(await this.t.all("claims", filter));
+      const found = await this.verify(await this.first("claims", filter));
       // A cut partition key may be shared by two long supplier names: compare the contribution's own.
       return found.filter((c) => supplierKey(c.supplier) === supplierKey(claim.supplier) && normaliseCode(c.measureCode) === normaliseCode(claim.measureCode));
     });
@@ -80,10 +87,21 @@ export class ClaimsIndexTable implements ClaimsIndexStore {
 
   evidenceUsers(links: readonly { link: string }[]): Promise<Contribution[]> {
     return this.t.io(async () => {
-      const pages = await Promise.all(evidencePartitions(links).map((pk) => this.t.all("evidenceUses", odata`PartitionKey eq ${pk}`)));
-      const byId = new Map((await this.verify(pages.flat())).map((c) => [c.id, c]));
+      const pages = await Promise.all(evidencePartitions(links).map((pk) => this.first("evidenceUses", odata`PartitionKey eq ${pk}`)));
+      const entries = [...new Map(pages.flat().map((e) => [str(e.rowKey) ?? "", e])).values()];
+      const byId = new Map((await this.verify(entries)).map((c) => [c.id, c]));
       return [...byId.values()];
     });
+  }
+
+  /** The first LOOKUP entries matching the filter; a page may come back short (or empty) with a token, so pages are followed until there are enough. */
+  private async first(table: "claims" | "evidenceUses", filter: string): Promise<Entity[]> {
+    const found: Entity[] = [];
+    for await (const page of this.t.clients[table].listEntities<Record<string, unknown>>({ queryOptions: { filter } }).byPage({ maxPageSize: LOOKUP })) {
+      found.push(...page);
+      if (found.length >= LOOKUP) break;
+    }
+    return found.slice(0, LOOKUP);
   }
 
   private async verify(entries: Record<string, unknown>[]): Promise<Contribution[]> {

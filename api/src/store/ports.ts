@@ -142,9 +142,9 @@ export interface ContributionStore {
 export type SimilarClaimQuery = Pick<Contribution, "supplier" | "measureCode" | "quantity" | "periodStart" | "periodEnd">;
 
 export interface ClaimsIndexStore {
-  /** Saved contributions of this supplier and measure with this quantity and an overlapping period, on every contract. */
+  /** Saved contributions of this supplier and measure with this quantity and an overlapping period, on every contract: the first few (shared MAX_RELATED). */
   similarClaims(claim: SimilarClaimQuery): Promise<Contribution[]>;
-  /** Saved contributions whose evidence includes one of these links (compared normalised), on every contract. */
+  /** Saved contributions whose evidence includes one of these links (compared normalised), on every contract: the first few per link. */
   evidenceUsers(links: readonly { link: string }[]): Promise<Contribution[]>;
 }
 

@@ -275,32 +275,8 @@ function Warnings({
   onOpen: (id: string) => void;
   onClear: (reason: string) => Promise<boolean>;
 }) {
-  const styles = useStyles();
   const layout = usePanelStyles();
   const [clearing, setClearing] = useState(false);
-  const [reason, setReason] = useState("");
-  const [reasonError, setReasonError] = useState<string>();
-  const reasonRef = useRef<HTMLTextAreaElement>(null);
-
-  useEffect(() => {
-    if (clearing) reasonRef.current?.focus();
-  }, [clearing]);
-
-  async function clear(event: FormEvent) {
-    event.preventDefault();
-    const request = ClearWarningsRequestSchema.safeParse({ reason });
-    if (!request.success) {
-      const message = request.error.issues[0]?.message ?? "say why the warnings need no more look";
-      setReasonError(message.charAt(0).toUpperCase() + message.slice(1));
-      reasonRef.current?.focus();
-      return;
-    }
-    setReasonError(undefined);
-    if (await onClear(request.data.reason)) {
-      setClearing(false);
-      setReason("");
-    }
-  }
 
   return (
     <section className={layout.section} aria-labelledby="warnings-heading">
@@ -317,31 +293,20 @@ function Warnings({
           </Button>
         </div>
       ) : (
-        <form className={styles.form} onSubmit={clear} noValidate>
-          <Field
-            label="Why do these warnings need no more look?"
-            required
-            hint="Your reason goes into the contribution's audit trail."
-            validationMessage={reasonError}
-            validationState={reasonError ? "error" : "none"}
-          >
-            <Textarea ref={reasonRef} value={reason} resize="vertical" onChange={(_e, data) => setReason(data.value)} />
-          </Field>
-          <div className={layout.actions}>
-            <Button type="submit" appearance="primary" disabledFocusable={busy}>
-              Clear warnings
-            </Button>
-            <Button
-              disabledFocusable={busy}
-              onClick={() => {
-                setClearing(false);
-                setReasonError(undefined);
-              }}
-            >
-              Cancel
-            </Button>
-          </div>
-        </form>
+        <ReasonForm
+          label="Why do these warnings need no more look?"
+          hint="Your reason goes into the contribution's audit trail."
+          submit="Clear warnings"
+          busy={busy}
+          check={(reason) => {
+            const request = ClearWarningsRequestSchema.safeParse({ reason });
+            return request.success ? { ok: true, reason: request.data.reason } : { ok: false, message: request.error.issues[0]?.message ?? "say why the warnings need no more look" };
+          }}
+          onSubmit={async (reason) => {
+            if (await onClear(reason)) setClearing(false);
+          }}
+          onCancel={() => setClearing(false)}
+        />
       )}
     </section>
   );
@@ -384,35 +349,13 @@ function EvidenceReview({
   const layout = usePanelStyles();
   const [rejecting, setRejecting] = useState(false);
   const [confirming, setConfirming] = useState(false);
-  const [reason, setReason] = useState("");
-  const [reasonError, setReasonError] = useState<string>();
-  const reasonRef = useRef<HTMLTextAreaElement>(null);
   const confirmRef = useRef<HTMLDivElement>(null);
   const status = contribution.evidenceStatus;
   const flagged = contribution.warnings.length > 0;
 
   useEffect(() => {
-    if (rejecting) reasonRef.current?.focus();
-  }, [rejecting]);
-  useEffect(() => {
     if (confirming) confirmRef.current?.focus();
   }, [confirming]);
-
-  async function reject(event: FormEvent) {
-    event.preventDefault();
-    const request = ReviewRequestSchema.safeParse({ decision: "reject", reason });
-    if (!request.success) {
-      const message = request.error.issues[0]?.message ?? "say why the evidence is rejected";
-      setReasonError(message.charAt(0).toUpperCase() + message.slice(1));
-      reasonRef.current?.focus();
-      return;
-    }
-    setReasonError(undefined);
-    if (await onReview(request.data)) {
-      setRejecting(false);
-      setReason("");
-    }
-  }
 
   return (
     <section className={layout.section} aria-labelledby="evidence-review-heading">
@@ -437,31 +380,20 @@ function EvidenceReview({
             </div>
           )}
           {rejecting && (
-            <form className={styles.form} onSubmit={reject} noValidate>
-              <Field
-                label="Why is the evidence rejected?"
-                required
-                hint="The supplier is emailed this reason within minutes, with the new due date."
-                validationMessage={reasonError}
-                validationState={reasonError ? "error" : "none"}
-              >
-                <Textarea ref={reasonRef} value={reason} resize="vertical" onChange={(_e, data) => setReason(data.value)} />
-              </Field>
-              <div className={layout.actions}>
-                <Button type="submit" appearance="primary" disabledFocusable={busy}>
-                  Reject evidence
-                </Button>
-                <Button
-                  disabledFocusable={busy}
-                  onClick={() => {
-                    setRejecting(false);
-                    setReasonError(undefined);
-                  }}
-                >
-                  Cancel
-                </Button>
-              </div>
-            </form>
+            <ReasonForm
+              label="Why is the evidence rejected?"
+              hint="The supplier is emailed this reason within minutes, with the new due date."
+              submit="Reject evidence"
+              busy={busy}
+              check={(reason) => {
+                const request = ReviewRequestSchema.safeParse({ decision: "reject", reason });
+                return request.success && request.data.reason ? { ok: true, reason: request.data.reason } : { ok: false, message: request.error?.issues[0]?.message ?? "say why the evidence is rejected" };
+              }}
+              onSubmit={async (reason) => {
+                if (await onReview({ decision: "reject", reason })) setRejecting(false);
+              }}
+              onCancel={() => setRejecting(false)}
+            />
           )}
           {busy && <Spinner size="tiny" labelPosition="after" label="Saving the review…" />}
           {confirming && (
@@ -493,6 +425,61 @@ function EvidenceReview({
         </>
       )}
     </section>
+  );
+}
+
+/** A reason the officer must give (a rejection, clearing warnings): checked before anything is sent, kept while the save is retried. */
+function ReasonForm({
+  label,
+  hint,
+  submit,
+  busy,
+  check,
+  onSubmit,
+  onCancel,
+}: {
+  label: string;
+  hint: string;
+  submit: string;
+  busy: boolean;
+  check: (reason: string) => { ok: true; reason: string } | { ok: false; message: string };
+  onSubmit: (reason: string) => Promise<void>;
+  onCancel: () => void;
+}) {
+  const styles = useStyles();
+  const layout = usePanelStyles();
+  const [reason, setReason] = useState("");
+  const [reasonError, setReasonError] = useState<string>();
+  const reasonRef = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => reasonRef.current?.focus(), []);
+
+  async function send(event: FormEvent) {
+    event.preventDefault();
+    const checked = check(reason);
+    if (!checked.ok) {
+      setReasonError(checked.message.charAt(0).toUpperCase() + checked.message.slice(1));
+      reasonRef.current?.focus();
+      return;
+    }
+    setReasonError(undefined);
+    await onSubmit(checked.reason);
+  }
+
+  return (
+    <form className={styles.form} onSubmit={send} noValidate>
+      <Field label={label} required hint={hint} validationMessage={reasonError} validationState={reasonError ? "error" : "none"}>
+        <Textarea ref={reasonRef} value={reason} resize="vertical" onChange={(_e, data) => setReason(data.value)} />
+      </Field>
+      <div className={layout.actions}>
+        <Button type="submit" appearance="primary" disabledFocusable={busy}>
+          {submit}
+        </Button>
+        <Button disabledFocusable={busy} onClick={onCancel}>
+          Cancel
+        </Button>
+      </div>
+    </form>
   );
 }
 

@@ -54,6 +54,18 @@ describe("possible-duplicate", () => {
     expect((await detail(again.body.id)).warnings).toEqual([expect.objectContaining({ code: "possible-duplicate", relatedIds: [first.body.id] })]);
   });
 
+  it("a claim sent many times names the first few earlier ones and says there are more", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) ids.push((await report({ supplier: "Repeat Ltd", measureCode: "E2", quantity: 900, evidence: [{ name: "miles.xlsx", link: "https://repeat.example/miles.xlsx" }] })).body.id);
+    const last = (await detail(ids[7] ?? "")).warnings;
+    expect(last).toHaveLength(2);
+    for (const w of last) {
+      expect(w.relatedIds).toHaveLength(5);
+      expect(ids.slice(0, 7)).toEqual(expect.arrayContaining(w.relatedIds ?? []));
+      expect(w.message).toMatch(/ and more$/);
+    }
+  });
+
   it("another quantity or a period after it is not a duplicate", async () => {
     expect((await report({ supplier: "Dup Two Ltd", quantity: 10 })).status).toBe(201);
     const other = await report({ supplier: "Dup Two Ltd", quantity: 11 });
@@ -78,6 +90,8 @@ describe("possible-duplicate", () => {
     const flagged = (await detail(plain.body.id)).warnings;
     expect(flagged).toEqual([expect.objectContaining({ code: "possible-duplicate" })]);
     expect(flagged[0]?.relatedIds?.sort()).toEqual([first.body.id, onOther.body.id].sort());
+    const trail = (await detail(plain.body.id)).audit.find((a) => a.action === "evidence-submitted");
+    expect(trail?.detail).toContain("Needs a look: possible-duplicate");
   });
 });
 
