@@ -15,3 +15,4 @@ export * from "./apiSession";
 export * from "./contractProgress";
 export * from "./formsPull";
 export * from "./words";
+export * from "./portfolio";
