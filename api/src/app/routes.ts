@@ -19,6 +19,8 @@ import {
   PackSummarySchema,
   PageQuerySchema,
   pageOf,
+  PortfolioQuerySchema,
+  PortfolioViewSchema,
   QuarantineItemSchema,
   QuarantineResolvedSchema,
   QuarantineResolveRequestSchema,
@@ -34,6 +36,7 @@ import { getContribution, listContributions, recordContribution, reviewEvidence 
 import { receiveFormResponse } from "../handlers/forms";
 import { health } from "../handlers/health";
 import { getPack, listPacks, uploadPack } from "../handlers/packs";
+import { getPortfolio } from "../handlers/portfolio";
 import { corsPreflight } from "../handlers/preflight";
 import { listQuarantine, resolveQuarantine } from "../handlers/quarantine";
 import { valuesBatch } from "../handlers/values";
@@ -302,6 +305,18 @@ export const ROUTES: readonly RouteSpec[] = [
     summary: "The chase ledger, newest first: who was chased, when, at which step, with what result (one contract, or all)",
     query: ChaseLedgerQuerySchema,
     responses: { 200: { description: "A page of ledger entries", schema: pageOf(ChaseLedgerEntrySchema) } },
+    usesStorage: true,
+  },
+  {
+    name: "portfolio",
+    methods: ["GET"],
+    route: "portfolio",
+    access: OFFICER_OR_MANAGER,
+    authLevel: "anonymous",
+    handler: getPortfolio,
+    summary: "The portfolio: committed, expected to date, delivered, at risk and carried forward over every contract the caller may see (Managers all, officers the contracts they manage), grouped by contract, supplier, service, theme or financial year",
+    query: PortfolioQuerySchema,
+    responses: { 200: { description: "Rows whose figures (whole pence) sum to the totals, with pack editions, dominance warnings and status", schema: PortfolioViewSchema } },
     usesStorage: true,
   },
   {

@@ -19,6 +19,7 @@ import { unwrapToken, wrapToken } from "../http/paging";
 import { json } from "../http/respond";
 import { buildContribution, createdAudit, resolveReport } from "../ingest/contribution";
 import { randomReference } from "../ingest/references";
+import { changeAndCount, countInPortfolio } from "../portfolio/totals";
 import { StaleEtagError } from "../store/errors";
 import type { Stored } from "../store/ports";
 import { actorOf } from "./principal";
@@ -115,6 +116,7 @@ export const recordContribution: Handler = async ({ request, deps, principal }) 
     if (saved.outcome === "created") id = candidate;
   }
   if (id === undefined) throw new Error("No free contribution reference after 5 attempts");
+  await countInPortfolio(deps, contractId, id);
   const stored = await deps.store.getContribution(contractId, id);
   if (!stored) throw new Error(`Contribution ${id} was saved but cannot be read back`);
   return json(201, await detail(deps, stored.value), { location: `/api/contributions/${id}`, etag: stored.etag });
@@ -163,12 +165,14 @@ export const reviewEvidence: Handler = async ({ request, deps, principal }) => {
   const reason = review.reason?.trim().replace(/([^.!?])$/, "$1.");
   const detailText = review.decision === "reject" ? `Evidence rejected: ${reason} New evidence due ${after.evidenceDueDate}.` : `Evidence accepted.${reason ? ` ${reason}` : ""}`;
   try {
-    const outcome = await deps.store.updateContribution({ ...stored, etag: ifMatch }, after, {
-      at: now.toISOString(),
-      actor,
-      action: review.decision === "reject" ? "rejected" : "accepted",
-      detail: detailText,
-    });
+    const outcome = await changeAndCount(deps, current.contractId, id, () =>
+      deps.store.updateContribution({ ...stored, etag: ifMatch }, after, {
+        at: now.toISOString(),
+        actor,
+        action: review.decision === "reject" ? "rejected" : "accepted",
+        detail: detailText,
+      }),
+    );
     if (outcome.outcome !== "updated") throw new Error(`Review of ${id} was taken for a repeat`);
     return json(200, await detail(deps, after), { etag: outcome.etag });
   } catch (e) {

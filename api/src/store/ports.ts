@@ -1,6 +1,7 @@
 import type { AuditEntry, Commitment, Contract, Contribution, EvidenceStatus, FrameworkPack, IsoDate, PackSummary, QuarantineItem, QuarantineResolution } from "../../../shared";
 import type { ChaseLedgerStore } from "./chaseLedgerPort";
 import type { FormsPullStore } from "./formsPullPort";
+import type { PortfolioTotalsStore } from "./portfolioPort";
 import type { Page, PageRequest } from "./page";
 
 /** A request body exactly as it arrived, before anything was checked. */
@@ -94,6 +95,8 @@ export interface ContractStore {
   /** Throws StaleEtagError when `ifMatch` is no longer current. */
   replaceContract(contract: Contract, ifMatch: string): Promise<Stored<Contract>>;
   getCommitments(contractId: string): Promise<Commitment[]>;
+  /** Every contract's commitments by contract id, in one read (the portfolio). */
+  allCommitments(): Promise<Map<string, Commitment[]>>;
   putCommitments(contractId: string, commitments: Commitment[]): Promise<void>;
 }
 
@@ -141,4 +144,6 @@ export interface LedgerStore extends InboxStore, PackStore, ContractStore, Contr
   readonly chase: ChaseLedgerStore;
   /** Where the pull of each Forms response workbook got to. */
   readonly formsPull: FormsPullStore;
+  /** The running totals behind the portfolio view. */
+  readonly portfolio: PortfolioTotalsStore;
 }

@@ -6,6 +6,8 @@ import type { FormsPullStore } from "./formsPullPort";
 import { TableFormsPullStore } from "./formsPullTable";
 import { InboxTable } from "./inboxTable";
 import { PacksTable } from "./packsTable";
+import type { PortfolioTotalsStore } from "./portfolioPort";
+import { PortfolioTable } from "./portfolioTable";
 import type { ContractStore, ContributionStore, InboxStore, LedgerStore, PackStore } from "./ports";
 import { Tables } from "./tables";
 import type { TableStoreOptions } from "./tables";
@@ -22,6 +24,7 @@ export class TableLedgerStore implements LedgerStore {
   private readonly contributions: ContributionStore;
   readonly chase: ChaseLedgerStore;
   readonly formsPull: FormsPullStore;
+  readonly portfolio: PortfolioTotalsStore;
 
   constructor(options: TableStoreOptions) {
     const tables = new Tables(options);
@@ -33,6 +36,7 @@ export class TableLedgerStore implements LedgerStore {
     this.contributions = new ContributionsTable(tables);
     this.chase = new TableChaseLedger(tables.clients.chaseLedger, io);
     this.formsPull = new TableFormsPullStore(tables.clients.formsPull, io);
+    this.portfolio = new PortfolioTable(tables);
   }
 
   prepare: LedgerStore["prepare"] = () => this.tables.prepare();
@@ -54,6 +58,7 @@ export class TableLedgerStore implements LedgerStore {
   replaceContract: LedgerStore["replaceContract"] = (...a) => this.contracts.replaceContract(...a);
   getCommitments: LedgerStore["getCommitments"] = (...a) => this.contracts.getCommitments(...a);
   putCommitments: LedgerStore["putCommitments"] = (...a) => this.contracts.putCommitments(...a);
+  allCommitments: LedgerStore["allCommitments"] = () => this.contracts.allCommitments();
 
   findReference: LedgerStore["findReference"] = (...a) => this.contributions.findReference(...a);
   createContribution: LedgerStore["createContribution"] = (...a) => this.contributions.createContribution(...a);

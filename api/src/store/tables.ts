@@ -20,6 +20,7 @@ export const TABLES = {
   suppliers: "SupplierContributions",
   chaseLedger: "ChaseLedger",
   formsPull: "FormsPull",
+  portfolio: "PortfolioTotals",
 } as const;
 export type TableName = keyof typeof TABLES;
 

@@ -1,0 +1,77 @@
+import { applyToTotals, emptyTotals } from "../../../shared";
+import type { Deps } from "../deps";
+import { StaleEtagError } from "../store/errors";
+
+/** Writers of one contract's totals rarely meet; when a burst does, each try waits a little longer, at random, so they spread out. */
+const ATTEMPTS = 12;
+const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * (attempt + 1)));
+
+/**
+ * Counts a contribution in its contract's running totals, in the state the ledger holds now.
+ * Safe to repeat (a retry or a repeated submission changes nothing) and safe against concurrent
+ * writers: each try reads the totals' ETag before the contribution, so the last write to land was
+ * made from the latest state (api/STORAGE.md, PortfolioTotals).
+ */
+export async function countInPortfolio(deps: Deps, contractId: string, contributionId: string): Promise<void> {
+  if (!(await inTurn(contractId, () => tryCount(deps, contractId, contributionId)))) {
+    // Still contended after every try: the next portfolio read counts it, so the submission need not fail.
+    await deps.store.portfolio.markPending(contractId, contributionId);
+  }
+}
+
+/** The last counting queued per contract in this instance. */
+const queues = new Map<string, Promise<unknown>>();
+
+/**
+ * One counting at a time per contract within this instance: a burst of submissions for one
+ * contract (the Forms pull, 20 parallel posts) then waits its turn instead of colliding on the
+ * ETag. Other instances still meet at the ETag.
+ */
+function inTurn<T>(contractId: string, work: () => Promise<T>): Promise<T> {
+  const before = queues.get(contractId) ?? Promise.resolve();
+  const mine = before.then(work, work);
+  const settled = mine.catch(() => undefined);
+  queues.set(contractId, settled);
+  void settled.then(() => {
+    if (queues.get(contractId) === settled) queues.delete(contractId);
+  });
+  return mine;
+}
+
+async function tryCount(deps: Deps, contractId: string, contributionId: string): Promise<boolean> {
+  const store = deps.store.portfolio;
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    if (attempt > 0) await pause(attempt);
+    const current = await store.getTotals(contractId);
+    const stored = await deps.store.getContribution(contractId, contributionId);
+    if (!stored) return true;
+    const next = applyToTotals(current?.totals ?? emptyTotals(contractId), stored.value);
+    if (!next) return true;
+    try {
+      await store.saveTotals(next, current?.etag);
+      return true;
+    } catch (e) {
+      if (!(e instanceof StaleEtagError)) throw e;
+    }
+  }
+  return false;
+}
+
+/**
+ * A write that changes a contribution, then its counting. The contribution is marked first, so that
+ * if counting fails after the write (storage lost between the two), the next portfolio read counts it
+ * (a review is not sent again by anyone, unlike a Forms submission).
+ */
+export async function changeAndCount<T>(deps: Deps, contractId: string, contributionId: string, write: () => Promise<T>): Promise<T> {
+  await deps.store.portfolio.markPending(contractId, contributionId);
+  const result = await write();
+  if (await inTurn(contractId, () => tryCount(deps, contractId, contributionId))) await deps.store.portfolio.clearPending(contractId, contributionId);
+  return result;
+}
+
+/** Counts what an earlier write left marked (see changeAndCount); run before every portfolio read. */
+export async function countPending(deps: Deps): Promise<void> {
+  for (const p of await deps.store.portfolio.listPending()) {
+    if (await inTurn(p.contractId, () => tryCount(deps, p.contractId, p.contributionId))) await deps.store.portfolio.clearPending(p.contractId, p.contributionId);
+  }
+}

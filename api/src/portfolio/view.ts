@@ -1,0 +1,63 @@
+import { portfolioView, todayIn } from "../../../shared";
+import type { Contract, IsoDate, PackIndex, PortfolioContract, PortfolioQuery, PortfolioView } from "../../../shared";
+import type { Deps } from "../deps";
+import type { Principal } from "../http/auth";
+import { countPending } from "./totals";
+
+/**
+ * Who sees which contract in the portfolio: a Manager every contract; an Officer the contracts
+ * they manage (named as contract manager or escalation contact).
+ */
+export function seesContract(principal: Principal | undefined, contract: Pick<Contract, "contractManager" | "escalationContacts">): boolean {
+  if (!principal) return false;
+  if (principal.roles.includes("Manager")) return true;
+  return isContractOfficer(principal, contract);
+}
+
+/** The contract's own officers: its contract manager and escalation contacts. */
+export function isContractOfficer(principal: Principal | undefined, contract: Pick<Contract, "contractManager" | "escalationContacts">): boolean {
+  const email = principal?.email?.trim().toLowerCase();
+  if (!email) return false;
+  return contract.contractManager.email === email || contract.escalationContacts.some((c) => c.email === email);
+}
+
+async function allContracts(deps: Deps): Promise<Contract[]> {
+  const out: Contract[] = [];
+  let continuationToken: string | undefined;
+  do {
+    const page = await deps.store.listContracts({ pageSize: 1000, continuationToken });
+    out.push(...page.items);
+    continuationToken = page.continuationToken;
+  } while (continuationToken);
+  return out;
+}
+
+export interface PortfolioInputs {
+  contracts: PortfolioContract[];
+  asOf: IsoDate;
+}
+
+/** Every contract `principal` may see with its running totals: four reads, however many contributions. */
+export async function loadPortfolioInputs(deps: Deps, principal: Principal | undefined): Promise<PortfolioInputs> {
+  await countPending(deps);
+  const [contracts, totals, commitments] = await Promise.all([allContracts(deps), deps.store.portfolio.listTotals(), deps.store.allCommitments()]);
+  const totalsOf = new Map(totals.map((t) => [t.contractId, t]));
+  const visible = contracts.filter((c) => seesContract(principal, c));
+  const packs = new Map<string, PackIndex | undefined>();
+  for (const c of visible) {
+    const key = `${c.packId}\n${c.packEdition}`;
+    if (!packs.has(key)) packs.set(key, await deps.packs.get(c.packId, c.packEdition));
+  }
+  const rows: PortfolioContract[] = visible.map((c) => ({
+    contract: c,
+    commitments: commitments.get(c.id) ?? [],
+    pack: packs.get(`${c.packId}\n${c.packEdition}`),
+    totals: { ...(totalsOf.get(c.id) ?? { contractId: c.id, buckets: [] }), applied: {} },
+  }));
+  return { contracts: rows, asOf: todayIn(deps.settings.timeZone, deps.clock.now()) };
+}
+
+export async function loadPortfolio(deps: Deps, principal: Principal | undefined, query: PortfolioQuery): Promise<PortfolioView> {
+  const { contracts, asOf } = await loadPortfolioInputs(deps, principal);
+  return portfolioView(contracts, { groupBy: query.groupBy, asOf, from: query.from, to: query.to });
+}
