@@ -36,7 +36,7 @@ import { getContribution, listContributions, recordContribution, reviewEvidence 
 import { receiveFormResponse } from "../handlers/forms";
 import { health } from "../handlers/health";
 import { getPack, listPacks, uploadPack } from "../handlers/packs";
-import { getPortfolio } from "../handlers/portfolio";
+import { getPortfolio, getPortfolioReport } from "../handlers/portfolio";
 import { corsPreflight } from "../handlers/preflight";
 import { listQuarantine, resolveQuarantine } from "../handlers/quarantine";
 import { valuesBatch } from "../handlers/values";
@@ -317,6 +317,17 @@ export const ROUTES: readonly RouteSpec[] = [
     summary: "The portfolio: committed, expected to date, delivered, at risk and carried forward over every contract the caller may see (Managers all, officers the contracts they manage), grouped by contract, supplier, service, theme or financial year",
     query: PortfolioQuerySchema,
     responses: { 200: { description: "Rows whose figures (whole pence) sum to the totals, with pack editions, dominance warnings and status", schema: PortfolioViewSchema } },
+    usesStorage: true,
+  },
+  {
+    name: "portfolioReport",
+    methods: ["GET"],
+    route: "portfolio/report",
+    access: OFFICER_OR_MANAGER,
+    authLevel: "anonymous",
+    handler: getPortfolioReport,
+    summary: "The cabinet report: a self-contained printable HTML page (A4) of the portfolio the caller may see, with charts, the five largest contracts and the rest, the largest gaps, methods and pack editions",
+    responses: { 200: { description: "The report", contentType: "text/html" } },
     usesStorage: true,
   },
   {

@@ -35,7 +35,8 @@ export interface RouteSpec {
   /** For the OpenAPI description. */
   body?: z.ZodType;
   query?: z.ZodType;
-  responses: Record<number, { description: string; schema?: z.ZodType; headers?: string[] }>;
+  /** `contentType`: an answer that is not JSON (the cabinet report's HTML). */
+  responses: Record<number, { description: string; schema?: z.ZodType; headers?: string[]; contentType?: "text/html" }>;
   /** Prepare storage before the handler runs; false for routes that answer without it or prepare it themselves. */
   usesStorage: boolean;
 }

@@ -48,7 +48,13 @@ export function buildOpenApi(routes: readonly RouteSpec[]): JsonSchema {
     const responses: Record<string, unknown> = {};
     for (const [status, response] of Object.entries(route.responses)) {
       // Every refusal has the API's error body, unless the route names a more exact one.
-      const content = response.schema ? jsonContent(response.schema) : Number(status) >= 400 ? jsonContent(ApiErrorSchema) : undefined;
+      const content = response.contentType
+        ? { [response.contentType]: { schema: { type: "string" } } }
+        : response.schema
+          ? jsonContent(response.schema)
+          : Number(status) >= 400
+            ? jsonContent(ApiErrorSchema)
+            : undefined;
       responses[status] = {
         description: response.description,
         ...(content ? { content } : {}),

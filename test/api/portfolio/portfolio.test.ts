@@ -2,7 +2,7 @@ import { EXAMPLE_PACK, expectedDelivery, PortfolioViewSchema, toPence } from "..
 import type { PortfolioView } from "../../../shared";
 import type { Deps } from "../../../api/src/deps";
 import type { LedgerStore } from "../../../api/src/store/ports";
-import { exampleContract, INGEST_SECRET, invoke, submission, testApp, TODAY } from "../../support/harness";
+import { exampleContract, INGEST_SECRET, invoke, startHost, submission, testApp, TODAY } from "../../support/harness";
 import type { TestApp } from "../../support/harness";
 
 jest.setTimeout(60_000);
@@ -140,5 +140,28 @@ describe("GET /api/portfolio", () => {
     expect((await invoke(app.deps, "portfolio", { path: "portfolio", headers: {} })).status).toBe(401);
     const text = JSON.stringify(await Promise.all(["contract", "supplier", "service", "theme", "year"].map((g) => portfolio(manager, `?groupBy=${g}`))));
     expect(text).not.toMatch(/@|Sam Patel|Priya Shah|jo@acme/);
+  });
+});
+
+describe("GET /api/portfolio/report", () => {
+  it("is one self-contained HTML page whose figures are the API's, with no people in it", async () => {
+    const host = await startHost(app.deps);
+    try {
+      const res = await fetch(`${host.url}/api/portfolio/report`, { headers: manager });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
+      expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
+      const html = await res.text();
+      const view = await portfolio(manager);
+      const shown = (name: string) => Number(new RegExp(`data-figure="${name.replace(".", "\\.")}" data-pence="(-?\\d+)"`).exec(html)?.[1]);
+      for (const f of ["committed", "expected", "delivered", "gap", "reported", "overdue", "rejected"] as const) expect(shown(`totals.${f}`)).toBe(view.totals[f]);
+      expect(html).toMatch(/^<!DOCTYPE html>\n<html lang="en-GB">/);
+      expect(html).not.toMatch(/<script|src=|href="http/);
+      expect(html).not.toMatch(/[\w.-]+@[\w-]+\.\w+|Sam Patel|Priya Shah/);
+      expect(html).toContain(`example ${EXAMPLE_PACK.edition}`);
+      expect((await fetch(`${host.url}/api/portfolio/report`)).status).toBe(401);
+    } finally {
+      await host.close();
+    }
   });
 });
