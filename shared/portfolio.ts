@@ -235,7 +235,7 @@ export const PortfolioViewSchema = z
     mixedPacks: z.boolean(),
     largest: z.object({ contract: LargestSchema.optional(), supplier: LargestSchema.optional() }).strict(),
     dominance: z.array(DominanceWarningSchema),
-    /** Contracts in view by status. */
+    /** Contracts counted in the totals, by status. */
     statusCounts: z.object({ "on-track": z.number().int(), behind: z.number().int(), "at-risk": z.number().int() }).strict(),
     thresholds: z.object({ onTrack: z.number(), behind: z.number(), dominance: z.number() }).strict(),
     notes: z.array(z.string()),
@@ -429,10 +429,12 @@ interface Group {
   figures: PortfolioFigures;
 }
 
+/** Groups for dominance: commitments that name no supplier are many suppliers, never one that dominates. */
 function groupsOf(facts: Fact[], by: "contract" | "supplier", currentYear: number): Group[] {
   const groups = new Map<string, Group>();
   for (const f of facts) {
     const key = f.keys[by];
+    if (by === "supplier" && key === "") continue;
     const g = groups.get(key) ?? { key, label: f.labels[by], figures: zero() };
     addInto(g.figures, factFigures(f, "contract", currentYear));
     groups.set(key, g);
@@ -521,7 +523,7 @@ export function portfolioView(contracts: readonly PortfolioContract[], options: 
 
   const statusCounts = { "on-track": 0, behind: 0, "at-risk": 0 };
   const byContract = new Map<string, PortfolioFigures>();
-  for (const f of facts) {
+  for (const f of counted) {
     const t = byContract.get(f.contractId) ?? zero();
     addInto(t, f.figures);
     byContract.set(f.contractId, t);
@@ -532,7 +534,7 @@ export function portfolioView(contracts: readonly PortfolioContract[], options: 
   const supplierGroups = groupsOf(counted, "supplier", currentYear);
   const largest = { contract: largestOf(contractGroups, totals), supplier: largestOf(supplierGroups, totals) };
   const dominance = [...dominanceOf(contractGroups, "contract", totals), ...dominanceOf(supplierGroups, "supplier", totals)];
-  const quiet = contracts.length - byContract.size;
+  const quiet = contracts.length - new Set(facts.map((f) => f.contractId)).size;
   if (quiet > 0) notes.add(`${quiet === 1 ? "1 contract has" : `${quiet} contracts have`} nothing committed or reported yet and ${quiet === 1 ? "is" : "are"} not in the rows.`);
 
   const packs = [...new Set(facts.map((f) => f.pack))].sort();

@@ -13,6 +13,7 @@ import { CommitmentsPanel } from "./panels/CommitmentsPanel";
 import { ContractsPanel } from "./panels/ContractsPanel";
 import { ContributionsPanel } from "./panels/ContributionsPanel";
 import { PacksPanel } from "./panels/PacksPanel";
+import { PortfolioPanel } from "./panels/PortfolioPanel";
 import type { PanelProps } from "./panels/PanelProps";
 import { QuarantinePanel } from "./panels/QuarantinePanel";
 import type { WorkbookGateway } from "./workbookGateway";
@@ -36,6 +37,7 @@ const PANELS: readonly [PanelDefinition, ...PanelDefinition[]] = [
   { id: "commitments", label: "Commitments", Panel: CommitmentsPanel, needsSignIn: true, roles: OFFICER },
   { id: "quarantine", label: "Quarantine", Panel: QuarantinePanel, needsSignIn: true, roles: OFFICER },
   { id: "chase-ledger", label: "Chase ledger", Panel: ChaseLedgerPanel, needsSignIn: true, roles: ["Officer", "Manager"] },
+  { id: "portfolio", label: "Portfolio", Panel: PortfolioPanel, needsSignIn: true, roles: ["Officer", "Manager"] },
   { id: "packs", label: "Packs", Panel: PacksPanel, needsSignIn: false },
 ];
 

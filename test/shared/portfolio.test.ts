@@ -188,6 +188,8 @@ describe("portfolioView", () => {
     const view = portfolioView([big, small], { groupBy: "theme", asOf });
     expect(view.dominance).toContainEqual(expect.objectContaining({ by: "contract", key: "C-BIG", measure: "committed" }));
     expect(view.largest.contract).toMatchObject({ key: "C-BIG", withoutLargest: { committed: toPence(10 * j1Proxy) } });
+    // Commitments that name no supplier are not one supplier dominating.
+    expect(view.dominance.filter((d) => d.by === "supplier")).toEqual([]);
     const even = portfolioView([small, contract("C-T", { commitments: [{ measureCode: "J1", quantity: 10 }] })], { groupBy: "contract", asOf });
     expect(even.dominance.filter((d) => d.by === "contract")).toEqual([]);
   });

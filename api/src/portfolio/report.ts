@@ -20,7 +20,7 @@ export interface ReportContext {
 const SERIES = [
   { key: "committed", label: "Committed", colour: "#1f4e79" },
   { key: "expected", label: "Expected to date", colour: "#8a6d00" },
-  { key: "delivered", label: "Delivered (evidence accepted)", colour: "#2e7d32" },
+  { key: "delivered", label: "Delivered", colour: "#2e7d32" },
 ] as const;
 
 const STATUS_WORDS: Record<PortfolioStatus, string> = { "on-track": "On track", behind: "Behind", "at-risk": "At risk" };
@@ -172,6 +172,7 @@ export function renderReport(views: ReportViews, context: ReportContext): string
 <h2 id="h-summary">Summary</h2>
 <dl class="headline">${headline}</dl>
 ${largest ? `<p>Without the largest contract (${escapeHtml(largest.label)}, ${percent(largest.committedShare)} of the committed £): ${figure("withoutLargest.committed", largest.withoutLargest.committed)} committed, ${figure("withoutLargest.delivered", largest.withoutLargest.delivered)} delivered.</p>` : ""}
+${byContract.illustrativeTotals ? `<p>Valued with the bundled example pack and kept apart from the figures above: ${money(byContract.illustrativeTotals.committed)} committed, ${money(byContract.illustrativeTotals.delivered)} delivered.</p>` : ""}
 ${warnings}${notes}
 </section>
 <section aria-labelledby="h-themes">

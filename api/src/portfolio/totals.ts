@@ -75,3 +75,37 @@ export async function countPending(deps: Deps): Promise<void> {
     if (await inTurn(p.contractId, () => tryCount(deps, p.contractId, p.contributionId))) await deps.store.portfolio.clearPending(p.contractId, p.contributionId);
   }
 }
+
+/**
+ * Counts every contribution of a contract, in one write: for contributions saved without passing
+ * through the write paths above (the example data, a ledger from before the portfolio existed).
+ * Like every counting, safe to repeat.
+ */
+export async function recountContract(deps: Deps, contractId: string): Promise<void> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    if (attempt > 0) await pause(attempt);
+    const current = await deps.store.portfolio.getTotals(contractId);
+    let totals = current?.totals ?? emptyTotals(contractId);
+    let changed = false;
+    let continuationToken: string | undefined;
+    do {
+      const page = await deps.store.listContributions({ contractId }, { pageSize: 1000, continuationToken });
+      for (const c of page.items) {
+        const next = applyToTotals(totals, c);
+        if (next) {
+          totals = next;
+          changed = true;
+        }
+      }
+      continuationToken = page.continuationToken;
+    } while (continuationToken);
+    if (!changed) return;
+    try {
+      await deps.store.portfolio.saveTotals(totals, current?.etag);
+      return;
+    } catch (e) {
+      if (!(e instanceof StaleEtagError)) throw e;
+    }
+  }
+  throw new Error(`The portfolio totals of ${contractId} kept changing while it was recounted`);
+}
