@@ -2,24 +2,8 @@ import { portfolioView, todayIn } from "../../../shared";
 import type { Contract, IsoDate, PackIndex, PortfolioContract, PortfolioQuery, PortfolioView } from "../../../shared";
 import type { Deps } from "../deps";
 import type { Principal } from "../http/auth";
+import { seesContract } from "../handlers/principal";
 import { countPending } from "./totals";
-
-/**
- * Who sees which contract in the portfolio: a Manager every contract; an Officer the contracts
- * they manage (named as contract manager or escalation contact).
- */
-export function seesContract(principal: Principal | undefined, contract: Pick<Contract, "contractManager" | "escalationContacts">): boolean {
-  if (!principal) return false;
-  if (principal.roles.includes("Manager")) return true;
-  return isContractOfficer(principal, contract);
-}
-
-/** The contract's own officers: its contract manager and escalation contacts. */
-export function isContractOfficer(principal: Principal | undefined, contract: Pick<Contract, "contractManager" | "escalationContacts">): boolean {
-  const email = principal?.email?.trim().toLowerCase();
-  if (!email) return false;
-  return contract.contractManager.email === email || contract.escalationContacts.some((c) => c.email === email);
-}
 
 async function allContracts(deps: Deps): Promise<Contract[]> {
   const out: Contract[] = [];
@@ -33,7 +17,8 @@ async function allContracts(deps: Deps): Promise<Contract[]> {
 }
 
 export interface PortfolioInputs {
-  contracts: PortfolioContract[];
+  /** With the whole contract, so callers can choose by its officers (the digest). */
+  contracts: (PortfolioContract & { contract: Contract })[];
   asOf: IsoDate;
 }
 
@@ -48,7 +33,7 @@ export async function loadPortfolioInputs(deps: Deps, principal: Principal | und
     const key = `${c.packId}\n${c.packEdition}`;
     if (!packs.has(key)) packs.set(key, await deps.packs.get(c.packId, c.packEdition));
   }
-  const rows: PortfolioContract[] = visible.map((c) => ({
+  const rows: PortfolioInputs["contracts"] = visible.map((c) => ({
     contract: c,
     commitments: commitments.get(c.id) ?? [],
     pack: packs.get(`${c.packId}\n${c.packEdition}`),
