@@ -7,6 +7,7 @@ import {
   MessageBarBody,
   MessageBarTitle,
   Select,
+  Spinner,
   Subtitle1,
   Subtitle2,
   Table,
@@ -24,9 +25,12 @@ import type { BadgeProps } from "@fluentui/react-components";
 import { formatPence, PORTFOLIO_GROUPINGS, plural } from "../../shared";
 import type { PortfolioGroupBy, PortfolioRow, PortfolioStatus, PortfolioView } from "../../shared";
 import { useLoad } from "../apiClient";
+import { ApiProblemNotice } from "../components/ApiProblemNotice";
 import { FactList } from "../components/FactList";
+import { NO_WORKBOOK_EXPLANATION_ID } from "../components/NoWorkbookNotice";
 import { LoadStatus } from "../components/LoadStatus";
 import { usePanelStyles } from "../components/layout";
+import { buildPortfolioSync } from "../sync/buildPortfolioSync";
 import type { PanelProps } from "./PanelProps";
 
 const useStyles = makeStyles({
@@ -63,10 +67,23 @@ const COLUMNS: { key: SortKey; label: string }[] = [
 ];
 
 /** Managers' view of every contract they may see (officers: the contracts they manage), rolled up. */
-export function PortfolioPanel({ api, ledger }: PanelProps) {
+export function PortfolioPanel({ api, gateway, ledger }: PanelProps) {
   const layout = usePanelStyles();
   const [groupBy, setGroupBy] = useState<PortfolioGroupBy>("contract");
   const view = useLoad(`portfolio ${groupBy} ${ledger.version}`, (signal) => api.portfolio(groupBy, { signal }));
+  const [sheet, setSheet] = useState<{ busy: true } | { done: string } | { error: unknown }>();
+
+  async function syncSheet() {
+    setSheet({ busy: true });
+    try {
+      const [byTheme, byYear] = await Promise.all([api.portfolio("theme"), api.portfolio("year")]);
+      const report = await gateway.syncPortfolio(buildPortfolioSync(byTheme, byYear));
+      setSheet({ done: report.created.length > 0 ? `The Portfolio sheet is written: made ${report.created.join(", ")}.` : "The Portfolio sheet's tables and charts are up to date." });
+    } catch (err) {
+      setSheet({ error: err });
+    }
+  }
+  const sheetButton = !gateway.isInExcel() ? { disabledFocusable: true, "aria-describedby": NO_WORKBOOK_EXPLANATION_ID } : { disabledFocusable: sheet !== undefined && "busy" in sheet };
 
   return (
     <div className={layout.panel}>
@@ -90,6 +107,18 @@ export function PortfolioPanel({ api, ledger }: PanelProps) {
           ))}
         </Select>
       </Field>
+      <div className={layout.actions}>
+        <Button size="small" {...sheetButton} onClick={() => void syncSheet()}>
+          Sync Portfolio sheet
+        </Button>
+        {sheet && "busy" in sheet && <Spinner size="tiny" labelPosition="after" label="Writing the Portfolio sheet…" />}
+      </div>
+      {sheet && "done" in sheet && (
+        <MessageBar intent="success" layout="multiline">
+          <MessageBarBody>{sheet.done}</MessageBarBody>
+        </MessageBar>
+      )}
+      {sheet && "error" in sheet && <ApiProblemNotice title="The Portfolio sheet was not written." error={sheet.error} onRetry={() => void syncSheet()} />}
       <LoadStatus state={view.state} loading="Loading the portfolio…" failed="The portfolio could not be loaded." onRetry={view.retry} />
       {view.state.status === "ok" && <PortfolioFigures view={view.state.data} />}
     </div>
