@@ -281,13 +281,28 @@ interface Fact {
   figures: PortfolioFigures;
 }
 
-const zero = (): PortfolioFigures => ({ committed: 0, expected: 0, delivered: 0, reported: 0, overdueCount: 0, overdue: 0, rejected: 0, gap: 0, carriedIn: 0, carriedOutstanding: 0 });
+export const emptyFigures = (): PortfolioFigures => ({ committed: 0, expected: 0, delivered: 0, reported: 0, overdueCount: 0, overdue: 0, rejected: 0, gap: 0, carriedIn: 0, carriedOutstanding: 0 });
+const zero = emptyFigures;
 
 const FIGURES = Object.keys(zero()) as (keyof PortfolioFigures)[];
 
 function addInto(target: PortfolioFigures, source: PortfolioFigures): void {
   for (const f of FIGURES) target[f] += source[f];
 }
+
+/** Rows' figures added up (every figure; carry-forward adds up across contracts, not across years). */
+export function sumFigures(rows: readonly PortfolioFigures[]): PortfolioFigures {
+  const total = zero();
+  for (const r of rows) addInto(total, r);
+  return total;
+}
+
+/** The charts' series, in the order and colours the report and the task pane both use (contrast ≥ 3:1 on white). */
+export const PORTFOLIO_CHART_SERIES = [
+  { key: "committed", label: "Committed", colour: "#1f4e79" },
+  { key: "expected", label: "Expected to date", colour: "#8a6d00" },
+  { key: "delivered", label: "Delivered", colour: "#2e7d32" },
+] as const;
 
 export interface PortfolioOptions {
   groupBy: PortfolioGroupBy;

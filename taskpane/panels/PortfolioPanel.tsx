@@ -22,7 +22,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import type { BadgeProps } from "@fluentui/react-components";
-import { formatPence, PORTFOLIO_GROUPINGS, plural } from "../../shared";
+import { formatPence, PORTFOLIO_CHART_SERIES, PORTFOLIO_GROUPINGS, plural } from "../../shared";
 import type { PortfolioGroupBy, PortfolioRow, PortfolioStatus, PortfolioView } from "../../shared";
 import { useLoad } from "../apiClient";
 import { ApiProblemNotice } from "../components/ApiProblemNotice";
@@ -45,12 +45,7 @@ const useStyles = makeStyles({
 
 const GROUP_WORDS: Record<PortfolioGroupBy, string> = { contract: "Contract", supplier: "Supplier", service: "Service", theme: "Theme", year: "Financial year" };
 
-/** The same series and colours as the cabinet report (api/src/portfolio/report.ts). */
-const SERIES = [
-  { key: "committed", label: "Committed", colour: "#1f4e79" },
-  { key: "expected", label: "Expected to date", colour: "#8a6d00" },
-  { key: "delivered", label: "Delivered", colour: "#2e7d32" },
-] as const;
+const SERIES = PORTFOLIO_CHART_SERIES;
 
 const STATUS: Record<PortfolioStatus, { label: string; color: BadgeProps["color"] }> = {
   "on-track": { label: "on track", color: "success" },

@@ -1,4 +1,4 @@
-import { DOMINANCE_SHARE, financialYearLabel, financialYear, formatPence, STATUS_THRESHOLDS } from "../../../shared";
+import { DOMINANCE_SHARE, financialYearLabel, financialYear, formatPence, PORTFOLIO_CHART_SERIES, STATUS_THRESHOLDS, sumFigures } from "../../../shared";
 import type { PortfolioFigures, PortfolioRow, PortfolioStatus, PortfolioView } from "../../../shared";
 import { escapeHtml } from "../mail/chaseEmails";
 
@@ -16,12 +16,7 @@ export interface ReportContext {
   generatedAt: Date;
 }
 
-/** The series of every chart, in the order and colours the task pane uses too (contrast ≥ 3:1 on white). */
-const SERIES = [
-  { key: "committed", label: "Committed", colour: "#1f4e79" },
-  { key: "expected", label: "Expected to date", colour: "#8a6d00" },
-  { key: "delivered", label: "Delivered", colour: "#2e7d32" },
-] as const;
+const SERIES = PORTFOLIO_CHART_SERIES;
 
 const STATUS_WORDS: Record<PortfolioStatus, string> = { "on-track": "On track", behind: "Behind", "at-risk": "At risk" };
 
@@ -77,13 +72,6 @@ function figuresTable(caption: string, headerLabel: string, rows: readonly { lab
 </table>`;
 }
 
-const zero = (): PortfolioFigures => ({ committed: 0, expected: 0, delivered: 0, reported: 0, overdueCount: 0, overdue: 0, rejected: 0, gap: 0, carriedIn: 0, carriedOutstanding: 0 });
-
-function sumOf(rows: readonly PortfolioRow[]): PortfolioFigures {
-  const t = zero();
-  for (const r of rows) for (const k of Object.keys(t) as (keyof PortfolioFigures)[]) t[k] += r[k];
-  return t;
-}
 
 const STYLE = `
 :root { color: #1b1b1b; font-family: "Segoe UI", Arial, sans-serif; font-size: 11pt; line-height: 1.4; }
@@ -129,7 +117,7 @@ export function renderReport(views: ReportViews, context: ReportContext): string
   const counted = byContract.rows.filter((r) => r.illustrative === (byContract.illustrative === "only"));
   const top = counted.slice(0, 5);
   const rest = counted.slice(5);
-  const restTotal = sumOf(rest);
+  const restTotal = sumFigures(rest);
   const gaps = [...counted].filter((r) => r.gap > 0).sort((a, b) => b.gap - a.gap).slice(0, 5);
   const asOf = byContract.asOf;
   const contractRow = (r: PortfolioRow, i: number) => ({ label: r.label, figures: r, status: r.status, name: `top.${i}` });
