@@ -3,6 +3,7 @@ import type { AuditEntry, Commitment, Contract, ContractInput, Contribution, Con
 import type { Deps } from "../api/src/deps";
 import { buildContribution, createdAudit } from "../api/src/ingest/contribution";
 import { formReference } from "../api/src/ingest/references";
+import { recountContract } from "../api/src/portfolio/totals";
 
 const SEED_FORM = "svl-example-seed";
 const CONTRACT_ID = "C-1001";
@@ -118,5 +119,7 @@ export async function seedExampleData(deps: Deps): Promise<"seeded" | "already">
     // Insert-if-absent: an interrupted seed completes the rows it had not saved and leaves the rest.
     await deps.store.createContribution(contribution, audit, { owner: { contractId: contract.id, formId: SEED_FORM, responseId: String(i + 1) } });
   }
+  // Saved straight into the store, so counted in the portfolio here.
+  await recountContract(deps, contract.id);
   return "seeded";
 }

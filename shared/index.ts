@@ -25,3 +25,4 @@ export * from "./performance";
 export * from "./performanceNotice";
 export * from "./performanceChase";
 export * from "./crosswalk";
+export * from "./portfolio";

@@ -85,6 +85,8 @@ const ContractFields = z.object({
   formUrl: z.url().optional(),
   /** Per-measure bounds above which one contribution is flagged implausible-value (docs/WARNINGS.md). */
   warningBounds: WarningBoundsSchema.optional(),
+  /** The council's service or directorate the contract serves (e.g. Highways), for the portfolio view. */
+  service: z.string().trim().min(1, "leave the service out rather than blank").max(120).optional(),
 });
 
 /** Only compares dates that parse: zod 4 runs this refinement even when a date already failed, and daysBetween throws on those. */

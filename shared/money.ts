@@ -127,6 +127,8 @@ export interface MoneyStyle {
   dropZeroPence?: boolean;
   /** From this many £, "£1.25m": for narrow columns, whose tooltip carries the full figure. */
   compactFrom?: number;
+  /** "£101,469": whole pounds, rounded half away from zero, for roll-ups read at a glance (the portfolio). */
+  wholePounds?: boolean;
 }
 
 const POUNDS_PENCE = new Intl.NumberFormat("en-GB", { style: "currency", currency: "GBP", minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -138,5 +140,6 @@ export function formatMoney(pounds: number, style: MoneyStyle = {}): string {
   const pence = toPence(pounds);
   const exact = fromPence(pence);
   if (style.compactFrom !== undefined && Math.abs(exact) >= style.compactFrom) return COMPACT.format(exact);
+  if (style.wholePounds) return WHOLE_POUNDS.format(Math.sign(pence) * Math.round(Math.abs(pence) / 100));
   return style.dropZeroPence && pence % 100 === 0 ? WHOLE_POUNDS.format(exact) : POUNDS_PENCE.format(exact);
 }

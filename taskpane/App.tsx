@@ -13,6 +13,7 @@ import { CommitmentsPanel } from "./panels/CommitmentsPanel";
 import { ContractsPanel } from "./panels/ContractsPanel";
 import { ContributionsPanel } from "./panels/ContributionsPanel";
 import { PacksPanel } from "./panels/PacksPanel";
+import { PortfolioPanel } from "./panels/PortfolioPanel";
 import type { PanelProps } from "./panels/PanelProps";
 import { PerformancePanel } from "./panels/PerformancePanel";
 import { QuarantinePanel } from "./panels/QuarantinePanel";
@@ -38,6 +39,7 @@ const PANELS: readonly [PanelDefinition, ...PanelDefinition[]] = [
   { id: "performance", label: "Performance", Panel: PerformancePanel, needsSignIn: true, roles: OFFICER },
   { id: "quarantine", label: "Quarantine", Panel: QuarantinePanel, needsSignIn: true, roles: OFFICER },
   { id: "chase-ledger", label: "Chase ledger", Panel: ChaseLedgerPanel, needsSignIn: true, roles: ["Officer", "Manager"] },
+  { id: "portfolio", label: "Portfolio", Panel: PortfolioPanel, needsSignIn: true, roles: ["Officer", "Manager"] },
   { id: "packs", label: "Packs", Panel: PacksPanel, needsSignIn: false },
 ];
 

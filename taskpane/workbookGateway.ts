@@ -1,7 +1,7 @@
 import { FrameworkPack, PINNED_PACK_CHANGED_EVENT, PINNED_PACK_SETTING, readPinnedPack, serialisePinnedPack } from "../shared";
 import { Chunk, DEFAULT_CHUNK_BYTES, planChunks } from "./sync/chunks";
 import { RefreshPlan, RefreshRefused, matchColumns, newTablePlan, refreshPlan, rowAt } from "./sync/refreshPlan";
-import { CellValue, NUMBER_FORMAT, SheetTable, WorkbookSync, excelCell, jsonBytes, literalText } from "./sync/sheetTable";
+import { CellValue, NUMBER_FORMAT, PortfolioSync, SheetTable, WorkbookSync, excelCell, jsonBytes, literalText } from "./sync/sheetTable";
 
 /**
  * The only module of the task pane that talks to Office.js. Everything else is plain React and is
@@ -36,6 +36,8 @@ export interface WorkbookGateway {
    * A handful of round trips to Excel whatever the number of rows; `onProgress` hears each write.
    */
   syncToWorkbook(sync: WorkbookSync, options?: SyncOptions): Promise<SyncReport>;
+  /** Writes the Portfolio sheet's tables and native charts, creating them or refreshing them in place, in up to four requests. */
+  syncPortfolio(sync: PortfolioSync): Promise<{ created: string[]; requests: number }>;
   /**
    * Recalculates every formula, so TOMS.DELIVERED and TOMS.OVERDUE ask the API again after the
    * officer changed what they count (a review, new commitments). Does nothing outside Excel.
@@ -165,6 +167,16 @@ export function createWorkbookGateway(host: Office.HostType | null): WorkbookGat
       }
     },
 
+    async syncPortfolio(sync) {
+      requireExcel();
+      try {
+        return await Excel.run((context) => writePortfolioSync(context, sync));
+      } catch (err) {
+        if (err instanceof WorkbookError) throw err;
+        throw new WorkbookError(`Excel could not finish the Portfolio sheet (${messageOf(err)}). Sync it again to bring it up to date.`);
+      }
+    },
+
     async syncToWorkbook(sync, options = {}) {
       requireExcel();
       try {
@@ -218,6 +230,35 @@ async function writeWorkbookSync(context: Excel.RequestContext, sync: WorkbookSy
   return { rows: rowsTotal, created, ...report, requests };
 }
 
+/** The Portfolio sheet: its small tables are written whole, each chart created once and then given the new data. */
+async function writePortfolioSync(context: Excel.RequestContext, sync: PortfolioSync): Promise<{ created: string[]; requests: number }> {
+  let requests = 0;
+  const round = async () => {
+    await context.sync();
+    requests++;
+  };
+  const sheets = new Map<string, Excel.Worksheet>();
+  const tables = sync.tables.map((t) => new ExcelTable(context, t.table, sheets));
+  await round();
+  const shapes = tables.map((t) => t.readShape());
+  const charts = tables.map((t, i) => t.findChart(sync.tables[i]?.chart.name ?? ""));
+  if (shapes.some(Boolean) || charts.some(Boolean)) await round();
+  if (tables.map((t) => t.readRows()).some(Boolean)) await round();
+  tables.forEach((t, i) => {
+    t.plan();
+    t.writeAll();
+    const spec = sync.tables[i];
+    if (spec) t.drawChart(charts[i], spec.chart);
+    t.finish();
+  });
+  await round();
+  const created = tables.filter((t) => t.created).map((t) => `the ${t.spec.tableName} table on the ${t.spec.sheetName} sheet`);
+  charts.forEach((c, i) => {
+    if (!c || c.isNullObject) created.push(`the chart ${sync.tables[i]?.chart.name}`);
+  });
+  return { created, requests };
+}
+
 /**
  * One table the sync owns, found by name wherever the officer moved it. Each method queues work for
  * the next request; the caller decides when requests go, so both tables share them.
@@ -244,6 +285,8 @@ class ExcelTable {
   constructor(
     private readonly context: Excel.RequestContext,
     readonly spec: SheetTable,
+    /** Sheets this sync added, so two new tables on one sheet share it. */
+    private readonly added = new Map<string, Excel.Worksheet>(),
   ) {
     this.table = context.workbook.tables.getItemOrNullObject(spec.tableName);
     this.table.load("name, showHeaders, showTotals");
@@ -399,7 +442,9 @@ class ExcelTable {
 
   private create(rows: number): void {
     const plan = this.planned;
-    this.sheet = this.namedSheet.isNullObject ? this.context.workbook.worksheets.add(this.spec.sheetName) : this.namedSheet;
+    const addedAlready = this.added.get(this.spec.sheetName);
+    this.sheet = addedAlready ?? (this.namedSheet.isNullObject ? this.context.workbook.worksheets.add(this.spec.sheetName) : this.namedSheet);
+    this.added.set(this.spec.sheetName, this.sheet);
     this.sheet.getRangeByIndexes(this.top, this.left, 1, plan.width).values = [this.spec.columns.map((c) => c.header)];
     this.table = this.sheet.tables.add(this.sheet.getRangeByIndexes(this.top, this.left, 1 + Math.max(rows, 1), plan.width), true);
     this.table.name = this.spec.tableName;

@@ -15,6 +15,7 @@ import {
   ManualContributionSchema,
   PackSummarySchema,
   PerformanceFailureSchema,
+  PortfolioViewSchema,
   QuarantineItemSchema,
   QuarantineResolvedSchema,
   ReviewRequestSchema,
@@ -42,6 +43,8 @@ import type {
   PackSummary,
   PerformanceFailure,
   PerformanceFailureInput,
+  PortfolioGroupBy,
+  PortfolioView,
   QuarantineItem,
   QuarantineResolution,
   ReviewRequest,
@@ -381,6 +384,11 @@ export class ApiClient {
   }
 
   /** POST /api/values/batch: one answer per query, in order; a shorter or longer answer is refused. */
+  /** GET /api/portfolio: every contract this account may see, rolled up (Managers all, officers the contracts they manage). */
+  async portfolio(groupBy: PortfolioGroupBy, options: CallOptions & { from?: string; to?: string } = {}): Promise<PortfolioView> {
+    return (await this.get("portfolio", PortfolioViewSchema, { signal: options.signal, query: { groupBy, from: options.from, to: options.to } })).value;
+  }
+
   async values(queries: ValueQuery[], options: CallOptions = {}): Promise<ValueAnswer[]> {
     const answer = await this.call({ method: "POST", path: "values/batch", body: { queries }, signal: options.signal });
     const { answers } = validate(ValuesBatchResponseSchema, answer.body, "POST /values/batch");

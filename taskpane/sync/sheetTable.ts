@@ -34,6 +34,11 @@ export interface WorkbookSync {
   chart: { name: string; title: string };
 }
 
+/** Small tables sharing one sheet, each with its chart (the Portfolio sheet). */
+export interface PortfolioSync {
+  tables: { table: SheetTable; chart: { name: string; title: string } }[];
+}
+
 /** Excel number formats. "@" makes Excel keep whatever is typed or written as text. */
 export const NUMBER_FORMAT: Readonly<Record<ColumnKind, string>> = {
   text: "@",

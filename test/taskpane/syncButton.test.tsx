@@ -39,6 +39,7 @@ function fakeGateway(inExcel = true): { gateway: WorkbookGateway; pending: Pendi
     readPinnedPackSetting: () => undefined,
     pinPack: refuse,
     unpinPack: refuse,
+    syncPortfolio: () => Promise.reject(new Error("not used here")),
     syncToWorkbook: (sync, options) => new Promise<SyncReport>((resolve, reject) => pending.push({ sync, options, resolve, reject })),
     recalculateLiveValues: refuse,
   };

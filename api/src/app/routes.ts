@@ -34,6 +34,8 @@ import {
   PerformanceFailureSchema,
   PerformanceNoticeQuerySchema,
   PerformanceNoticeReleaseSchema,
+  PortfolioQuerySchema,
+  PortfolioViewSchema,
   QuarantineItemSchema,
   QuarantineResolvedSchema,
   QuarantineResolveRequestSchema,
@@ -60,6 +62,7 @@ import {
   putKpis,
   recordPerformanceFailure,
 } from "../handlers/performance";
+import { getPortfolio, getPortfolioReport } from "../handlers/portfolio";
 import { corsPreflight } from "../handlers/preflight";
 import { listQuarantine, resolveQuarantine } from "../handlers/quarantine";
 import { valuesBatch } from "../handlers/values";
@@ -485,6 +488,29 @@ export const ROUTES: readonly RouteSpec[] = [
     summary: "The chase ledger, newest first: who was chased, when, at which step, with what result (one contract, or all)",
     query: ChaseLedgerQuerySchema,
     responses: { 200: { description: "A page of ledger entries", schema: pageOf(ChaseLedgerEntrySchema) } },
+    usesStorage: true,
+  },
+  {
+    name: "portfolio",
+    methods: ["GET"],
+    route: "portfolio",
+    access: OFFICER_OR_MANAGER,
+    authLevel: "anonymous",
+    handler: getPortfolio,
+    summary: "The portfolio: committed, expected to date, delivered, at risk and carried forward over every contract the caller may see (Managers all, officers the contracts they manage), grouped by contract, supplier, service, theme or financial year",
+    query: PortfolioQuerySchema,
+    responses: { 200: { description: "Rows whose figures (whole pence) sum to the totals, with pack editions, dominance warnings and status", schema: PortfolioViewSchema } },
+    usesStorage: true,
+  },
+  {
+    name: "portfolioReport",
+    methods: ["GET"],
+    route: "portfolio/report",
+    access: OFFICER_OR_MANAGER,
+    authLevel: "anonymous",
+    handler: getPortfolioReport,
+    summary: "The cabinet report: a self-contained printable HTML page (A4) of the portfolio the caller may see, with charts, the five largest contracts and the rest, the largest gaps, methods and pack editions",
+    responses: { 200: { description: "The report", textTypes: ["text/html"] } },
     usesStorage: true,
   },
   {

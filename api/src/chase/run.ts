@@ -8,6 +8,7 @@ import {
   findMeasure,
   groupByRecipient,
   plural,
+  portfolioView,
   rejectionNoticeStep,
   todayIn,
   weekdayOf,
@@ -31,7 +32,9 @@ import type {
 } from "../../../shared";
 import type { Deps } from "../deps";
 import { renderChaseMessage, renderDigest } from "../mail/chaseEmails";
-import type { ChaseEmailContext } from "../mail/chaseEmails";
+import type { ChaseEmailContext, DigestPortfolio } from "../mail/chaseEmails";
+import { isContractOfficer } from "../handlers/principal";
+import { loadPortfolioInputs } from "../portfolio/view";
 import type { OutgoingEmail, SendResult } from "../mail/mailer";
 import { digest } from "../store/keys";
 import type { KeyedAuditEntry } from "../store/ports";
@@ -191,8 +194,9 @@ class ChaseRun {
     const dutyOnly = [...dutiesOf.values()].map((mine) => this.reminder({ recipient: (mine[0] as PerformanceDuty).recipient, steps: [] }, context, mine));
     await this.sendAll([...managerMessages, ...dutyOnly]);
 
-    // Phase 3: the weekly digests.
-    await this.sendAll(pendingDigests.map((d) => this.digestMessage(d, context)));
+    // Phase 3: the weekly digests, each with its recipient's portfolio in a few figures.
+    const portfolio = pendingDigests.length > 0 ? await this.digestPortfolios() : undefined;
+    await this.sendAll(pendingDigests.map((d) => this.digestMessage(d, (buyer) => ({ ...context(buyer), portfolio }))));
 
     if (this.crash) throw this.crash.error;
     const count = (outcome: ChaseLedgerEntry["outcome"]) => this.handled.filter((e) => e.outcome === outcome).length;
@@ -403,6 +407,19 @@ class ChaseRun {
       email,
       chaseSteps: steps,
       notices: steps.flatMap((s) => this.noticeOf.get(s.key) ?? []),
+    };
+  }
+
+  /** Each digest recipient's contracts rolled up, from one read of the running totals. */
+  private async digestPortfolios(): Promise<(email: string) => DigestPortfolio | undefined> {
+    const { contracts, asOf } = await loadPortfolioInputs(this.deps, { subject: "chase", roles: ["Manager"] });
+    const reportUrl = this.deps.settings.portfolio.reportUrl;
+    return (email) => {
+      const theirs = contracts.filter((c) => isContractOfficer({ subject: email, email, roles: ["Officer"] }, c.contract));
+      if (theirs.length === 0) return undefined;
+      const view = portfolioView(theirs, { groupBy: "contract", asOf });
+      const { committed, expected, delivered, gap } = view.totals;
+      return { contracts: theirs.length, committed, expected, delivered, gap, statusCounts: view.statusCounts, ...(reportUrl ? { reportUrl } : {}) };
     };
   }
 

@@ -1,10 +1,14 @@
 import { ChaseLedgerQuerySchema, ChaseRunRequestSchema } from "../../../shared";
+import type { ChaseLedgerEntry } from "../../../shared";
+import type { Deps } from "../deps";
+import type { Principal } from "../http/auth";
 import { ChaseBusyError, runChase } from "../chase/run";
 import { decodeUtf8, parseJsonText, parseWith, queryObject, readBytes, requireJsonContentType } from "../http/body";
 import type { Handler } from "../http/dispatch";
 import { ApiFailure } from "../http/errors";
 import { unwrapToken, wrapToken } from "../http/paging";
 import { json } from "../http/respond";
+import { isContractOfficer } from "./principal";
 
 const DEFAULT_PAGE_SIZE = 50;
 
@@ -26,12 +30,25 @@ export const runChaseNow: Handler = async ({ request, deps, context }) => {
 };
 
 /** GET /api/chase/ledger?contractId&pageSize&continuationToken (Officer, Manager): who was chased, newest first. */
-export const listChaseLedger: Handler = async ({ request, deps }) => {
+export const listChaseLedger: Handler = async ({ request, deps, principal }) => {
   const query = parseWith(ChaseLedgerQuerySchema, queryObject(request), "The query");
   const scope = `chase ledger ${query.contractId ?? "*"}`;
   const page = await deps.store.chase.list(query.contractId, {
     pageSize: query.pageSize ?? DEFAULT_PAGE_SIZE,
     continuationToken: unwrapToken(query.continuationToken, scope),
   });
-  return json(200, { items: page.items, continuationToken: wrapToken(page.continuationToken, scope) });
+  return json(200, { items: await withoutSuppliersPeople(deps, principal, page.items), continuationToken: wrapToken(page.continuationToken, scope) });
 };
+
+/** Under AGGREGATE_ONLY, emails to suppliers' responders name them only to the contracts' own officers. */
+async function withoutSuppliersPeople(deps: Deps, principal: Principal | undefined, items: ChaseLedgerEntry[]): Promise<ChaseLedgerEntry[]> {
+  if (!deps.settings.portfolio.aggregateOnly) return items;
+  const officerOf = new Map<string, boolean>();
+  for (const id of new Set(items.flatMap((e) => e.contractIds))) {
+    const contract = await deps.store.getContract(id, { maxAgeMs: 5000 });
+    officerOf.set(id, contract !== undefined && isContractOfficer(principal, contract.value));
+  }
+  return items.map((e) =>
+    (e.role === "supplier" || e.role === "rejection") && !e.contractIds.every((id) => officerOf.get(id)) ? { ...e, recipient: { name: "the supplier", email: "" } } : e,
+  );
+}

@@ -22,9 +22,11 @@ import { json } from "../http/respond";
 import { buildContribution, createdAudit, resolveReport } from "../ingest/contribution";
 import { randomReference } from "../ingest/references";
 import { warningsFor } from "../ingest/warnings";
+import { changeAndCount, countInPortfolio } from "../portfolio/totals";
 import { StaleEtagError } from "../store/errors";
 import type { Stored } from "../store/ports";
-import { actorOf } from "./principal";
+import type { Principal } from "../http/auth";
+import { actorOf, isContractOfficer } from "./principal";
 
 const DEFAULT_PAGE_SIZE = 100;
 
@@ -64,13 +66,33 @@ async function rejectionNotice(deps: Deps, c: Contribution): Promise<RejectionNo
   return { state: "queued", recipient, queuedAt: waiting?.queuedAt ?? queuedAt, ...(last?.failure ? { lastTry: last.failure } : {}) };
 }
 
-async function detail(deps: Deps, c: Contribution): Promise<ContributionDetail> {
-  const [audit, notice] = await Promise.all([deps.store.auditTrail(c.contractId, c.id), rejectionNotice(deps, c)]);
-  return { ...c, audit, ...(notice ? { rejectionNotice: notice } : {}) };
+/** Under AGGREGATE_ONLY: whether `principal` may see the people and free text of this contract's contributions. */
+async function seesPeople(deps: Deps, principal: Principal | undefined, contractId: string): Promise<boolean> {
+  if (!deps.settings.portfolio.aggregateOnly) return true;
+  const contract = await deps.store.getContract(contractId, { maxAgeMs: 5000 });
+  return contract !== undefined && isContractOfficer(principal, contract.value);
+}
+
+/** What is withheld from everyone but the contract's own officers (docs/PERSONAL-DATA.md): the description and who reported it. */
+function withoutPeople<T extends Contribution>(c: T): T {
+  return { ...c, description: "", responder: "" };
+}
+
+async function detail(deps: Deps, c: Contribution, principal: Principal | undefined): Promise<ContributionDetail> {
+  const [audit, notice, people] = await Promise.all([deps.store.auditTrail(c.contractId, c.id), rejectionNotice(deps, c), seesPeople(deps, principal, c.contractId)]);
+  if (people) return { ...c, audit, ...(notice ? { rejectionNotice: notice } : {}) };
+  const responder = c.responder.trim().toLowerCase();
+  // The supplier's responder is named as the actor of what they sent, and the evidence entry quotes their note.
+  const trail = audit.map((a) => ({
+    ...a,
+    actor: a.actor.trim().toLowerCase() === responder ? "the supplier" : a.actor,
+    detail: a.action === "evidence-submitted" ? a.detail.replace(/ Note: [\s\S]*$/, "") : a.detail,
+  }));
+  return { ...withoutPeople(c), audit: trail, ...(notice ? { rejectionNotice: { ...notice, recipient: "" } } : {}) };
 }
 
 /** GET /api/contributions?contractId&status&supplier&overdue&pageSize&continuationToken */
-export const listContributions: Handler = async ({ request, deps }) => {
+export const listContributions: Handler = async ({ request, deps, principal }) => {
   const filters = parseWith(ContributionFiltersSchema, queryObject(request), "The query");
   const { continuationToken, pageSize, ...query } = filters;
   const scope = `contributions ${JSON.stringify(query)}`;
@@ -84,13 +106,16 @@ export const listContributions: Handler = async ({ request, deps }) => {
     },
     { pageSize: pageSize ?? DEFAULT_PAGE_SIZE, continuationToken: unwrapToken(continuationToken, scope) },
   );
-  return json(200, { items: page.items, continuationToken: wrapToken(page.continuationToken, scope) });
+  const contracts = [...new Set(page.items.map((c) => c.contractId))];
+  const people = new Map(await Promise.all(contracts.map(async (id) => [id, await seesPeople(deps, principal, id)] as const)));
+  const items = page.items.map((c) => (people.get(c.contractId) ? c : withoutPeople(c)));
+  return json(200, { items, continuationToken: wrapToken(page.continuationToken, scope) });
 };
 
 /** GET /api/contributions/{id}: with evidence links, audit trail and an ETag for review. */
-export const getContribution: Handler = async ({ request, deps }) => {
+export const getContribution: Handler = async ({ request, deps, principal }) => {
   const stored = await find(deps, reference(request.params.id));
-  return json(200, await detail(deps, stored.value), { etag: stored.etag });
+  return json(200, await detail(deps, stored.value, principal), { etag: stored.etag });
 };
 
 /** POST /api/contributions: an officer records figures by hand, valued like a form submission. */
@@ -120,9 +145,10 @@ export const recordContribution: Handler = async ({ request, deps, principal }) 
     if (saved.outcome === "created") id = candidate;
   }
   if (id === undefined) throw new Error("No free contribution reference after 5 attempts");
+  await countInPortfolio(deps, contractId, id);
   const stored = await deps.store.getContribution(contractId, id);
   if (!stored) throw new Error(`Contribution ${id} was saved but cannot be read back`);
-  return json(201, await detail(deps, stored.value), { location: `/api/contributions/${id}`, etag: stored.etag });
+  return json(201, await detail(deps, stored.value, principal), { location: `/api/contributions/${id}`, etag: stored.etag });
 };
 
 /** POST /api/contributions/{id}/review: accept or reject submitted evidence; If-Match with the ETag is required. */
@@ -178,14 +204,16 @@ export const reviewEvidence: Handler = async ({ request, deps, principal }) => {
   const cleared = confirmed && current.warnings.length > 0 ? ` Warnings confirmed and cleared: ${warningsSummary(current.warnings)}.` : "";
   const detailText = review.decision === "reject" ? `Evidence rejected: ${reason} New evidence due ${after.evidenceDueDate}.` : `Evidence accepted.${reason ? ` ${reason}` : ""}${cleared}`;
   try {
-    const outcome = await deps.store.updateContribution({ ...stored, etag: ifMatch }, after, {
-      at: now.toISOString(),
-      actor,
-      action: review.decision === "reject" ? "rejected" : "accepted",
-      detail: detailText,
-    });
+    const outcome = await changeAndCount(deps, current.contractId, id, () =>
+      deps.store.updateContribution({ ...stored, etag: ifMatch }, after, {
+        at: now.toISOString(),
+        actor,
+        action: review.decision === "reject" ? "rejected" : "accepted",
+        detail: detailText,
+      }),
+    );
     if (outcome.outcome !== "updated") throw new Error(`Review of ${id} was taken for a repeat`);
-    return json(200, await detail(deps, after), { etag: outcome.etag });
+    return json(200, await detail(deps, after, principal), { etag: outcome.etag });
   } catch (e) {
     if (e instanceof StaleEtagError) throw stale();
     throw e;
@@ -216,7 +244,7 @@ export const clearWarnings: Handler = async ({ request, deps, principal }) => {
       detail: `Warnings cleared: ${current.warnings.map((w) => `${w.code} (${w.message})`).join("; ")}. Reason: ${reason}`,
     });
     if (outcome.outcome !== "updated") throw new Error(`Clearing the warnings of ${id} was taken for a repeat`);
-    return json(200, await detail(deps, after), { etag: outcome.etag });
+    return json(200, await detail(deps, after, principal), { etag: outcome.etag });
   } catch (e) {
     if (e instanceof StaleEtagError) throw stale();
     throw e;

@@ -4,6 +4,7 @@ import type { Deps } from "../deps";
 import { buildContribution, createdAudit, resolveReport } from "./contribution";
 import { formReference, REFERENCE_ATTEMPTS } from "./references";
 import { evidenceWarningsFor, warningsFor } from "./warnings";
+import { countInPortfolio } from "../portfolio/totals";
 import { StaleEtagError, StorageRefusedError } from "../store/errors";
 import { digest } from "../store/keys";
 import type { InboxEntry } from "../store/ports";
@@ -174,5 +175,8 @@ async function attachEvidence(deps: Deps, arrival: Arrival, submission: Submissi
 export async function ingestSubmission(deps: Deps, arrival: Arrival): Promise<IngestOutcome> {
   const parsed = parseSubmission(arrival.parsed);
   if (!parsed.ok) return quarantine(deps, arrival, parsed.problems);
-  return parsed.submission.kind === "contribution" ? ingestContribution(deps, arrival, parsed.submission) : attachEvidence(deps, arrival, parsed.submission);
+  const outcome = parsed.submission.kind === "contribution" ? await ingestContribution(deps, arrival, parsed.submission) : await attachEvidence(deps, arrival, parsed.submission);
+  // Repeats count too: a retry after counting failed finishes it, and counting again changes nothing.
+  if (outcome.kind === "accepted") await countInPortfolio(deps, outcome.result.contractId, outcome.result.id);
+  return outcome;
 }

@@ -1,5 +1,5 @@
-import { addPounds, daysBetween, formatMoney, plural } from "../../../shared";
-import type { ChaseItem, ChaseMessage, ChaseRole, ChaseStep, Contact, Digest, DigestLine, IsoDate, PerformanceDuty } from "../../../shared";
+import { addPounds, daysBetween, formatMoney, formatPence, plural } from "../../../shared";
+import type { ChaseItem, ChaseMessage, ChaseRole, ChaseStep, Contact, Digest, DigestLine, IsoDate, PerformanceDuty, PortfolioStatus } from "../../../shared";
 import type { OutgoingEmail } from "./mailer";
 import { sha256Hex } from "./mime";
 
@@ -28,6 +28,30 @@ export interface ChaseEmailContext {
   measure?: (contractId: string, measureCode: string) => MeasureWords | undefined;
   /** Rows listed in one email; the rest are counted (totals always cover everything). Default 200. */
   maxRows?: number;
+  /** The digest recipient's contracts rolled up, for the digest's short portfolio summary. */
+  portfolio?: (recipientEmail: string) => DigestPortfolio | undefined;
+}
+
+/** A contract manager's portfolio in a few figures (whole pence) for the weekly digest, and where the cabinet report is. */
+export interface DigestPortfolio {
+  contracts: number;
+  committed: number;
+  expected: number;
+  delivered: number;
+  gap: number;
+  statusCounts: Record<PortfolioStatus, number>;
+  /** PORTFOLIO_REPORT_URL; without it the digest names the route. */
+  reportUrl?: string;
+}
+
+function portfolioLines(p: DigestPortfolio): { summary: string; report: string } {
+  return {
+    summary:
+      `Across your ${plural(p.contracts, "contract")}: ${formatPence(p.committed)} committed, ${formatPence(p.expected)} expected by now, ` +
+      `${formatPence(p.delivered)} delivered with accepted evidence (a gap of ${formatPence(p.gap)}); ` +
+      `${p.statusCounts["on-track"]} on track, ${p.statusCounts.behind} behind, ${p.statusCounts["at-risk"]} at risk.`,
+    report: p.reportUrl ? `The cabinet report (sign in to open it): ${p.reportUrl}` : "The cabinet report is in the task pane's Portfolio panel and at /api/portfolio/report on the ledger's API (sign in to open it).",
+  };
 }
 
 // ---------- formatting ----------
@@ -546,6 +570,9 @@ export function renderDigest(digest: Digest, context: ChaseEmailContext): Outgoi
     "</table>",
   ].join("\n");
   const columns = (["contract", "supplier", "measure", "period", "quantity", "value", "due", "overdue", "status"] as const).map((c) => COLUMNS[c] as Column);
+  const portfolio = context.portfolio?.(digest.recipient.email);
+  const portfolioText = portfolio ? portfolioLines(portfolio) : undefined;
+  const reportLink = portfolio?.reportUrl ? safeLink(portfolio.reportUrl) : undefined;
 
   const html = [
     `<h1 style="${STYLE.h1}">Overdue social value evidence: weekly digest</h1>`,
@@ -555,6 +582,13 @@ export function renderDigest(digest: Digest, context: ChaseEmailContext): Outgoi
     byContract,
     itemTable(`All ${plural(n, "overdue item")}, most overdue first`, listed, columns),
     ...(hidden > 0 ? [para(escapeHtml(moreLine(hidden)))] : []),
+    ...(portfolioText
+      ? [
+          `<h2 style="${STYLE.h2}">Your portfolio</h2>`,
+          para(escapeHtml(portfolioText.summary)),
+          para(reportLink ? `<a href="${escapeHtml(reportLink)}" style="${STYLE.link}">Open the cabinet report</a> (sign in to open it)` : escapeHtml(portfolioText.report)),
+        ]
+      : []),
     para(escapeHtml(`This digest was sent by ${organisation}'s social value ledger every week while evidence is overdue.`), STYLE.small),
   ];
 
@@ -575,6 +609,7 @@ export function renderDigest(digest: Digest, context: ChaseEmailContext): Outgoi
     "",
     ...listed.map((w, i) => textItem(i + 1, w, ["contract", "supplier", "measure", "period", "quantity", "value", "due", "status"]) + "\n"),
     ...(hidden > 0 ? [moreLine(hidden), ""] : []),
+    ...(portfolioText ? ["YOUR PORTFOLIO", "", portfolioText.summary, portfolioText.report, ""] : []),
     "--",
     `This digest was sent by ${organisation}'s social value ledger every week while evidence is overdue.`,
     "",

@@ -6,6 +6,8 @@ import type { ChaseSettings } from "./chase";
 import { readFormsPullSettings } from "./formsPull";
 import type { FormsPullSettings } from "./formsPull";
 import { readMailSettings } from "./mail";
+import { readPortfolioSettings } from "./portfolio";
+import type { PortfolioSettings } from "./portfolio";
 import type { MailSettings } from "./mail";
 
 /** Values the local dev issuer signs with; only accepted when AUTH_MODE=dev. */
@@ -62,6 +64,7 @@ export interface Settings {
   mail: MailSettings;
   chase: ChaseSettings;
   formsPull: FormsPullSettings;
+  portfolio: PortfolioSettings;
 }
 
 const DEV_STORAGE = "UseDevelopmentStorage=true";
@@ -227,7 +230,8 @@ export function loadSettings(givenEnv: NodeJS.ProcessEnv, cwd = process.cwd()): 
   const mail = readMailSettings(env, problems, cwd);
   const chase = readChaseSettings(env, problems);
   const formsPull = readFormsPullSettings(env, problems);
+  const portfolio = readPortfolioSettings(env, problems);
 
   if (problems.length > 0) throw new SettingsError(problems);
-  return { storage, tablePrefix, ingestSecret, timeZone, corsOrigins, auth, storageTimeoutMs, storageConcurrency, mail, chase, formsPull };
+  return { storage, tablePrefix, ingestSecret, timeZone, corsOrigins, auth, storageTimeoutMs, storageConcurrency, mail, chase, formsPull, portfolio };
 }

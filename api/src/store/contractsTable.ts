@@ -73,6 +73,13 @@ export class ContractsTable implements ContractStore {
     });
   }
 
+  allCommitments(): Promise<Map<string, Commitment[]>> {
+    return this.t.io(async () => {
+      const rows = await this.t.all("commitments", odata`RowKey eq ${COMMITMENTS_ROW}`);
+      return new Map(rows.map((e) => [e.partitionKey ?? "", JSON.parse(fromChunks(e, "doc")) as Commitment[]]));
+    });
+  }
+
   putCommitments(contractId: string, commitments: Commitment[]): Promise<void> {
     return this.t.io(async () => {
       // One entity holds the whole list, so a replace is atomic however many commitments there are.

@@ -3,6 +3,7 @@ import type { ChaseLedgerStore } from "./chaseLedgerPort";
 import type { CrosswalkStore } from "./crosswalkPort";
 import type { FormsPullStore } from "./formsPullPort";
 import type { PerformanceStore } from "./performancePort";
+import type { PortfolioTotalsStore } from "./portfolioPort";
 import type { Page, PageRequest } from "./page";
 
 /** A request body exactly as it arrived, before anything was checked. */
@@ -98,6 +99,8 @@ export interface ContractStore {
   /** Throws StaleEtagError when `ifMatch` is no longer current. */
   replaceContract(contract: Contract, ifMatch: string): Promise<Stored<Contract>>;
   getCommitments(contractId: string): Promise<Commitment[]>;
+  /** Every contract's commitments by contract id, in one read (the portfolio). */
+  allCommitments(): Promise<Map<string, Commitment[]>>;
   putCommitments(contractId: string, commitments: Commitment[]): Promise<void>;
 }
 
@@ -162,4 +165,6 @@ export interface LedgerStore extends InboxStore, PackStore, ContractStore, Contr
   readonly performance: PerformanceStore;
   /** Crosswalks between frameworks (api/STORAGE.md, Crosswalks). */
   readonly crosswalks: CrosswalkStore;
+  /** The running totals behind the portfolio view. */
+  readonly portfolio: PortfolioTotalsStore;
 }

@@ -11,6 +11,8 @@ import { PacksTable } from "./packsTable";
 import type { PerformanceStore } from "./performancePort";
 import { PerformanceTable } from "./performanceTable";
 import type { ContractStore, InboxStore, LedgerStore, PackStore } from "./ports";
+import type { PortfolioTotalsStore } from "./portfolioPort";
+import { PortfolioTable } from "./portfolioTable";
 import { Tables } from "./tables";
 import type { TableStoreOptions } from "./tables";
 
@@ -28,6 +30,7 @@ export class TableLedgerStore implements LedgerStore {
   readonly formsPull: FormsPullStore;
   readonly performance: PerformanceStore;
   readonly crosswalks: CrosswalkStore;
+  readonly portfolio: PortfolioTotalsStore;
 
   constructor(options: TableStoreOptions) {
     const tables = new Tables(options);
@@ -41,6 +44,7 @@ export class TableLedgerStore implements LedgerStore {
     this.formsPull = new TableFormsPullStore(tables.clients.formsPull, io);
     this.performance = new PerformanceTable(tables.clients.performance, io);
     this.crosswalks = new CrosswalksTable(tables.clients.crosswalks, io);
+    this.portfolio = new PortfolioTable(tables);
   }
 
   prepare: LedgerStore["prepare"] = () => this.tables.prepare();
@@ -62,6 +66,7 @@ export class TableLedgerStore implements LedgerStore {
   replaceContract: LedgerStore["replaceContract"] = (...a) => this.contracts.replaceContract(...a);
   getCommitments: LedgerStore["getCommitments"] = (...a) => this.contracts.getCommitments(...a);
   putCommitments: LedgerStore["putCommitments"] = (...a) => this.contracts.putCommitments(...a);
+  allCommitments: LedgerStore["allCommitments"] = () => this.contracts.allCommitments();
 
   findReference: LedgerStore["findReference"] = (...a) => this.contributions.findReference(...a);
   createContribution: LedgerStore["createContribution"] = (...a) => this.contributions.createContribution(...a);

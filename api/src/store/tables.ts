@@ -24,6 +24,7 @@ export const TABLES = {
   formsPull: "FormsPull",
   performance: "Performance",
   crosswalks: "Crosswalks",
+  portfolio: "PortfolioTotals",
 } as const;
 export type TableName = keyof typeof TABLES;
 

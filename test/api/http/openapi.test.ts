@@ -222,4 +222,14 @@ describe("the API's answers match the description", () => {
     expect((await call("health")).status).toBe(200);
     expect((await call("openapi")).status).toBe(200);
   });
+
+  test("the portfolio: every grouping, a window, a refused query", async () => {
+    const manager = { authorization: `Bearer ${await app.token({ roles: ["Manager"] })}` };
+    for (const groupBy of ["contract", "supplier", "service", "theme", "year"]) {
+      const view = await call("portfolio", { path: `portfolio?groupBy=${groupBy}&from=2026-04-01&to=2027-03-31`, headers: manager });
+      expect(view.status).toBe(200);
+      expect(view.body.rows.length).toBeGreaterThan(0);
+    }
+    expect((await call("portfolio", { path: "portfolio?groupBy=person", headers: manager })).status).toBe(400);
+  });
 });

@@ -292,6 +292,22 @@ describe("the weekly digest", () => {
     expect(email.idempotencyKey).toBe(`digest:${priya.email}:${today}`);
     expectAccessibleShape(email.html);
     expect(await axeViolations(email.html)).toEqual([]);
+    // Without a portfolio, no portfolio section.
+    expect(email.text).not.toContain("YOUR PORTFOLIO");
+  });
+
+  test("carries a short portfolio summary of the recipient's contracts and links to the cabinet report", async () => {
+    const portfolio = { contracts: 2, committed: 61_000_000, expected: 30_000_050, delivered: 12_500_000, gap: 17_500_050, statusCounts: { "on-track": 0, behind: 1, "at-risk": 1 }, reportUrl: "https://func-svl.azurewebsites.net/api/portfolio/report" };
+    const asked: string[] = [];
+    const email = renderDigest(digest!, { ...context(today), portfolio: (recipient) => (asked.push(recipient), portfolio) });
+    expect(asked).toEqual([priya.email]);
+    expect(email.text).toContain("Across your 2 contracts: £610,000 committed, £300,001 expected by now, £125,000 delivered with accepted evidence (a gap of £175,001); 0 on track, 1 behind, 1 at risk.");
+    expect(email.text).toContain("The cabinet report (sign in to open it): https://func-svl.azurewebsites.net/api/portfolio/report");
+    const link = dom(email.html).querySelector('a[href="https://func-svl.azurewebsites.net/api/portfolio/report"]');
+    expect(link?.textContent).toBe("Open the cabinet report");
+    expect(await axeViolations(email.html)).toEqual([]);
+    const unlinked = renderDigest(digest!, { ...context(today), portfolio: () => ({ ...portfolio, reportUrl: undefined }) });
+    expect(unlinked.text).toContain("/api/portfolio/report on the ledger's API");
   });
 
   test("counts the items that need a look, per contract and in all", () => {

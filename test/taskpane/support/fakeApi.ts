@@ -18,6 +18,8 @@ import {
   nextEvidenceStatus,
   supplierKey,
   todayIn,
+  portfolioView,
+  PortfolioGroupBySchema,
 } from "../../../shared";
 import type {
   Assessment,
@@ -33,6 +35,7 @@ import type {
   Problem,
   QuarantineItem,
   ValueAnswer,
+  PortfolioContract,
 } from "../../../shared";
 import type { FetchLike, ResponseLike } from "../../../taskpane/apiClient";
 
@@ -176,6 +179,9 @@ export class FakeApi {
   readonly assessments = new Map<string, Assessment[]>();
   readonly failures = new Map<string, PerformanceFailure[]>();
   ledger: ChaseLedgerEntry[] = [];
+  /** What GET /api/portfolio rolls up, with shared/'s rules, as of `portfolioAsOf`. */
+  portfolio: PortfolioContract[] = [];
+  portfolioAsOf = "2026-10-01";
   chaseResult: ChaseRunResult = { runDate: TODAY, sent: 0, failed: 0, deferred: 0, alreadyDone: 0, messages: [] };
   /** Default page size when a request does not say; small so paging is exercised. */
   pageSize = 100;
@@ -212,6 +218,12 @@ export class FakeApi {
       { method: "POST", pattern: /^chase\/run$/, roles: ["Manager"], handle: () => ({ status: 200, body: this.chaseResult }) },
       { method: "GET", pattern: /^chase\/ledger$/, roles: ["Officer", "Manager"], handle: (r) => this.chaseLedger(r) },
       { method: "POST", pattern: /^values\/batch$/, roles: ["Officer"], handle: (r) => this.valuesBatch(r) },
+      {
+        method: "GET",
+        pattern: /^portfolio$/,
+        roles: ["Officer", "Manager"],
+        handle: (r) => ({ status: 200, body: portfolioView(this.portfolio, { groupBy: PortfolioGroupBySchema.parse(r.query.get("groupBy") ?? "contract"), asOf: this.portfolioAsOf }) }),
+      },
     ];
   }
 

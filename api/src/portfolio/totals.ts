@@ -1,0 +1,139 @@
+import { applyToTotals, emptyTotals } from "../../../shared";
+import type { Deps } from "../deps";
+import { mapWithLimit } from "../lib/concurrency";
+import { StaleEtagError } from "../store/errors";
+
+/** Writers of one contract's totals rarely meet; when a burst does, each try waits a little longer, at random, so they spread out. */
+const ATTEMPTS = 12;
+const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * (attempt + 1)));
+
+/**
+ * Counts a contribution in its contract's running totals, in the state the ledger holds now.
+ * Safe to repeat (a retry or a repeated submission changes nothing) and safe against concurrent
+ * writers: each try reads the totals' ETag before the contribution, so the last write to land was
+ * made from the latest state (api/STORAGE.md, PortfolioTotals).
+ */
+export async function countInPortfolio(deps: Deps, contractId: string, contributionId: string): Promise<void> {
+  if (!(await inTurn(deps, contractId, contributionId))) {
+    // Still contended after every try: the next portfolio read counts it, so the submission need not fail.
+    await deps.store.portfolio.markPending(contractId, contributionId);
+  }
+}
+
+interface Waiting {
+  contributionId: string;
+  settle: (counted: Promise<boolean>) => void;
+}
+
+/** Per ledger (tests run several side by side) and per contract: countings waiting, and whether one is under way. */
+const queues = new WeakMap<object, Map<string, { waiting: Waiting[]; running: boolean }>>();
+
+/**
+ * Countings for one contract within this instance go in turns, and those that arrive while one is
+ * under way are counted together in the next: a burst for one contract (the Forms pull, 20 parallel
+ * posts) costs a few writes of its totals instead of one each, and never collides with itself on the
+ * ETag. Other instances still meet at the ETag.
+ */
+function inTurn(deps: Deps, contractId: string, contributionId: string): Promise<boolean> {
+  let ledger = queues.get(deps.store);
+  if (!ledger) {
+    ledger = new Map();
+    queues.set(deps.store, ledger);
+  }
+  const queue = ledger.get(contractId) ?? { waiting: [], running: false };
+  ledger.set(contractId, queue);
+  const counted = new Promise<boolean>((resolve, reject) => queue.waiting.push({ contributionId, settle: (p) => p.then(resolve, reject) }));
+  if (!queue.running) {
+    queue.running = true;
+    void (async () => {
+      while (queue.waiting.length > 0) {
+        const batch = queue.waiting.splice(0);
+        const attempt = tryCount(deps, contractId, [...new Set(batch.map((w) => w.contributionId))]);
+        for (const w of batch) w.settle(attempt);
+        await attempt.catch(() => undefined);
+      }
+      queue.running = false;
+      if (ledger.get(contractId) === queue) ledger.delete(contractId);
+    })();
+  }
+  return counted;
+}
+
+async function tryCount(deps: Deps, contractId: string, contributionIds: string[]): Promise<boolean> {
+  const store = deps.store.portfolio;
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    if (attempt > 0) await pause(attempt);
+    const current = await store.getTotals(contractId);
+    const stored = await mapWithLimit(contributionIds, 8, (id) => deps.store.getContribution(contractId, id));
+    let totals = current?.totals ?? emptyTotals(contractId);
+    let changed = false;
+    for (const s of stored) {
+      const next = s ? applyToTotals(totals, s.value) : undefined;
+      if (next) {
+        totals = next;
+        changed = true;
+      }
+    }
+    if (!changed) return true;
+    try {
+      await store.saveTotals(totals, current?.etag);
+      return true;
+    } catch (e) {
+      if (!(e instanceof StaleEtagError)) throw e;
+    }
+  }
+  return false;
+}
+
+/**
+ * A write that changes a contribution, then its counting. The contribution is marked first, so that
+ * if counting fails after the write (storage lost between the two), the next portfolio read counts it
+ * (a review is not sent again by anyone, unlike a Forms submission).
+ */
+export async function changeAndCount<T>(deps: Deps, contractId: string, contributionId: string, write: () => Promise<T>): Promise<T> {
+  await deps.store.portfolio.markPending(contractId, contributionId);
+  const result = await write();
+  if (await inTurn(deps, contractId, contributionId)) await deps.store.portfolio.clearPending(contractId, contributionId);
+  return result;
+}
+
+/** Counts what an earlier write left marked (see changeAndCount); run before every portfolio read. */
+export async function countPending(deps: Deps): Promise<void> {
+  for (const p of await deps.store.portfolio.listPending()) {
+    if (await inTurn(deps, p.contractId, p.contributionId)) await deps.store.portfolio.clearPending(p.contractId, p.contributionId);
+  }
+}
+
+/**
+ * Counts every contribution of a contract, in one write: for contributions saved without passing
+ * through the write paths above (the example data, a ledger from before the portfolio existed).
+ * Like every counting, safe to repeat.
+ */
+export async function recountContract(deps: Deps, contractId: string): Promise<void> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    if (attempt > 0) await pause(attempt);
+    const current = await deps.store.portfolio.getTotals(contractId);
+    let totals = current?.totals ?? emptyTotals(contractId);
+    let changed = false;
+    let continuationToken: string | undefined;
+    do {
+      const page = await deps.store.listContributions({ contractId }, { pageSize: 1000, continuationToken });
+      for (const c of page.items) {
+        const next = applyToTotals(totals, c);
+        if (next) {
+          totals = next;
+          changed = true;
+        }
+      }
+      continuationToken = page.continuationToken;
+    } while (continuationToken);
+    if (!changed) return;
+    try {
+      await deps.store.portfolio.saveTotals(totals, current?.etag);
+      return;
+    } catch (e) {
+      if (!(e instanceof StaleEtagError)) throw e;
+    }
+  }
+  throw new Error(`The portfolio totals of ${contractId} kept changing while it was recounted`);
+}

@@ -1,0 +1,48 @@
+import { portfolioView, todayIn } from "../../../shared";
+import type { Contract, IsoDate, PackIndex, PortfolioContract, PortfolioQuery, PortfolioView } from "../../../shared";
+import type { Deps } from "../deps";
+import type { Principal } from "../http/auth";
+import { seesContract } from "../handlers/principal";
+import { countPending } from "./totals";
+
+async function allContracts(deps: Deps): Promise<Contract[]> {
+  const out: Contract[] = [];
+  let continuationToken: string | undefined;
+  do {
+    const page = await deps.store.listContracts({ pageSize: 1000, continuationToken });
+    out.push(...page.items);
+    continuationToken = page.continuationToken;
+  } while (continuationToken);
+  return out;
+}
+
+export interface PortfolioInputs {
+  /** With the whole contract, so callers can choose by its officers (the digest). */
+  contracts: (PortfolioContract & { contract: Contract })[];
+  asOf: IsoDate;
+}
+
+/** Every contract `principal` may see with its running totals: four reads, however many contributions. */
+export async function loadPortfolioInputs(deps: Deps, principal: Principal | undefined): Promise<PortfolioInputs> {
+  await countPending(deps);
+  const [contracts, totals, commitments] = await Promise.all([allContracts(deps), deps.store.portfolio.listTotals(), deps.store.allCommitments()]);
+  const totalsOf = new Map(totals.map((t) => [t.contractId, t]));
+  const visible = contracts.filter((c) => seesContract(principal, c));
+  const packs = new Map<string, PackIndex | undefined>();
+  for (const c of visible) {
+    const key = `${c.packId}\n${c.packEdition}`;
+    if (!packs.has(key)) packs.set(key, await deps.packs.get(c.packId, c.packEdition));
+  }
+  const rows: PortfolioInputs["contracts"] = visible.map((c) => ({
+    contract: c,
+    commitments: commitments.get(c.id) ?? [],
+    pack: packs.get(`${c.packId}\n${c.packEdition}`),
+    totals: { ...(totalsOf.get(c.id) ?? { contractId: c.id, buckets: [] }), applied: {} },
+  }));
+  return { contracts: rows, asOf: todayIn(deps.settings.timeZone, deps.clock.now()) };
+}
+
+export async function loadPortfolio(deps: Deps, principal: Principal | undefined, query: PortfolioQuery): Promise<PortfolioView> {
+  const { contracts, asOf } = await loadPortfolioInputs(deps, principal);
+  return portfolioView(contracts, { groupBy: query.groupBy, asOf, from: query.from, to: query.to });
+}
