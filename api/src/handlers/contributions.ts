@@ -23,7 +23,7 @@ import { StaleEtagError } from "../store/errors";
 import type { Stored } from "../store/ports";
 import { actorOf } from "./principal";
 
-const DEFAULT_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 1000;
 
 function reference(raw: string | undefined): string {
   const parsed = ContributionRefSchema.safeParse(raw ?? "");
