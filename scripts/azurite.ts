@@ -73,19 +73,21 @@ export async function startAzurite(options: { port?: number; location?: string; 
     pid,
     connectionString: azuriteConnectionString(port),
     child,
-    stop: () => stopChild(child),
+    // SIGINT, not SIGTERM: Azurite's Table service saves its store on SIGINT only; SIGTERM ends it at
+    // once and loses what it acknowledged since its last autosave (up to 5 s, see README "Local data").
+    stop: () => stopChild(child, "SIGINT", 15_000),
   };
 }
 
-/** SIGTERM to that one PID, then wait for it to exit (SIGKILL after 5 s). */
-export function stopChild(child: ChildProcess): Promise<void> {
+/** A signal (SIGTERM unless told) to that one PID, then wait for it to exit (SIGKILL after `graceMs`, 5 s). */
+export function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM", graceMs = 5000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+    const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
     child.once("exit", () => {
       clearTimeout(timer);
       resolve();
     });
-    child.kill("SIGTERM");
+    child.kill(signal);
   });
 }

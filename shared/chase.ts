@@ -340,6 +340,38 @@ export const ChaseRunResultSchema = z
   .strict();
 export type ChaseRunResult = z.infer<typeof ChaseRunResultSchema>;
 
+export const CHASE_RUN_STATES = ["running", "finished", "failed", "abandoned"] as const;
+
+/**
+ * One chase run as the ledger follows it: what `POST /api/chase/run` answers at once (202) and
+ * `GET /api/chase/runs/{runId}` answers while it goes and after. The counts grow as it sends.
+ * `abandoned`: the instance running it stopped renewing its lease (it crashed or was recycled);
+ * the next run settles what it left and sends the rest.
+ */
+export const ChaseRunStatusSchema = z
+  .object({
+    runId: z.string(),
+    runDate: IsoDateSchema,
+    scope: z.enum(["everything", "rejection-notices"]),
+    trigger: z.enum(["manual", "timer"]),
+    state: z.enum(CHASE_RUN_STATES),
+    startedAt: z.iso.datetime(),
+    /** When the run last renewed its lease: a running run does so every few seconds. */
+    heartbeatAt: z.iso.datetime(),
+    finishedAt: z.iso.datetime().optional(),
+    sent: z.number().int(),
+    failed: z.number().int(),
+    deferred: z.number().int(),
+    alreadyDone: z.number().int(),
+    stoppedEarly: z.string().optional(),
+    /** Why a failed run stopped (e.g. storage unreachable); what it did is in the ledger. */
+    error: z.string().optional(),
+    /** The abandoned run whose lease this run took over. */
+    tookOverFrom: z.string().optional(),
+  })
+  .strict();
+export type ChaseRunStatus = z.infer<typeof ChaseRunStatusSchema>;
+
 /** Body of POST /api/chase/run: nothing to choose (the run is for today in TIME_ZONE); an empty body is as good. */
 export const ChaseRunRequestSchema = z.object({}).strict();
 

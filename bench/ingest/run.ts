@@ -6,23 +6,28 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import type { Result } from "autocannon";
+import { TableClient } from "@azure/data-tables";
 import { EXAMPLE_PACK } from "../../shared";
 import { compose } from "../../api/src/app/compose";
 import { loadDevIssuer } from "../../api/src/dev/issuer";
 import { buildContribution, createdAudit } from "../../api/src/ingest/contribution";
 import { formReference } from "../../api/src/ingest/references";
 import { loadSettings } from "../../api/src/settings/settings";
+import { TABLES } from "../../api/src/store/tables";
 import { freePort, startAzurite, stopChild } from "../../scripts/azurite";
 
 /**
- * npm run bench:ingest -- [--duration 60] [--connections 16] [--rate 300] [--rate-duration 30] [--rows 10000]
+ * npm run bench:ingest -- [--duration 60] [--connections 16] [--rate 300] [--rate-duration 30] [--stored 100000] [--raw-duration 10] [--rows 10000]
  *
  * Loopback only: an in-memory Azurite and the local API host (a separate node process) on free
  * ports. Phase 1 ("sustained"): --connections clients post Forms submissions back to back for
  * --duration seconds, each a new response. Phase 2: submissions at a fixed --rate for
  * --rate-duration seconds over the same connections (0 skips it). autocannon paces a rate per
  * second per connection, so each second starts with a burst of up to --connections requests.
- * Then a contract of --rows contributions is listed page by page. Results print as Markdown and
+ * Before phase 2, submissions are added straight into storage (through the store's own code)
+ * until --stored are held, and right after it raw Azurite inserts (one entity per request, the
+ * same connections) run for --raw-duration seconds into the same table, the peer phase 2 is set
+ * beside. Then a contract of --rows contributions is listed page by page, timing each page. Results print as Markdown and
  * go to bench/ingest/results.json.
  */
 const ROOT = path.resolve(__dirname, "../..");
@@ -42,8 +47,12 @@ async function main(): Promise<void> {
       rate: { type: "string", default: "300" },
       "rate-duration": { type: "string", default: "30" },
       rows: { type: "string", default: "10000" },
+      stored: { type: "string", default: "100000" },
+      "raw-duration": { type: "string", default: "10" },
     },
   });
+  const storedTarget = Number(values.stored);
+  const rawDuration = Number(values["raw-duration"]);
   const duration = Number(values.duration);
   const connections = Number(values.connections);
   const rate = Number(values.rate);
@@ -128,54 +137,103 @@ async function main(): Promise<void> {
       return { result, cpu: cpuSince(before, options.duration) };
     };
     const sustained = await phase(`Phase 1: ${connections} connections back to back for ${duration} s`, { connections, duration });
-    const atRate = rateDuration > 0 ? await phase(`Phase 2: ${rate} submissions/s for ${rateDuration} s`, { connections, duration: rateDuration, overallRate: rate }) : undefined;
 
-    console.log(`Loading ${rows} contributions into C-10K (straight into storage, through the same store code)`);
     const deps = await compose(loadSettings(env, ROOT), { warn: () => undefined });
-    const stored = await deps.store.getContract("C-10K");
     const pack = await deps.packs.get(EXAMPLE_PACK.id, EXAMPLE_PACK.edition);
     const measure = pack?.byCode.get("J3");
-    if (!stored || !pack || !measure) throw new Error("C-10K or the example pack is missing");
-    let next = 0;
+    if (!pack || !measure) throw new Error("The example pack is missing");
+    /** Contributions written straight into storage through the store's own code (what ingestion saves, without the HTTP request and the inbox). */
+    const load = async (contractId: string, formId: string, count: number) => {
+      const stored = await deps.store.getContract(contractId);
+      if (!stored) throw new Error(`${contractId} is missing`);
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 32 }, async () => {
+          while (next < count) {
+            const n = next++;
+            const id = formReference(formId, String(n), 0);
+            const c = buildContribution({
+              id,
+              context: { contract: stored.value, pack, measure },
+              report: { contractRef: contractId, supplier: `Supplier ${n % 40} Ltd`, measureCode: "J3", quantity: { amount: n % 50, unit: null }, periodStart: "2026-07-01", periodEnd: "2026-09-30", description: "Benchmark row", evidence: [] },
+              responder: `s${n % 40}@acme.example`,
+              source: { kind: "form", formId, responseId: String(n) },
+              submittedAt: "2026-11-20T10:15:00.000Z",
+            });
+            await deps.store.createContribution(c, createdAudit(c, c.submittedAt, c.responder, "Benchmark"), { owner: { contractId, formId, responseId: String(n) } });
+          }
+        }),
+      );
+    };
+    const afterPhase1 = responseId;
+    const toAdd = Math.max(0, storedTarget - afterPhase1);
+    if (toAdd > 0) {
+      console.log(`Adding ${toAdd} submissions straight into storage, so ${storedTarget} are stored before phase 2`);
+      const started = performance.now();
+      await load("C-BENCH", "bench-stored", toAdd);
+      console.log(`  added in ${Math.round((performance.now() - started) / 1000)} s`);
+    }
+    const atRate = rateDuration > 0 ? await phase(`Phase 2: ${rate} submissions/s for ${rateDuration} s, ${afterPhase1 + toAdd} stored`, { connections, duration: rateDuration, overallRate: rate }) : undefined;
+
+    // The peer: Azurite's own insert rate at that size, one entity per request, with the same concurrency, into the same table.
+    console.log(`Raw Azurite inserts: ${connections} at a time for ${rawDuration} s into the contributions table`);
+    const raw = TableClient.fromConnectionString(azurite.connectionString, `bench${TABLES.contributions}`, { allowInsecureConnection: true });
+    let rawInserts = 0;
+    const rawLatencies: number[] = [];
+    const rawBefore = cpuBefore();
+    const rawUntil = performance.now() + rawDuration * 1000;
     await Promise.all(
-      Array.from({ length: 32 }, async () => {
-        while (next < rows) {
-          const n = next++;
-          const id = formReference("bench-10k", String(n), 0);
-          const c = buildContribution({
-            id,
-            context: { contract: stored.value, pack, measure },
-            report: { contractRef: "C-10K", supplier: `Supplier ${n % 40} Ltd`, measureCode: "J3", quantity: { amount: n % 50, unit: null }, periodStart: "2026-07-01", periodEnd: "2026-09-30", description: "Listing benchmark row", evidence: [] },
-            responder: `s${n % 40}@acme.example`,
-            source: { kind: "form", formId: "bench-10k", responseId: String(n) },
-            submittedAt: "2026-11-20T10:15:00.000Z",
-          });
-          await deps.store.createContribution(c, createdAudit(c, c.submittedAt, c.responder, "Benchmark"), { owner: { contractId: "C-10K", formId: "bench-10k", responseId: String(n) } });
+      Array.from({ length: connections }, async (_, worker) => {
+        for (let n = 0; performance.now() < rawUntil; n++) {
+          const t = performance.now();
+          await raw.createEntity({ partitionKey: `C-RAW|${(worker + n) % 32}`, rowKey: `c|${worker}-${n}`, supplier: `Supplier ${n % 40} Ltd`, measureCode: "J3", quantity: n % 50, description: "Raw insert" });
+          rawLatencies.push(performance.now() - t);
+          rawInserts++;
         }
       }),
     );
+    const rawCpu = cpuSince(rawBefore, rawDuration);
+    rawLatencies.sort((a, b) => a - b);
+    const rawPercentile = (q: number) => Math.round(rawLatencies[Math.min(rawLatencies.length - 1, Math.floor(q * rawLatencies.length))] ?? NaN);
+    const rawPerSecond = rawInserts / rawDuration;
+    // inbox, reference claim, due-date and supplier index entries, and the contribution's transaction
+    const WRITES_PER_SUBMISSION = 5;
+    const oursPerSecond = atRate ? atRate.result["2xx"] / atRate.result.duration : NaN;
+    const ratio = oursPerSecond / (rawPerSecond / WRITES_PER_SUBMISSION);
 
-    const listAll = async (pageSize: number) => {
+    console.log(`Loading ${rows} contributions into C-10K (straight into storage, through the same store code)`);
+    await load("C-10K", "bench-10k", rows);
+
+    /** Every page of C-10K, timed one by one; `pageSize` undefined asks for the API's default. */
+    const listAll = async (pageSize: number | undefined) => {
       const started = performance.now();
       let token: string | undefined;
       let count = 0;
-      let pages = 0;
+      const pageMs: number[] = [];
       do {
-        const q = new URLSearchParams({ contractId: "C-10K", pageSize: String(pageSize), ...(token ? { continuationToken: token } : {}) });
+        const q = new URLSearchParams({ contractId: "C-10K", ...(pageSize ? { pageSize: String(pageSize) } : {}), ...(token ? { continuationToken: token } : {}) });
+        const t = performance.now();
         const res = await fetch(`${base}/api/contributions?${q}`, { headers: officer });
         if (res.status !== 200) throw new Error(`Listing: ${res.status} ${await res.text()}`);
         const page = (await res.json()) as { items: unknown[]; continuationToken?: string };
+        pageMs.push(performance.now() - t);
         count += page.items.length;
         token = page.continuationToken;
-        pages++;
       } while (token);
-      return { ms: performance.now() - started, count, pages };
+      return { ms: performance.now() - started, count, pages: pageMs.length, pageMs };
     };
-    const listing: Record<string, { ms: number[]; count: number; pages: number }> = {};
-    for (const pageSize of [1000, 100]) {
+    const listing: Record<string, { ms: number[]; count: number; pages: number; page1Ms?: number; page90Ms?: number }> = {};
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+    for (const [label, pageSize] of [["default", undefined], ["1000", 1000], ["100", 100]] as const) {
       const runs = [];
       for (let i = 0; i < 3; i++) runs.push(await listAll(pageSize));
-      listing[pageSize] = { ms: runs.map((r) => Math.round(r.ms)), count: runs[0]?.count ?? 0, pages: runs[0]?.pages ?? 0 };
+      listing[label] = {
+        ms: runs.map((r) => Math.round(r.ms)),
+        count: runs[0]?.count ?? 0,
+        pages: runs[0]?.pages ?? 0,
+        // Page 1 and page 90 (of 100), each the median of the three runs.
+        ...(pageSize === 100 ? { page1Ms: Math.round(median(runs.map((r) => r.pageMs[0] ?? NaN)) * 10) / 10, page90Ms: Math.round(median(runs.map((r) => r.pageMs[89] ?? NaN)) * 10) / 10 } : {}),
+      };
     }
 
     const summary = (r: Result) => ({
@@ -192,22 +250,29 @@ async function main(): Promise<void> {
       loadAverageAfter: os.loadavg().map((l) => Math.round(l * 100) / 100),
       machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}`,
       sustained: { connections, duration, ...summary(sustained.result), cpu: sustained.cpu },
-      atRate: atRate ? { rate, connections, duration: rateDuration, ...summary(atRate.result), cpu: atRate.cpu } : undefined,
+      atRate: atRate ? { rate, connections, duration: rateDuration, storedBefore: afterPhase1 + toAdd, ...summary(atRate.result), cpu: atRate.cpu } : undefined,
+      rawAzurite: { connections, duration: rawDuration, insertsPerSecond: Math.round(rawPerSecond), latencyMs: { p50: rawPercentile(0.5), p99: rawPercentile(0.99) }, cpu: rawCpu, writesPerSubmission: WRITES_PER_SUBMISSION, ratio: Math.round(ratio * 100) / 100 },
       listing: { rows, ...listing },
     };
     writeFileSync(path.join(__dirname, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
     const row = (name: string, p: { result: Result; cpu: { api: number; azurite: number } }) =>
       `| ${name} | ${Math.round((p.result["2xx"] / p.result.duration) * 10) / 10}/s (${p.result["2xx"]} ok, ${p.result.non2xx} non-2xx, ${p.result.errors} errors) | p50 ${p.result.latency.p50} ms, p90 ${p.result.latency.p90} ms, p99 ${p.result.latency.p99} ms, max ${p.result.latency.max} ms | API ${p.cpu.api.toFixed(2)}, Azurite ${p.cpu.azurite.toFixed(2)} |`;
     console.log(`
 | phase | submissions answered 2xx | latency | CPU (1.00 = one core) |
 |---|---|---|---|
 ${row(`sustained: ${connections} connections, ${duration} s`, sustained)}
-${atRate ? `${row(`fixed rate ${rate}/s, ${rateDuration} s`, atRate)}\n` : ""}
+${atRate ? `${row(`fixed rate ${rate}/s, ${rateDuration} s, ${afterPhase1 + toAdd} stored`, atRate)}\n` : ""}
+| peer, same run | rate | latency | CPU |
+|---|---|---|---|
+| raw Azurite inserts, ${connections} at a time, ${rawDuration} s, after phase 2 | ${Math.round(rawPerSecond)} entities/s | p50 ${rawPercentile(0.5)} ms, p99 ${rawPercentile(0.99)} ms | Azurite ${rawCpu.azurite.toFixed(2)} |
+| ours ÷ (raw ÷ ${WRITES_PER_SUBMISSION} writes a submission) | **${ratio.toFixed(2)}** (goal ≥ 0.5) | | |
+
 | listing ${rows} contributions page by page | median | runs |
 |---|---|---|
-| pageSize 1000 (${listing[1000]?.pages} pages) | ${median(listing[1000]?.ms ?? [])} ms | ${listing[1000]?.ms.join(", ")} ms |
-| pageSize 100 (${listing[100]?.pages} pages) | ${median(listing[100]?.ms ?? [])} ms | ${listing[100]?.ms.join(", ")} ms |
+| default pageSize (${listing.default?.pages} pages) | ${median(listing.default?.ms ?? [])} ms | ${listing.default?.ms.join(", ")} ms |
+| pageSize 1000 (${listing["1000"]?.pages} pages) | ${median(listing["1000"]?.ms ?? [])} ms | ${listing["1000"]?.ms.join(", ")} ms |
+| pageSize 100 (${listing["100"]?.pages} pages) | ${median(listing["100"]?.ms ?? [])} ms | ${listing["100"]?.ms.join(", ")} ms |
+| pageSize 100: page 1 / page 90 | ${listing["100"]?.page1Ms} ms / ${listing["100"]?.page90Ms} ms | ratio ${((listing["100"]?.page90Ms ?? NaN) / (listing["100"]?.page1Ms ?? NaN)).toFixed(2)} (goal ≤ 1.5) |
 `);
     console.log(`Machine: ${results.machine}; load average before ${loadAverageBefore.join(" ")}, after ${results.loadAverageAfter.join(" ")}; results in bench/ingest/results.json`);
   } finally {

@@ -2,8 +2,8 @@ import { z } from "zod";
 import {
   AssessmentSchema,
   ChaseLedgerEntrySchema,
-  ChaseRunResultSchema,
   ClearWarningsRequestSchema,
+  ChaseRunStatusSchema,
   CommitmentsSchema,
   ContractDetailSchema,
   ContractSchema,
@@ -27,7 +27,7 @@ import type {
   Assessment,
   AssessmentInput,
   ChaseLedgerEntry,
-  ChaseRunResult,
+  ChaseRunStatus,
   Commitment,
   Contract,
   ContractDetail,
@@ -335,10 +335,17 @@ export class ApiClient {
     return validate(QuarantineResolvedSchema, answer.body, `POST /${path}`).resolved;
   }
 
-  /** POST /api/chase/run (Manager): the same chase the timer runs, now. */
-  async runChase(options: CallOptions = {}): Promise<ChaseRunResult> {
+  /** POST /api/chase/run (Manager): starts the same chase the timer runs; answers at once with the run's status (202). */
+  async startChase(options: CallOptions = {}): Promise<ChaseRunStatus> {
     const answer = await this.call({ method: "POST", path: "chase/run", body: {}, signal: options.signal });
-    return validate(ChaseRunResultSchema, answer.body, "POST /chase/run");
+    return validate(ChaseRunStatusSchema, answer.body, "POST /chase/run");
+  }
+
+  /** GET /api/chase/runs/{runId} (Manager): how a run is going, or how it ended. */
+  async chaseRun(runId: string, options: CallOptions = {}): Promise<ChaseRunStatus> {
+    const path = `chase/runs/${segment(runId)}`;
+    const answer = await this.call({ method: "GET", path, signal: options.signal });
+    return validate(ChaseRunStatusSchema, answer.body, `GET /${path}`);
   }
 
   async chaseLedgerPage(contractId: string | undefined, continuationToken?: string, options: CallOptions = {}): Promise<Page<ChaseLedgerEntry>> {

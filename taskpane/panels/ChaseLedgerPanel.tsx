@@ -20,7 +20,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import type { BadgeProps } from "@fluentui/react-components";
-import type { ChaseLedgerEntry, ChaseRunResult } from "../../shared";
+import type { ChaseLedgerEntry, ChaseRunStatus } from "../../shared";
 import { useLoad } from "../apiClient";
 import { ApiProblemNotice } from "../components/ApiProblemNotice";
 import { LoadStatus } from "../components/LoadStatus";
@@ -65,21 +65,28 @@ export function ChaseLedgerPanel({ api, user, contract }: PanelProps) {
   const layout = usePanelStyles();
   const contractId = contract.selected?.id;
   const ledger = useLoad(`ledger ${contractId ?? "all"}`, (signal) => api.chaseLedger(contractId, { signal }));
-  const [running, setRunning] = useState(false);
-  const [run, setRun] = useState<{ result: ChaseRunResult } | { error: unknown }>();
+  const [running, setRunning] = useState<ChaseRunStatus | "starting">();
+  const [run, setRun] = useState<{ status: ChaseRunStatus } | { error: unknown }>();
   const runNoticeRef = useRef<HTMLDivElement>(null);
   const isManager = user?.roles.includes("Manager") === true;
 
   async function runChase() {
-    setRunning(true);
+    setRunning("starting");
     setRun(undefined);
     try {
-      setRun({ result: await api.runChase() });
+      // The API answers as soon as the run has started; the run is followed through its status.
+      let status = await api.startChase();
+      for (let wait = FIRST_POLL_MS; status.state === "running"; wait = POLL_MS) {
+        setRunning(status);
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        status = await api.chaseRun(status.runId);
+      }
+      setRun({ status });
       ledger.retry();
     } catch (err) {
       setRun({ error: err });
     } finally {
-      setRunning(false);
+      setRunning(undefined);
       // The outcome appears where focus goes, so a screen reader hears it.
       requestAnimationFrame(() => runNoticeRef.current?.focus());
     }
@@ -108,13 +115,21 @@ export function ChaseLedgerPanel({ api, user, contract }: PanelProps) {
           </Subtitle2>
           <Text>The chase runs every weekday morning. Run it now to send today&apos;s reminders at once; nothing already sent is sent again.</Text>
           <div className={layout.actions}>
-            <Button appearance="primary" disabledFocusable={running} onClick={() => void runChase()}>
+            <Button appearance="primary" disabledFocusable={running !== undefined} onClick={() => void runChase()}>
               Run the chase now
             </Button>
-            {running && <Spinner size="tiny" labelPosition="after" label="Running the chase…" />}
+            {running && (
+              <Spinner
+                size="tiny"
+                labelPosition="after"
+                label={running === "starting" ? "Starting the chase…" : `Running the chase: ${plural(running.sent, "email")} sent so far…`}
+              />
+            )}
           </div>
           {run && "error" in run && <ApiProblemNotice ref={runNoticeRef} title="The chase did not run." error={run.error} onRetry={() => void runChase()} />}
-          {run && "result" in run && <RunResult ref={runNoticeRef} result={run.result} />}
+          {run && "status" in run && (
+            <RunResult ref={runNoticeRef} status={run.status} messages={ledger.state.status === "ok" ? ledger.state.data.filter((e) => e.id.endsWith(`|${run.status.runId}`)) : []} />
+          )}
         </section>
       )}
 
@@ -129,19 +144,27 @@ export function ChaseLedgerPanel({ api, user, contract }: PanelProps) {
   );
 }
 
-const RunResult = forwardRef<HTMLDivElement, { result: ChaseRunResult }>(function RunResult({ result }, ref) {
+/** The first look at a run's status comes soon (most runs are short); then once a second. */
+const FIRST_POLL_MS = 250;
+const POLL_MS = 1000;
+
+/** A message's id ends with the id of the run that sent it, so the ledger shows what a run handled. */
+const RunResult = forwardRef<HTMLDivElement, { status: ChaseRunStatus; messages: ChaseLedgerEntry[] }>(function RunResult({ status, messages }, ref) {
   const styles = useStyles();
-  const handled = result.sent + result.failed + result.deferred;
+  const handled = status.sent + status.failed + status.deferred;
+  const ended = status.state === "finished" ? "" : status.state === "failed" ? ` It stopped: ${status.error ?? "an error"}. The next run finishes the rest.` : " It stopped without finishing; the next run finishes the rest.";
   return (
-    <MessageBar ref={ref} tabIndex={-1} intent={result.failed > 0 ? "warning" : "success"} layout="multiline">
+    <MessageBar ref={ref} tabIndex={-1} intent={status.failed > 0 || status.state !== "finished" ? "warning" : "success"} layout="multiline">
       <MessageBarBody>
-        <MessageBarTitle>Chase run for {formatDate(result.runDate)}.</MessageBarTitle>{" "}
-        {handled === 0 && result.alreadyDone === 0
+        <MessageBarTitle>Chase run for {formatDate(status.runDate)}.</MessageBarTitle>{" "}
+        {handled === 0 && status.alreadyDone === 0
           ? "Nothing was due: nobody needed chasing today."
-          : `${plural(result.sent, "email")} sent, ${result.failed} failed, ${result.deferred} deferred to the next run; ${plural(result.alreadyDone, "step")} already done earlier.`}
-        {result.messages.length > 0 && (
+          : `${plural(status.sent, "email")} sent, ${status.failed} failed, ${status.deferred} deferred to the next run; ${plural(status.alreadyDone, "step")} already done earlier.`}
+        {status.stoppedEarly ? ` Stopped early: ${status.stoppedEarly}.` : ""}
+        {ended}
+        {messages.length > 0 && (
           <ul className={styles.list} aria-label="Emails this run handled">
-            {result.messages.map((m) => (
+            {messages.map((m) => (
               <li key={m.id}>
                 {m.recipient.name} (<EmailAddress email={m.recipient.email} />): {STEP[m.role].toLowerCase()}, {OUTCOME[m.outcome].sentence}
                 {m.failure ? `: ${m.failure}` : ""}

@@ -265,11 +265,15 @@ describe("other routes", () => {
         claimedAt: "2026-11-20T07:00:00.000Z",
       },
     ];
-    api.chaseResult = { ...api.chaseResult, sent: 1, messages: api.ledger };
-    await expect(client(api, { roles: ["Manager"] }).runChase()).resolves.toMatchObject({ sent: 1, messages: [{ id: "L1" }] });
+    api.chaseRun = { ...api.chaseRun, sent: 1 };
+    const manager = client(api, { roles: ["Manager"] });
+    const started = await manager.startChase();
+    expect(started).toMatchObject({ runId: "0a1b2c3d", state: "running", sent: 0 });
+    await expect(manager.chaseRun(started.runId)).resolves.toMatchObject({ state: "finished", sent: 1 });
+    expect((await problemOf(manager.chaseRun("ffffffff"))).status).toBe(404);
     await expect(client(api).chaseLedger("C-1001")).resolves.toHaveLength(1);
     expect(api.requestsTo("GET", "chase/ledger")[0]?.query.get("contractId")).toBe("C-1001");
-    expect((await problemOf(client(api).runChase())).status).toBe(403);
+    expect((await problemOf(client(api).startChase())).status).toBe(403);
   });
 });
 

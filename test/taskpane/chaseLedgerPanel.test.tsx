@@ -66,23 +66,26 @@ test("an Officer has no button to run the chase", async () => {
 
 test("a Manager runs the chase now, sees what was sent, and the ledger is loaded again", async () => {
   const api = ledger();
-  const sent = entry("L3", { claimedAt: `${TODAY}T09:00:00.000Z`, finishedAt: `${TODAY}T09:00:01.000Z`, runDate: TODAY });
-  api.chaseResult = { runDate: TODAY, sent: 1, failed: 0, deferred: 1, alreadyDone: 2, messages: [sent, entry("L4", { recipient: { name: "Priya", email: "priya@brightway.example" }, outcome: "deferred" })] };
+  // The run's messages are the ledger entries whose ids end with its run id.
+  const sent = entry(`${TODAY}|jo@acme.example|reminder|0a1b2c3d`, { claimedAt: `${TODAY}T09:00:01.000Z`, finishedAt: `${TODAY}T09:00:02.000Z`, runDate: TODAY });
+  const deferred = entry(`${TODAY}|priya@brightway.example|reminder|0a1b2c3d`, { recipient: { name: "Priya", email: "priya@brightway.example" }, outcome: "deferred", claimedAt: `${TODAY}T09:00:00.000Z`, runDate: TODAY });
+  api.chaseRun = { ...api.chaseRun, sent: 1, failed: 0, deferred: 1, alreadyDone: 2 };
   renderPane(await signedIn(api, "Manager"), "chase-ledger");
   await screen.findByRole("table", { name: "Chase ledger" });
-  api.ledger = [...api.ledger, sent];
+  api.ledger = [...api.ledger, sent, deferred];
 
   fireEvent.click(screen.getByRole("button", { name: "Run the chase now" }));
   const title = await screen.findByText(/^Chase run for /);
   const notice = title.closest('[role="group"]') as HTMLElement;
   expect(notice.textContent).toContain("1 email sent, 0 failed, 1 deferred to the next run; 2 steps already done earlier.");
-  const emails = within(notice).getByRole("list", { name: "Emails this run handled" });
+  const emails = await within(notice).findByRole("list", { name: "Emails this run handled" });
   expect(within(emails).getAllByRole("listitem").map((li) => li.textContent)).toEqual([
     "Acme Build Ltd (jo@acme.example): reminder to the supplier, sent",
     "Priya (priya@brightway.example): reminder to the supplier, deferred to the next run",
   ]);
   expect(api.requestsTo("POST", "chase/run")).toHaveLength(1);
-  await waitFor(() => expect(bodyRows()).toHaveLength(3));
+  expect(api.requestsTo("GET", "chase/runs/0a1b2c3d").length).toBeGreaterThanOrEqual(1);
+  await waitFor(() => expect(bodyRows()).toHaveLength(4));
   await waitFor(() => expect(document.activeElement).toBe(notice));
 });
 

@@ -5,8 +5,8 @@ import {
   ChaseLedgerEntrySchema,
   ChaseLedgerQuerySchema,
   ChaseRunRequestSchema,
-  ChaseRunResultSchema,
   ClearWarningsRequestSchema,
+  ChaseRunStatusSchema,
   CommitmentsSchema,
   ContractDetailSchema,
   ContractInputSchema,
@@ -45,7 +45,7 @@ import {
   ValuesBatchRequestSchema,
   ValuesBatchResponseSchema,
 } from "../../../shared";
-import { listChaseLedger, runChaseNow } from "../handlers/chase";
+import { getChaseRun, listChaseLedger, runChaseNow } from "../handlers/chase";
 import { createContract, getContract, listContracts, patchContract, putCommitments } from "../handlers/contracts";
 import { contractReport, listCrosswalks, putCrosswalk } from "../handlers/crosswalks";
 import { clearWarnings, getContribution, listContributions, recordContribution, reviewEvidence } from "../handlers/contributions";
@@ -469,13 +469,25 @@ export const ROUTES: readonly RouteSpec[] = [
     access: MANAGER,
     authLevel: "anonymous",
     handler: runChaseNow,
-    summary: "Run the chase now (the timer runs the same code): reminders, escalations and, on the digest weekday, digests; nothing already sent is sent again",
+    summary:
+      "Start the chase now (the timer runs the same code): reminders, escalations and, on the digest weekday, digests; nothing already sent is sent again. Answers at once; follow the run with GET /api/chase/runs/{runId}",
     body: ChaseRunRequestSchema,
     responses: {
-      200: { description: "What this run handled, and the steps it found already done", schema: ChaseRunResultSchema },
+      202: { description: "The run has started; its status so far (counts grow as it sends)", schema: ChaseRunStatusSchema, headers: ["Location"] },
       409: { description: "Another chase run is in progress" },
-      503: { description: "Storage is unreachable; what was done is in the ledger, and the next run finishes the rest" },
+      503: { description: "Storage is unreachable; nothing was started" },
     },
+    usesStorage: true,
+  },
+  {
+    name: "chaseRunGet",
+    methods: ["GET"],
+    route: "chase/runs/{runId}",
+    access: MANAGER,
+    authLevel: "anonymous",
+    handler: getChaseRun,
+    summary: "One chase run: running (with its heartbeat), finished (with its counts and any early stop), failed, or abandoned (its instance stopped; the next run finishes its work)",
+    responses: { 200: { description: "The run's status", schema: ChaseRunStatusSchema }, 404: { description: "No such run" } },
     usesStorage: true,
   },
   {

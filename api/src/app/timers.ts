@@ -35,12 +35,15 @@ export const TIMERS: readonly TimerSpec[] = [
     // A rejection's notice goes minutes after the review, not with the next morning's reminders. The
     // Functions host has no long-lived in-process timers, so a frequent timer looks for queued
     // notices (one row read) and runs the chase for them only when there are some.
+    // It also finishes the work of a run that stopped part-way (its lease ran out unreleased: the
+    // instance crashed or was recycled), so a manual run's recipients are not left until tomorrow.
     name: "rejectionNoticeTimer",
     schedule: () => REJECTION_NOTICE_SCHEDULE,
     run: async (deps, log) => {
-      if (!(await deps.store.chase.hasQueuedRejectionNotices())) return;
+      const abandoned = await deps.store.chase.expiredLease(deps.clock.now());
+      if (!abandoned && !(await deps.store.chase.hasQueuedRejectionNotices())) return;
       try {
-        await runChase(deps, deps.clock.now(), { log, scope: "rejection-notices" });
+        await runChase(deps, deps.clock.now(), { log, scope: abandoned?.scope ?? "rejection-notices" });
       } catch (e) {
         // The run holding the lease sends the queued notices too, or the next tick does.
         if (!(e instanceof ChaseBusyError)) throw e;

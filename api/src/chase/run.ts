@@ -21,6 +21,7 @@ import type {
   ChaseMessage,
   ChaseRole,
   ChaseRunResult,
+  ChaseRunStatus,
   ChaseStep,
   Contract,
   Contribution,
@@ -35,11 +36,12 @@ import { renderChaseMessage, renderDigest } from "../mail/chaseEmails";
 import type { ChaseEmailContext, DigestPortfolio } from "../mail/chaseEmails";
 import { isContractOfficer } from "../handlers/principal";
 import { loadPortfolioInputs } from "../portfolio/view";
+import { CircuitBreaker } from "../graph/breaker";
 import type { OutgoingEmail, SendResult } from "../mail/mailer";
 import { digest } from "../store/keys";
 import type { KeyedAuditEntry } from "../store/ports";
 import { chaseMessageId } from "../store/chaseLedgerPort";
-import type { ChaseLease, ChaseLedgerStore, ChaseMessageRecord, StepClaim } from "../store/chaseLedgerPort";
+import type { ChaseLease, ChaseLedgerStore, ChaseMessageRecord, ChaseScope, StepClaim } from "../store/chaseLedgerPort";
 import { mapWithLimit } from "../lib/concurrency";
 import { loadPerformanceDuties } from "./performance";
 
@@ -50,6 +52,17 @@ import { loadPerformanceDuties } from "./performance";
  * every step the ledger says was already sent or failed for good, and send one email per
  * recipient, each written to the ledger as `claimed` before it goes and finished after. The
  * timers and `POST /api/chase/run` all call runChase.
+ *
+ * The owed items are read a page of the EvidenceDue index at a time; each page's histories are
+ * read and its due steps kept, the rest of the page let go (all of it on the digest weekday, when
+ * the digests need every overdue item).
+ *
+ * One run at a time, across instances: a lease in the ledger (CHASE_LEASE_SECONDS, ETag-guarded)
+ * that the running instance renews on a heartbeat every third of it. A run that crashed stops
+ * renewing, so another instance may take over once it runs out. A message is claimed only when the
+ * pacer has let it go and it is about to be handed to Graph, so a crash leaves at most the messages
+ * really in flight unfinished. A circuit breaker stops the run when Graph fails every attempt for
+ * 30 s; what was not sent is recorded `deferred` with the reason, for the next run.
  *
  * Order of sending: suppliers first (their reminders and rejection notices in one email), so a
  * supplier whose address the mail system refuses is reported to the contract manager in the same
@@ -69,8 +82,19 @@ export interface ChaseRunOptions {
    * `rejection-notices`: only the notices rejections queued, for the frequent timer that sends
    * them minutes after the review; reminders and digests wait for the daily run.
    */
-  scope?: "everything" | "rejection-notices";
+  scope?: ChaseScope;
+  /** Who started it, for the run's status: the timers, or a manager (`POST /api/chase/run`). */
+  trigger?: ChaseRunStatus["trigger"];
 }
+
+/** A run under way: its status as first written, and its result once it ends. */
+export interface StartedChase {
+  status: ChaseRunStatus;
+  done: Promise<ChaseRunResult>;
+}
+
+/** Thrown from the claim when the run is stopping: the message was never handed to Graph. */
+class NotHandedOver extends Error {}
 
 /** Another run holds the lease. */
 export class ChaseBusyError extends Error {
@@ -83,8 +107,6 @@ export class ChaseBusyError extends Error {
   }
 }
 
-/** A run holds the lease this long and renews it as it goes; a run that died frees it when it runs out. */
-export const CHASE_LEASE_MS = 10 * 60_000;
 /** Messages handled at once; the mailer paces what reaches Graph (4 per mailbox by default). */
 const RUN_CONCURRENCY = 8;
 const OWED_PAGE_SIZE = 1000;
@@ -122,9 +144,18 @@ class ChaseRun {
   private alreadyDone = 0;
   /** Steps of today's items that an earlier run today already sent or saw fail for good. */
   private doneToday = 0;
-  private renewedAt: number;
+  /** When the lease was last renewed, by this process's own clock (Date.now: a test's fixed clock does not move). */
+  private renewedAt = Date.now();
+  private leaseLost = false;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private beating = false;
+  /** Status writes go one after another, so an older one never overwrites a newer. */
+  private statusWrites: Promise<void> = Promise.resolve();
+  private readonly breaker = new CircuitBreaker();
+  private readonly leaseMs: number;
+  private readonly contracts = new Map<string, Contract>();
   private readonly log: (message: string) => void;
-  private readonly scope: NonNullable<ChaseRunOptions["scope"]>;
+  private readonly scope: ChaseScope;
   /** Message entries read for the items' histories, by id (many items share one email). */
   private readonly messages = new Map<string, Promise<ChaseMessageRecord | undefined>>();
   /** The queued notice behind each rejection step, by step key. */
@@ -135,12 +166,85 @@ class ChaseRun {
     private lease: ChaseLease,
     private readonly today: IsoDate,
     private readonly runId: string,
+    private status: ChaseRunStatus,
     options: ChaseRunOptions,
   ) {
     this.ledger = deps.store.chase;
-    this.renewedAt = deps.clock.now().getTime();
+    this.leaseMs = deps.settings.chase.leaseMs;
     this.log = options.log ?? (() => undefined);
     this.scope = options.scope ?? "everything";
+  }
+
+  /** Writes the run's first status and marks the run it took over from as abandoned. */
+  async begin(): Promise<void> {
+    await this.ledger.saveRun(this.status);
+    const previous = this.status.tookOverFrom ? await this.ledger.getRun(this.status.tookOverFrom) : undefined;
+    if (previous?.state === "running") await this.ledger.saveRun({ ...previous, state: "abandoned" });
+  }
+
+  /** Runs it to the end with the heartbeat going; the final status says how it ended. */
+  async complete(): Promise<ChaseRunResult> {
+    this.heartbeat = setInterval(() => void this.beat(), Math.floor(this.leaseMs / 3));
+    this.heartbeat.unref();
+    let result: ChaseRunResult;
+    try {
+      result = await this.execute();
+    } catch (error) {
+      clearInterval(this.heartbeat);
+      // The run's own failure is what the caller must hear; the status and lease are best efforts (the lease runs out anyway).
+      await this.saveStatus({ state: "failed", finishedAt: this.nowIso(), error: error instanceof Error ? error.message : String(error) }).catch((e: unknown) => this.log(`Could not record the failed run's status: ${String(e)}`));
+      await this.release().catch((e: unknown) => this.log(`Could not release the chase lease after the run failed: ${String(e)}`));
+      throw error;
+    }
+    clearInterval(this.heartbeat);
+    await this.saveStatus({ state: "finished", finishedAt: this.nowIso(), ...(result.stoppedEarly ? { stoppedEarly: result.stoppedEarly } : {}) });
+    await this.release();
+    return result;
+  }
+
+  private counts(): Pick<ChaseRunStatus, "sent" | "failed" | "deferred" | "alreadyDone"> {
+    const count = (outcome: ChaseLedgerEntry["outcome"]) => this.handled.filter((e) => e.outcome === outcome).length;
+    return { sent: count("sent"), failed: count("failed"), deferred: count("deferred"), alreadyDone: this.alreadyDone };
+  }
+
+  private saveStatus(change: Partial<ChaseRunStatus>): Promise<void> {
+    this.status = { ...this.status, ...this.counts(), ...change };
+    const snapshot = this.status;
+    const write = this.statusWrites.then(() => this.ledger.saveRun(snapshot));
+    this.statusWrites = write.catch(() => undefined);
+    return write;
+  }
+
+  /** Renews the lease and records progress; a lease another run has taken, or one not renewed in time, stops this run. */
+  private async beat(): Promise<void> {
+    if (this.beating || this.leaseLost) return;
+    this.beating = true;
+    try {
+      const now = this.deps.clock.now();
+      const renewed = await this.ledger.renewLease(this.lease, now, this.leaseMs);
+      if (!renewed) {
+        this.loseLease("another chase run took over after this run's lease ran out");
+        return;
+      }
+      this.lease = renewed;
+      this.renewedAt = Date.now();
+      await this.saveStatus({ heartbeatAt: now.toISOString() });
+    } catch (error) {
+      // Storage blinked: the next beat tries again. Sending stops if the lease is not renewed in time (checkLease).
+      this.log(`Could not renew the chase lease: ${String(error)}`);
+    } finally {
+      this.beating = false;
+    }
+  }
+
+  private loseLease(reason: string): void {
+    this.leaseLost = true;
+    this.stopReason ??= reason;
+  }
+
+  /** Before a message is handed over: a lease not renewed within its duration may be another run's by now. */
+  private checkLease(): void {
+    if (!this.leaseLost && Date.now() - this.renewedAt >= this.leaseMs) this.loseLease("this run could not renew its lease in time, so another run may have taken over");
   }
 
   private nowIso(): string {
@@ -150,18 +254,25 @@ class ChaseRun {
   async execute(): Promise<ChaseRunResult> {
     await this.settleUnfinished();
     const everything = this.scope === "everything";
-    const items = everything ? await this.loadItems() : [];
+    const digestDay = everything && weekdayOf(this.today) === this.deps.settings.chase.digestWeekday;
     const noticeSteps = await this.loadNotices();
-    const histories = await this.loadHistories(items);
-    const ladder = items.flatMap((item) => dueSteps(item, histories.get(item.contribution.id) ?? [], this.today));
+    const ladder: ChaseStep[] = [];
+    const digestItems: ChaseItem[] = [];
+    if (everything) {
+      for await (const items of this.owedPages()) {
+        const histories = await this.loadHistories(items);
+        for (const item of items) ladder.push(...dueSteps(item, histories.get(item.contribution.id) ?? [], this.today));
+        if (digestDay) digestItems.push(...items);
+      }
+    }
     const steps = [...noticeSteps, ...ladder];
     // Procurement Act duties ride in the contract managers' emails of phase 2 (shared/performanceChase.ts).
     const { duties, toldToday } = everything ? await loadPerformanceDuties(this.deps, this.today) : { duties: [], toldToday: 0 };
     this.doneToday += toldToday;
-    const digests = everything && weekdayOf(this.today) === this.deps.settings.chase.digestWeekday ? digestsWithDuties(weeklyDigests(items, this.today), duties) : [];
+    const digests = digestDay ? digestsWithDuties(weeklyDigests(digestItems, this.today), duties) : [];
     await this.loadStates(steps, digests.map((d) => d.recipient.email), duties);
 
-    const context = await this.emailContext([...items, ...noticeSteps.map((s) => s.item)]);
+    const context = await this.emailContext([...steps.map((s) => s.item), ...digestItems]);
     const pending = steps.filter((s) => this.isPending(s.key));
     await this.dropDoneNotices(noticeSteps.filter((s) => !this.isPending(s.key)));
     const pendingDigests = digests.filter((d) => this.isPending(digestKey(this.today, d.recipient.email)));
@@ -199,13 +310,9 @@ class ChaseRun {
     await this.sendAll(pendingDigests.map((d) => this.digestMessage(d, (buyer) => ({ ...context(buyer), portfolio }))));
 
     if (this.crash) throw this.crash.error;
-    const count = (outcome: ChaseLedgerEntry["outcome"]) => this.handled.filter((e) => e.outcome === outcome).length;
     return {
       runDate: this.today,
-      sent: count("sent"),
-      failed: count("failed"),
-      deferred: count("deferred"),
-      alreadyDone: this.alreadyDone,
+      ...this.counts(),
       messages: this.handled,
       ...(this.stopReason ? { stoppedEarly: this.stopReason } : {}),
     };
@@ -232,27 +339,27 @@ class ChaseRun {
     if (settled > 0) this.log(`Settled ${plural(settled, "message")} left unfinished by an earlier run; their items are sent again.`);
   }
 
-  /** Everything owing evidence due on or before today, each with its contract (read once per run). */
-  private async loadItems(): Promise<ChaseItem[]> {
-    const owed: Contribution[] = [];
+  /** Everything owing evidence due on or before today, a page of the EvidenceDue index at a time, each with its contract (read once per run). */
+  private async *owedPages(): AsyncGenerator<ChaseItem[]> {
     let continuationToken: string | undefined;
     do {
       const page = await this.deps.store.listEvidenceOwed(this.today, { pageSize: OWED_PAGE_SIZE, continuationToken });
-      owed.push(...page.items);
+      yield await this.withContracts(page.items);
       continuationToken = page.continuationToken;
     } while (continuationToken);
+  }
 
-    const contractIds = [...new Set(owed.map((c) => c.contractId))];
-    const contracts = new Map<string, Contract>();
-    await mapWithLimit(contractIds, LOOKUP_CONCURRENCY, async (id) => {
+  private async withContracts(owed: Contribution[]): Promise<ChaseItem[]> {
+    const missing = [...new Set(owed.map((c) => c.contractId))].filter((id) => !this.contracts.has(id));
+    await mapWithLimit(missing, LOOKUP_CONCURRENCY, async (id) => {
       const stored = await this.deps.store.getContract(id);
       // Contracts are never deleted, so a contribution without one is a fault to look into, not something to skip.
       if (!stored) throw new Error(`Contribution(s) on contract ${id} owe evidence, but the contract cannot be found`);
-      contracts.set(id, stored.value);
+      this.contracts.set(id, stored.value);
     });
     const formUrl = this.deps.settings.chase.formUrl;
     return owed.map((contribution) => {
-      const contract = contracts.get(contribution.contractId) as Contract;
+      const contract = this.contracts.get(contribution.contractId) as Contract;
       return { contribution, contract: { ...contract, formUrl: contract.formUrl ?? formUrl } };
     });
   }
@@ -466,7 +573,7 @@ class ChaseRun {
     await mapWithLimit(outgoing, RUN_CONCURRENCY, async (message) => {
       if (this.crash) return;
       try {
-        if (this.stopReason === undefined) await this.keepLease();
+        this.checkLease();
         if (this.stopReason !== undefined) return await this.recordUnsent(message);
         escalations.push(...(await this.deliver(message)));
       } catch (error) {
@@ -484,30 +591,45 @@ class ChaseRun {
     return escalations;
   }
 
-  /** Renews the lease a third of the way through it; a lease lost to another run stops this one. */
-  private async keepLease(): Promise<void> {
-    const now = this.deps.clock.now();
-    if (now.getTime() - this.renewedAt < CHASE_LEASE_MS / 3) return;
-    const renewed = await this.ledger.renewLease(this.lease, now, CHASE_LEASE_MS);
-    if (!renewed) {
-      this.stopReason = "another chase run took over after this run's lease ran out";
-      return;
-    }
-    this.lease = renewed;
-    this.renewedAt = now.getTime();
-  }
-
-  private async recordUnsent(message: Outgoing): Promise<void> {
-    const entry: ChaseLedgerEntry = { ...message.entry, claimedAt: this.nowIso(), outcome: "deferred", finishedAt: this.nowIso(), failure: `Not sent: the run stopped early because ${this.stopReason}. The next run sends it.` };
+  /** A message never handed to Graph, recorded deferred with why, for the ledger to show; the next run sends it. */
+  private async recordUnsent(message: Outgoing, reason?: string): Promise<void> {
+    const why = this.stopReason !== undefined ? `the run stopped early because ${this.stopReason}` : (reason ?? "it could not be handed to the mail system");
+    const entry: ChaseLedgerEntry = { ...message.entry, claimedAt: this.nowIso(), outcome: "deferred", finishedAt: this.nowIso(), failure: `Not sent: ${why}. The next run sends it.` };
     await this.ledger.recordUnsent(entry, message.steps.map((s) => s.key));
     this.handled.push(entry);
   }
 
   private async deliver(message: Outgoing): Promise<ChaseStep[]> {
-    const claimed: ChaseLedgerEntry = { ...message.entry, claimedAt: this.nowIso() };
-    await this.ledger.claim(claimed, message.steps);
-    const result = await this.deps.mailer.send(message.email);
-    const { entry, mayHaveBeenSent } = this.outcome(claimed, result);
+    // Claimed only once the pacer lets the message go, just before Graph gets it (see the file's comment).
+    const handover: { claimed?: ChaseLedgerEntry } = {};
+    const claim = async (): Promise<ChaseLedgerEntry> => {
+      const claimed: ChaseLedgerEntry = { ...message.entry, claimedAt: this.nowIso() };
+      await this.ledger.claim(claimed, message.steps);
+      handover.claimed = claimed;
+      return claimed;
+    };
+    let result: SendResult;
+    try {
+      result = await this.deps.mailer.send(message.email, {
+        breaker: this.breaker,
+        beforeHandOver: async () => {
+          this.checkLease();
+          if (this.stopReason !== undefined) throw new NotHandedOver(this.stopReason);
+          await claim();
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof NotHandedOver)) throw error;
+      await this.recordUnsent(message);
+      return [];
+    }
+    if (this.breaker.reason) this.stopReason ??= `Graph is unreachable or failing: ${this.breaker.reason}`;
+    // Never handed over: deferred by the breaker or the pacer before any attempt, or refused before sending (an address that is not one).
+    if (!handover.claimed && result.kind === "deferred") {
+      await this.recordUnsent(message, result.reason);
+      return [];
+    }
+    const { entry, mayHaveBeenSent } = this.outcome(handover.claimed ?? (await claim()), result);
     await this.ledger.finish(entry, mayHaveBeenSent);
     this.handled.push(entry);
     if (entry.outcome === "sent" || entry.outcome === "failed") {
@@ -577,25 +699,49 @@ class ChaseRun {
 }
 
 /**
- * Runs the chase for the day `now` falls on in TIME_ZONE. Throws ChaseBusyError when another run
- * holds the lease, and any storage or mailer error that stopped it (what was done is in the ledger).
+ * Takes the lease and starts the chase for the day `now` falls on in TIME_ZONE; resolves as soon as
+ * the run's status is written, with `done` for its result. Throws ChaseBusyError when another run
+ * holds the lease. `done` rejects with any storage or mailer error that stopped the run (what was
+ * done is in the ledger, and the run's status says it failed).
  */
-export async function runChase(deps: Deps, now: Date, options: ChaseRunOptions = {}): Promise<ChaseRunResult> {
+export async function startChase(deps: Deps, now: Date, options: ChaseRunOptions = {}): Promise<StartedChase> {
   const today = todayIn(deps.settings.timeZone, now);
   const runId = randomBytes(4).toString("hex");
-  const answer = await deps.store.chase.acquireLease(runId, deps.clock.now(), CHASE_LEASE_MS);
+  const scope = options.scope ?? "everything";
+  const answer = await deps.store.chase.acquireLease(runId, deps.clock.now(), deps.settings.chase.leaseMs, scope);
   if (!answer.held) throw new ChaseBusyError(answer.heldBy, answer.expiresAt);
-  const run = new ChaseRun(deps, answer.lease, today, runId, options);
-  let result: ChaseRunResult;
+  const startedAt = deps.clock.now().toISOString();
+  const status: ChaseRunStatus = {
+    runId,
+    runDate: today,
+    scope,
+    trigger: options.trigger ?? "timer",
+    state: "running",
+    startedAt,
+    heartbeatAt: startedAt,
+    sent: 0,
+    failed: 0,
+    deferred: 0,
+    alreadyDone: 0,
+    ...(answer.tookOverFrom ? { tookOverFrom: answer.tookOverFrom } : {}),
+  };
+  const run = new ChaseRun(deps, answer.lease, today, runId, status, options);
   try {
-    result = await run.execute();
+    await run.begin();
   } catch (error) {
-    // The run's own failure is what the caller must hear; a lease left behind only delays the next run until it expires.
-    await run.release().catch((releaseError: unknown) => options.log?.(`Could not release the chase lease after the run failed: ${String(releaseError)}`));
+    await run.release().catch((releaseError: unknown) => options.log?.(`Could not release the chase lease: ${String(releaseError)}`));
     throw error;
   }
-  await run.release();
-  const stopped = result.stoppedEarly ? ` Stopped early: ${result.stoppedEarly}.` : "";
-  options.log?.(`Chase for ${today}: ${result.sent} sent, ${result.failed} failed, ${result.deferred} deferred, ${result.alreadyDone} steps already done.${stopped}`);
-  return result;
+  if (answer.tookOverFrom) options.log?.(`Took over from chase run ${answer.tookOverFrom}, whose lease ran out unreleased.`);
+  const done = run.complete().then((result) => {
+    const stopped = result.stoppedEarly ? ` Stopped early: ${result.stoppedEarly}.` : "";
+    options.log?.(`Chase ${runId} for ${today}: ${result.sent} sent, ${result.failed} failed, ${result.deferred} deferred, ${result.alreadyDone} steps already done.${stopped}`);
+    return result;
+  });
+  return { status, done };
+}
+
+/** Runs the chase to the end (the timers): startChase, then its result. */
+export async function runChase(deps: Deps, now: Date, options: ChaseRunOptions = {}): Promise<ChaseRunResult> {
+  return (await startChase(deps, now, options)).done;
 }

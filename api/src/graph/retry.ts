@@ -98,6 +98,16 @@ export interface RetryHooks {
   beforeAttempt?(): Promise<Permit>;
   /** Called with the time a `Retry-After` asks everyone to wait until (throttling is per mailbox, not per request). */
   onRetryAfter?(untilMs: number): void;
+  /** Told how each attempt went, with when it started (a circuit breaker counts them). */
+  afterAttempt?(outcome: AttemptOutcome<unknown>, startedAtMs: number): void;
+  /**
+   * A reason to give up at once, asked before each attempt and while waiting between attempts
+   * (e.g. the run's circuit breaker opened): every waiting request ends then, not when its own
+   * back-off is over.
+   */
+  abandon?(): string | undefined;
+  /** While waiting, look at `abandon` again after at most this long. */
+  lookAgainInMs?(): number;
 }
 
 /**
@@ -116,17 +126,21 @@ export async function withRetries<T>(
   let ambiguous = false;
   let retryAt: number | undefined;
   for (let n = 1; ; n++) {
+    const abandoned = hooks.abandon?.();
+    if (abandoned) return { kind: "gave-up", reason: abandoned, attempts: n - 1, ambiguous, ...(retryAt !== undefined ? { retryAt } : {}) };
     const permit = hooks.beforeAttempt ? await hooks.beforeAttempt() : { release: () => undefined };
     if ("refused" in permit) {
       return { kind: "gave-up", reason: permit.refused, attempts: n - 1, ambiguous, ...(retryAt !== undefined ? { retryAt } : {}) };
     }
-    started ??= timer.now();
+    const attemptStarted = timer.now();
+    started ??= attemptStarted;
     let outcome: AttemptOutcome<T>;
     try {
       outcome = await attempt(n);
     } finally {
       permit.release();
     }
+    hooks.afterAttempt?.(outcome, attemptStarted);
     if (outcome.kind === "done") return { kind: "done", value: outcome.value, attempts: n, ambiguous };
     if (outcome.kind === "permanent") return { kind: "permanent", error: outcome.error, attempts: n, ambiguous };
     ambiguous ||= outcome.ambiguous;
@@ -144,6 +158,18 @@ export async function withRetries<T>(
         ...(retryAt !== undefined ? { retryAt } : {}),
       };
     }
-    await timer.sleep(wait);
+    const stopped = await waitUnlessAbandoned(now + wait, timer, hooks);
+    if (stopped) return { kind: "gave-up", reason: stopped, attempts: n, ambiguous, ...(retryAt !== undefined ? { retryAt } : {}) };
+  }
+}
+
+/** Sleeps until `untilMs`, waking early to ask `abandon`; the reason if it said to give up. */
+async function waitUnlessAbandoned(untilMs: number, timer: Timer, hooks: RetryHooks): Promise<string | undefined> {
+  for (;;) {
+    const reason = hooks.abandon?.();
+    if (reason) return reason;
+    const left = untilMs - timer.now();
+    if (left <= 0) return undefined;
+    await timer.sleep(Math.min(left, hooks.lookAgainInMs?.() ?? Infinity));
   }
 }

@@ -1,18 +1,22 @@
 import { ChaseLedgerQuerySchema, ChaseRunRequestSchema } from "../../../shared";
-import type { ChaseLedgerEntry } from "../../../shared";
+import type { ChaseLedgerEntry, ChaseRunStatus } from "../../../shared";
 import type { Deps } from "../deps";
 import type { Principal } from "../http/auth";
-import { ChaseBusyError, runChase } from "../chase/run";
+import { ChaseBusyError, startChase } from "../chase/run";
 import { decodeUtf8, parseJsonText, parseWith, queryObject, readBytes, requireJsonContentType } from "../http/body";
 import type { Handler } from "../http/dispatch";
-import { ApiFailure } from "../http/errors";
+import { ApiFailure, notFound } from "../http/errors";
 import { unwrapToken, wrapToken } from "../http/paging";
 import { json } from "../http/respond";
 import { isContractOfficer } from "./principal";
 
 const DEFAULT_PAGE_SIZE = 50;
 
-/** POST /api/chase/run (Manager): the timer's chase, now. The body may be empty or `{}`. */
+/**
+ * POST /api/chase/run (Manager): the timer's chase, now. The body may be empty or `{}`. Answers 202
+ * with the run's id as soon as it holds the lease; the run goes on outside the request (a run with
+ * many recipients outlasts Azure's 230 s HTTP limit) and is followed with GET /api/chase/runs/{runId}.
+ */
 export const runChaseNow: Handler = async ({ request, deps, context }) => {
   const bytes = await readBytes(request, 1024);
   if (bytes.byteLength > 0) {
@@ -21,13 +25,31 @@ export const runChaseNow: Handler = async ({ request, deps, context }) => {
     if (!parsed.ok) throw new ApiFailure(400, "malformed-json", parsed.message);
     parseWith(ChaseRunRequestSchema, parsed.value, "The request");
   }
+  const log = (message: string) => context.log(message);
   try {
-    return json(200, await runChase(deps, deps.clock.now(), { log: (message) => context.log(message) }));
+    const started = await startChase(deps, deps.clock.now(), { log, trigger: "manual" });
+    // Its failure is in the run's status and the ledger; the request has long been answered.
+    started.done.catch((e: unknown) => log(`Chase run ${started.status.runId} failed: ${e instanceof Error ? e.message : String(e)}`));
+    return json(202, started.status, { location: `/api/chase/runs/${started.status.runId}` });
   } catch (e) {
     if (e instanceof ChaseBusyError) throw new ApiFailure(409, "chase-running", `${e.message} Its results will be in the chase ledger.`);
     throw e;
   }
 };
+
+/** GET /api/chase/runs/{runId} (Manager): how a run is going or how it ended. */
+export const getChaseRun: Handler = async ({ request, deps }) => {
+  const runId = request.params.runId ?? "";
+  if (!/^[0-9a-f]{8}$/.test(runId)) throw notFound(`There is no chase run ${runId}.`);
+  const status = await deps.store.chase.getRun(runId);
+  if (!status) throw notFound(`There is no chase run ${runId}.`);
+  return json(200, asSeenNow(status, deps.clock.now(), deps.settings.chase.leaseMs));
+};
+
+/** A run still "running" whose heartbeat is older than the lease has stopped without saying so. */
+function asSeenNow(status: ChaseRunStatus, now: Date, leaseMs: number): ChaseRunStatus {
+  return status.state === "running" && now.getTime() - Date.parse(status.heartbeatAt) > leaseMs ? { ...status, state: "abandoned" } : status;
+}
 
 /** GET /api/chase/ledger?contractId&pageSize&continuationToken (Officer, Manager): who was chased, newest first. */
 export const listChaseLedger: Handler = async ({ request, deps, principal }) => {

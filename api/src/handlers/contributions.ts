@@ -28,7 +28,7 @@ import type { Stored } from "../store/ports";
 import type { Principal } from "../http/auth";
 import { actorOf, isContractOfficer } from "./principal";
 
-const DEFAULT_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 1000;
 
 function reference(raw: string | undefined): string {
   const parsed = ContributionRefSchema.safeParse(raw ?? "");

@@ -1,7 +1,8 @@
 import { GraphError } from "@microsoft/microsoft-graph-client";
 import { GraphRequestError } from "../graph/graphCall";
 import type { GraphCaller } from "../graph/graphCall";
-import type { Mailer, OutgoingEmail, SendResult } from "./mailer";
+import type { AttemptOutcome, Permit } from "../graph/retry";
+import type { Mailer, OutgoingEmail, SendControl, SendResult } from "./mailer";
 import { buildMimeMessage, InvalidAddressError, messageIdFor } from "./mime";
 import type { Mailbox } from "./mime";
 import { MailboxPacer } from "./pacer";
@@ -27,7 +28,7 @@ export class GraphMailer implements Mailer {
     this.pacer = new MailboxPacer(options.pacing, options.graph.timer);
   }
 
-  async send(email: OutgoingEmail): Promise<SendResult> {
+  async send(email: OutgoingEmail, control: SendControl = {}): Promise<SendResult> {
     const { graph, sender } = this.options;
     const messageId = messageIdFor(email.idempotencyKey, sender);
     let mime: string;
@@ -39,6 +40,7 @@ export class GraphMailer implements Mailer {
       return { kind: "failed", status: null, code: "InvalidAddress", message: error.message, requestId: null, senderProblem, attempts: 0 };
     }
 
+    let handedOver = false;
     const result = await graph.attempt(
       {
         method: "POST",
@@ -48,8 +50,11 @@ export class GraphMailer implements Mailer {
       },
       false,
       {
-        beforeAttempt: () => this.pacer.acquire(graph.retry.giveUpAfterMs),
+        beforeAttempt: () => this.beforeAttempt(control, () => (handedOver = true), handedOver),
         onRetryAfter: (untilMs) => this.pacer.holdUntil(untilMs),
+        afterAttempt: (outcome, startedAtMs) => recordFor(control, outcome, startedAtMs, graph.timer.now()),
+        abandon: () => control.breaker?.openReason(graph.timer.now()),
+        lookAgainInMs: () => control.breaker?.msUntilItMayOpen(graph.timer.now()) ?? Infinity,
       },
     );
 
@@ -95,4 +100,33 @@ export class GraphMailer implements Mailer {
     }
     throw error;
   }
+
+  /** A pacing slot, then (first attempt only) the caller's claim; refused at once once the breaker is open. */
+  private async beforeAttempt(control: SendControl, markHandedOver: () => void, handedOver: boolean): Promise<Permit> {
+    const permit = await this.pacer.acquire(this.options.graph.retry.giveUpAfterMs);
+    if ("refused" in permit) return permit;
+    const open = control.breaker?.openReason(this.options.graph.timer.now());
+    if (open) {
+      permit.release();
+      return { refused: open };
+    }
+    if (!handedOver && control.beforeHandOver) {
+      try {
+        await control.beforeHandOver();
+      } catch (error) {
+        permit.release();
+        throw error;
+      }
+    }
+    markHandedOver();
+    return permit;
+  }
+}
+
+/** Graph answering at all (a 4xx about this message included) is health; no answer, 5xx and 429 are not. */
+function recordFor(control: SendControl, outcome: AttemptOutcome<unknown>, startedAtMs: number, nowMs: number): void {
+  const breaker = control.breaker;
+  if (!breaker) return;
+  if (outcome.kind === "done" || (outcome.kind === "permanent" && outcome.error instanceof GraphRequestError && outcome.error.status < 500)) breaker.succeeded();
+  else breaker.failed(outcome.kind === "transient" ? outcome.reason : outcome.error.message, startedAtMs, nowMs);
 }

@@ -1,4 +1,5 @@
 import type { Contact } from "../../../shared";
+import type { CircuitBreaker } from "../graph/breaker";
 
 /** One email as the chase wants it sent: HTML with a plain-text alternative. */
 export interface OutgoingEmail {
@@ -59,6 +60,18 @@ export interface Deferred {
 
 export type SendResult = Sent | FailedPermanently | Deferred;
 
+/** What the chase asks of one send besides the message. */
+export interface SendControl {
+  /**
+   * Called once, after pacing and just before the message is first handed to the transport: the
+   * chase claims the message in its ledger here, so a message still queued behind the pacer when a
+   * run dies was never claimed and is not taken for possibly sent. Throwing ends the send unsent.
+   */
+  beforeHandOver?(): Promise<void>;
+  /** The run's breaker: fed every attempt's outcome, and once it opens this send gives up at once. */
+  breaker?: CircuitBreaker;
+}
+
 /** The port the chase sends through: Graph in Azure, a folder of .eml files locally. */
 export interface Mailer {
   /** "graph" or "outbox", for the ledger and logs. */
@@ -67,5 +80,5 @@ export interface Mailer {
    * Sends one message. Delivery problems come back as `failed` or `deferred`, never as a thrown
    * error; it throws only for a message that cannot be an email at all (no recipient).
    */
-  send(message: OutgoingEmail): Promise<SendResult>;
+  send(message: OutgoingEmail, control?: SendControl): Promise<SendResult>;
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import type { Mailer, OutgoingEmail, SendResult } from "./mailer";
+import type { Mailer, OutgoingEmail, SendControl, SendResult } from "./mailer";
 import { buildMimeMessage, InvalidAddressError, messageIdFor, sha256Hex } from "./mime";
 import type { Mailbox } from "./mime";
 
@@ -32,7 +32,7 @@ export class OutboxMailer implements Mailer {
 
   constructor(private readonly options: OutboxMailerOptions) {}
 
-  async send(email: OutgoingEmail): Promise<SendResult> {
+  async send(email: OutgoingEmail, control: SendControl = {}): Promise<SendResult> {
     const { sender, dir } = this.options;
     const date = (this.options.now ?? (() => new Date()))();
     const messageId = messageIdFor(email.idempotencyKey, sender);
@@ -43,6 +43,7 @@ export class OutboxMailer implements Mailer {
       if (!(error instanceof InvalidAddressError)) throw error;
       return { kind: "failed", status: null, code: "InvalidAddress", message: error.message, requestId: null, senderProblem: error.address === sender.email, attempts: 0 };
     }
+    await control.beforeHandOver?.();
     const base = `${stamp(date)}_${safePart(email.to[0]?.email ?? "", 60)}_${sha256Hex(email.idempotencyKey).slice(0, 12)}`;
     try {
       const file = await this.writeAtomically(base, mime);

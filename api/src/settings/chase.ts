@@ -11,7 +11,14 @@ export interface ChaseSettings {
   organisationName?: string;
   /** FORM_URL: the form suppliers send evidence through, for contracts that do not name their own. */
   formUrl?: string;
+  /**
+   * CHASE_LEASE_SECONDS (5–60, default 45): how long a run's lease lasts unless renewed. The running
+   * instance renews it every third of that; another instance may take over this long after a crash.
+   */
+  leaseMs: number;
 }
+
+export const DEFAULT_CHASE_LEASE_SECONDS = 45;
 
 export const DEFAULT_CHASE_SCHEDULE = "0 0 7 * * 1-5";
 
@@ -36,8 +43,12 @@ export function readChaseSettings(env: NodeJS.ProcessEnv, problems: string[]): C
   if (organisationName && organisationName.length > 200) problems.push("ORGANISATION_NAME is longer than 200 characters");
   const formUrl = env.FORM_URL?.trim() || undefined;
   if (formUrl && !/^https:\/\/[^\s]+$/.test(formUrl)) problems.push(`FORM_URL "${formUrl}" is not an https address (the form's link for suppliers, e.g. https://forms.office.com/r/...)`);
+  const leaseText = env.CHASE_LEASE_SECONDS?.trim();
+  const leaseSeconds = leaseText ? Number(leaseText) : DEFAULT_CHASE_LEASE_SECONDS;
+  if (!Number.isInteger(leaseSeconds) || leaseSeconds < 5 || leaseSeconds > 60) problems.push(`CHASE_LEASE_SECONDS must be a whole number from 5 to 60 (got "${leaseText}")`);
   return {
     schedule,
+    leaseMs: (Number.isInteger(leaseSeconds) && leaseSeconds >= 5 && leaseSeconds <= 60 ? leaseSeconds : DEFAULT_CHASE_LEASE_SECONDS) * 1000,
     digestWeekday: digestWeekday ?? "monday",
     ...(organisationName ? { organisationName } : {}),
     ...(formUrl ? { formUrl } : {}),

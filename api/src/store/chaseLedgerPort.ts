@@ -1,4 +1,4 @@
-import type { ChaseLedgerEntry, ChaseRole, IsoDate, QueuedRejectionNotice } from "../../../shared";
+import type { ChaseLedgerEntry, ChaseRole, ChaseRunStatus, IsoDate, QueuedRejectionNotice } from "../../../shared";
 import { keyPart } from "./keys";
 import type { Page, PageRequest } from "./page";
 
@@ -13,14 +13,25 @@ export function chaseMessageId(runDate: IsoDate, recipient: string, kind: ChaseL
   return `${runDate}|${keyPart(recipient.toLowerCase())}|${kind}|${runId}`;
 }
 
-/** Who holds the run, until when. One run at a time: the timer and "Run the chase now" can overlap. */
+/** Who holds the run, until when. One run at a time: the timer, "Run the chase now" and other instances can overlap. */
 export interface ChaseLease {
   runId: string;
   expiresAt: string;
   etag: string;
 }
 
-export type LeaseAnswer = { held: true; lease: ChaseLease } | { held: false; heldBy: string; expiresAt: string };
+export type ChaseScope = ChaseRunStatus["scope"];
+
+export type LeaseAnswer =
+  | { held: true; lease: ChaseLease; /** The run whose lease had run out without being released: it stopped part-way. */ tookOverFrom?: string }
+  | { held: false; heldBy: string; expiresAt: string };
+
+/** A lease that ran out without being released: the run that held it stopped part-way. */
+export interface ExpiredLease {
+  runId: string;
+  expiresAt: string;
+  scope: ChaseScope;
+}
 
 export interface StepClaim {
   key: string;
@@ -54,8 +65,13 @@ export interface StepRecord {
 }
 
 export interface ChaseLedgerStore {
-  /** Takes the run lease if it is free, expired, or already ours. */
-  acquireLease(runId: string, now: Date, ttlMs: number): Promise<LeaseAnswer>;
+  /** Takes the run lease if it is free, expired, or already ours; ETag-guarded, so of two takers one wins. */
+  acquireLease(runId: string, now: Date, ttlMs: number, scope: ChaseScope): Promise<LeaseAnswer>;
+  /** The lease if it ran out unreleased (one row read): a frequent timer resumes that run's work. */
+  expiredLease(now: Date): Promise<ExpiredLease | undefined>;
+  /** Writes a run's status (replacing what was there). */
+  saveRun(status: ChaseRunStatus): Promise<void>;
+  getRun(runId: string): Promise<ChaseRunStatus | undefined>;
   /** Extends our lease; undefined when another run has taken it since (ours had expired). */
   renewLease(lease: ChaseLease, now: Date, ttlMs: number): Promise<ChaseLease | undefined>;
   /** False when another run holds the lease by now, so it was left alone. */

@@ -1,12 +1,13 @@
 import { odata } from "@azure/data-tables";
 import type { TableClient, TableEntity, TransactionAction } from "@azure/data-tables";
-import type { ChaseLedgerEntry, ChaseRole, IsoDate, QueuedRejectionNotice } from "../../../shared";
+import { ChaseRunStatusSchema } from "../../../shared";
+import type { ChaseLedgerEntry, ChaseRole, ChaseRunStatus, IsoDate, QueuedRejectionNotice } from "../../../shared";
 import { fromChunks, toChunks } from "./chunks";
 import { readEntity, statusOf, str, withoutUndefined } from "./entities";
 import type { Entity, Io } from "./entities";
 import { keyPart } from "./keys";
 import type { Page, PageRequest } from "./page";
-import type { ChaseLease, ChaseLedgerStore, ChaseMessageRecord, HistoryRecord, LeaseAnswer, StepClaim, StepRecord } from "./chaseLedgerPort";
+import type { ChaseLease, ChaseLedgerStore, ChaseMessageRecord, ChaseScope, ExpiredLease, HistoryRecord, LeaseAnswer, StepClaim, StepRecord } from "./chaseLedgerPort";
 
 /**
  * The chase ledger in one table, `ChaseLedger` (api/STORAGE.md):
@@ -19,13 +20,15 @@ import type { ChaseLease, ChaseLedgerStore, ChaseMessageRecord, HistoryRecord, L
  * | `c|<contract id>`     | `<9999999999999 − claimed ms>|<message id>` | pointer, newest first, per contract  |
  * | `c|*`                 | the same                                 | pointer, newest first, every contract   |
  * | `open`                | `<message id>`                           | a claim not yet finished                |
- * | `lease`               | `chase`                                  | the run lease                           |
+ * | `lease`               | `chase`                                  | the run lease (run id, expiry, scope)   |
+ * | `run`                 | `<run id>`                               | a run's status and counts               |
  *
  * A message id is `<run date>|<recipient>|<kind>|<run id>`, so it names its own entry.
  */
 
 const LEASE = { partitionKey: "lease", rowKey: "chase" } as const;
 const OPEN = "open";
+const RUN = "run";
 const EVERY_CONTRACT = "*";
 /** Entity-group transactions hold at most 100 operations. */
 const BATCH = 100;
@@ -103,11 +106,11 @@ export class TableChaseLedger implements ChaseLedgerStore {
 
   // ---- the run lease ----
 
-  acquireLease(runId: string, now: Date, ttlMs: number): Promise<LeaseAnswer> {
+  acquireLease(runId: string, now: Date, ttlMs: number, scope: ChaseScope): Promise<LeaseAnswer> {
     return this.io(async () => {
       const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
       const current = await this.read(LEASE.partitionKey, LEASE.rowKey);
-      const entity = { ...LEASE, runId, expiresAt };
+      const entity = { ...LEASE, runId, expiresAt, scope };
       if (!current) {
         try {
           const created = await this.table.createEntity(entity);
@@ -123,7 +126,8 @@ export class TableChaseLedger implements ChaseLedgerStore {
       if (heldBy !== runId && Date.parse(until) > now.getTime()) return { held: false as const, heldBy, expiresAt: until };
       try {
         const updated = await this.table.updateEntity(entity, "Replace", { etag: current.etag });
-        return { held: true as const, lease: { runId, expiresAt, etag: updated.etag ?? "" } };
+        const lease = { runId, expiresAt, etag: updated.etag ?? "" };
+        return heldBy && heldBy !== runId ? { held: true as const, lease, tookOverFrom: heldBy } : { held: true as const, lease };
       } catch (e) {
         if (statusOf(e) !== 412) throw e;
         return { held: false as const, heldBy: "another run", expiresAt: until };
@@ -131,11 +135,21 @@ export class TableChaseLedger implements ChaseLedgerStore {
     });
   }
 
+  expiredLease(now: Date): Promise<ExpiredLease | undefined> {
+    return this.io(async () => {
+      const current = await this.read(LEASE.partitionKey, LEASE.rowKey);
+      const [runId, expiresAt] = [str(current?.runId), str(current?.expiresAt)];
+      if (!runId || !expiresAt || Date.parse(expiresAt) > now.getTime()) return undefined;
+      return { runId, expiresAt, scope: current?.scope === "rejection-notices" ? "rejection-notices" : "everything" };
+    });
+  }
+
   renewLease(lease: ChaseLease, now: Date, ttlMs: number): Promise<ChaseLease | undefined> {
     return this.io(async () => {
       const expiresAt = new Date(now.getTime() + ttlMs).toISOString();
       try {
-        const updated = await this.table.updateEntity({ ...LEASE, runId: lease.runId, expiresAt }, "Replace", { etag: lease.etag });
+        // Merge keeps the scope; the ETag makes sure the lease is still the one this run took.
+        const updated = await this.table.updateEntity({ ...LEASE, runId: lease.runId, expiresAt }, "Merge", { etag: lease.etag });
         return { runId: lease.runId, expiresAt, etag: updated.etag ?? "" };
       } catch (e) {
         if (statusOf(e) === 412 || statusOf(e) === 404) return undefined;
@@ -153,6 +167,23 @@ export class TableChaseLedger implements ChaseLedgerStore {
         if (statusOf(e) === 412 || statusOf(e) === 404) return false;
         throw e;
       }
+    });
+  }
+
+  // ---- runs ----
+
+  saveRun(status: ChaseRunStatus): Promise<void> {
+    return this.io(async () => {
+      await this.table.upsertEntity(withoutUndefined({ partitionKey: RUN, rowKey: keyPart(status.runId), ...status }), "Replace");
+    });
+  }
+
+  getRun(runId: string): Promise<ChaseRunStatus | undefined> {
+    return this.io(async () => {
+      const e = await this.read(RUN, keyPart(runId));
+      if (!e) return undefined;
+      const fields = Object.fromEntries(Object.keys(ChaseRunStatusSchema.shape).flatMap((k) => (e[k] === undefined ? [] : [[k, e[k]]])));
+      return ChaseRunStatusSchema.parse(fields);
     });
   }
 

@@ -1,9 +1,11 @@
-import { ChaseRunResultSchema } from "../../../shared";
+import { ChaseRunResultSchema, ChaseRunStatusSchema } from "../../../shared";
 import type { ChaseLedgerEntry } from "../../../shared";
-import { runChase } from "../../../api/src/chase/run";
+import { ChaseBusyError, runChase, startChase } from "../../../api/src/chase/run";
 import type { Mailer } from "../../../api/src/mail/mailer";
+import { StorageUnavailableError } from "../../../api/src/store/errors";
 import { startFaultProxy, portOf } from "../../support/faultProxy";
 import type { FaultProxy } from "../../support/faultProxy";
+import { freePort } from "../../../scripts/azurite";
 import { invoke, testStorage } from "../../support/harness";
 import { addContract, addContribution, chaseTestBed, countByRecipient, graphMailer, readMail } from "./support";
 import type { ChaseTestBed } from "./support";
@@ -79,17 +81,19 @@ describe("a run that dies part-way", () => {
   let bed: ChaseTestBed;
   afterEach(() => bed.close());
 
-  it("is finished by the next run: every recipient gets exactly one email", async () => {
-    // The process dies after 4 of 10 sends: from then on nothing it does completes.
+  it("is finished by the next run: every recipient gets exactly one email, and only the message in flight is flagged", async () => {
+    // The process dies while the fifth message is being handed to Graph: from then on nothing it does completes.
     let calls = 0;
     bed = await chaseTestBed({
       mailer: (fake, timer) => {
         const graph = graphMailer(fake, timer);
         const dying: Mailer = {
           transport: "graph",
-          send: async (email) => {
-            if (++calls > 4) throw new Error("process killed");
-            return graph.send(email);
+          send: async (email, control) => {
+            const n = ++calls;
+            if (n === 5) await control?.beforeHandOver?.();
+            if (n >= 5) throw new Error("process killed");
+            return graph.send(email, control);
           },
         };
         return dying;
@@ -100,8 +104,9 @@ describe("a run that dies part-way", () => {
     expect(bed.fake.sent).toHaveLength(4);
     const left = await ledgerOf(bed);
     expect(left.filter((e) => e.outcome === "sent")).toHaveLength(4);
+    // Messages that never reached the hand-over were never claimed, so nothing says they may have gone.
     const unfinished = left.filter((e) => e.outcome === "claimed");
-    expect(unfinished.length).toBeGreaterThan(0);
+    expect(unfinished).toHaveLength(1);
 
     calls = -1_000; // the next run's process is healthy
     bed.app.clock.set(`${TODAY}T07:20:00Z`);
@@ -121,8 +126,156 @@ describe("a run that dies part-way", () => {
     }
     expect(after.some((e) => e.outcome === "claimed")).toBe(false);
 
+    expect(rerun.messages.filter((e) => e.possibleDuplicate)).toHaveLength(1);
+    expect(after.some((e) => e.outcome === "claimed")).toBe(false);
+
     const third = await runChase(bed.app.deps, bed.app.clock.now());
     expect(third).toMatchObject({ sent: 0, alreadyDone: 10, messages: [] });
+  });
+
+  it("claims a message only when the pacer lets it go: a crash flags none of those still queued", async () => {
+    // Paced at 6 a minute with 8 messages handled at once: most wait their turn in the pacer.
+    let handedOver = 0;
+    let dying = true;
+    let crash: (() => void) | undefined;
+    const crashed = new Promise<void>((resolve) => (crash = resolve));
+    bed = await chaseTestBed({
+      mailer: (fake, timer) => {
+        const graph = graphMailer(fake, timer, { MAIL_MESSAGES_PER_MINUTE: "6" });
+        return {
+          transport: "graph",
+          send: async (email, control) =>
+            graph.send(email, {
+              ...control,
+              beforeHandOver: async () => {
+                // The process dies as the third message is handed over: nothing after that happens.
+                if (!dying) return control?.beforeHandOver?.();
+                const n = ++handedOver;
+                if (n > 3) throw new Error("process killed");
+                await control?.beforeHandOver?.();
+                if (n === 3) {
+                  crash?.();
+                  throw new Error("process killed");
+                }
+              },
+            }),
+        };
+      },
+    });
+    await seed(bed, 10);
+    await Promise.all([expect(runChase(bed.app.deps, bed.app.clock.now())).rejects.toThrow("process killed"), crashed]);
+    const left = await ledgerOf(bed);
+    expect(left.filter((e) => e.outcome === "sent")).toHaveLength(2);
+    expect(left.filter((e) => e.outcome === "claimed")).toHaveLength(1);
+    dying = false;
+    bed.app.clock.set(`${TODAY}T07:20:00Z`);
+    const rerun = await runChase(bed.app.deps, bed.app.clock.now());
+    expect(rerun.sent).toBe(8);
+    expect(rerun.messages.filter((e) => e.possibleDuplicate)).toHaveLength(1);
+  });
+});
+
+describe("a lease left by a run that died", () => {
+  let bed: ChaseTestBed;
+  beforeEach(async () => {
+    bed = await chaseTestBed({ env: { CHASE_LEASE_SECONDS: "45" } });
+  });
+  afterEach(() => bed.close());
+
+  it("blocks other runs until it runs out (45 s), then another run takes over and says so", async () => {
+    await seed(bed, 2);
+    const store = bed.app.deps.store.chase;
+    const at = bed.app.clock.now();
+    // A run on another instance took the lease and died without releasing it.
+    const dead = await store.acquireLease("deadbeef", at, 45_000, "everything");
+    expect(dead.held).toBe(true);
+    await store.saveRun({ runId: "deadbeef", runDate: TODAY, scope: "everything", trigger: "manual", state: "running", startedAt: at.toISOString(), heartbeatAt: at.toISOString(), sent: 0, failed: 0, deferred: 0, alreadyDone: 0 });
+    await expect(runChase(bed.app.deps, bed.app.clock.now())).rejects.toThrow(ChaseBusyError);
+    expect(await store.expiredLease(bed.app.clock.now())).toBeUndefined();
+
+    bed.app.clock.set(new Date(at.getTime() + 46_000).toISOString());
+    expect(await store.expiredLease(bed.app.clock.now())).toMatchObject({ runId: "deadbeef", scope: "everything" });
+    const started = await startChase(bed.app.deps, bed.app.clock.now(), { trigger: "timer" });
+    expect(started.status.tookOverFrom).toBe("deadbeef");
+    expect((await started.done).sent).toBe(2);
+    expect((await store.getRun("deadbeef"))?.state).toBe("abandoned");
+    expect(await store.getRun(started.status.runId)).toMatchObject({ state: "finished", sent: 2, tookOverFrom: "deadbeef" });
+    // Released at the end: nothing left for the frequent timer to resume.
+    expect(await store.expiredLease(new Date(at.getTime() + 3_600_000))).toBeUndefined();
+  });
+
+  it("two instances racing for a free lease: exactly one holds it (ETag-guarded)", async () => {
+    const at = bed.app.clock.now();
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => bed.app.deps.store.chase.acquireLease(`run0000${i}`, at, 45_000, "everything")));
+    expect(answers.filter((a) => a.held)).toHaveLength(1);
+  });
+});
+
+describe("Graph unreachable or failing: the circuit breaker", () => {
+  let bed: ChaseTestBed;
+  afterEach(() => bed.close());
+
+  /** Virtual time from the first sendMail request to the run's end: what a real run would take. */
+  const runTime = (b: ChaseTestBed, startedAt: number) => b.timer.now() - startedAt;
+
+  it.each([
+    ["connections refused (nothing listens on Graph's port)", "refused"],
+    ["connections dropped before any answer", "dropped"],
+  ] as const)("%s: stops within 60 s, every message deferred with the reason, and the next run sends them", async (_title, fault) => {
+    const closedPort = await freePort();
+    let refusing = fault === "refused";
+    bed = await chaseTestBed({
+      mailer: (fake, timer) => {
+        const healthy = graphMailer(fake, timer);
+        const unreachable = graphMailer(fake, timer, { GRAPH_BASE_URL: `http://127.0.0.1:${closedPort}/v1.0` });
+        return { transport: "graph", send: (email, control) => (refusing ? unreachable : healthy).send(email, control) };
+      },
+    });
+    const emails = await seed(bed, 12);
+    if (fault === "dropped") bed.fake.failAlways({ kind: "drop" }, sendMail);
+    const startedAt = bed.timer.now();
+    const first = await runChase(bed.app.deps, bed.app.clock.now());
+    refusing = false;
+    expect(runTime(bed, startedAt)).toBeLessThanOrEqual(60_000);
+    expect(first).toMatchObject({ sent: 0, failed: 0, deferred: 12 });
+    expect(first.stoppedEarly).toMatch(/^Graph is unreachable or failing: Graph has failed every attempt for \d+ s/);
+    const ledger = await ledgerOf(bed);
+    expect(ledger).toHaveLength(12);
+    expect(ledger.every((e) => e.outcome === "deferred" && /Graph has failed every attempt|Not sent: the run stopped early because Graph is unreachable/.test(e.failure ?? ""))).toBe(true);
+    // Each message got a few tries at most, not two minutes of them.
+    if (fault === "dropped") expect(bed.fake.requests.filter((r) => r.path.endsWith("/sendMail")).length).toBeLessThan(12 * 4);
+
+    bed.fake.heal();
+    bed.app.clock.set(`${TODAY}T08:00:00Z`);
+    const second = await runChase(bed.app.deps, bed.app.clock.now());
+    expect(second).toMatchObject({ sent: 12, deferred: 0 });
+    expect([...countByRecipient(bed.fake.sent)].sort()).toEqual(emails.map((e) => [e, 1]).sort());
+  });
+
+  it("a 503 on every attempt: stops within 60 s instead of retrying each message for two minutes", async () => {
+    bed = await chaseTestBed();
+    await seed(bed, 10);
+    bed.fake.failAlways({ kind: "unavailable", retryAfter: "5" }, sendMail);
+    const startedAt = bed.timer.now();
+    const first = await runChase(bed.app.deps, bed.app.clock.now());
+    expect(runTime(bed, startedAt)).toBeLessThanOrEqual(60_000);
+    expect(first).toMatchObject({ sent: 0, deferred: 10 });
+    expect(first.stoppedEarly).toMatch(/Graph answered 503/);
+    // 503 says the request was not taken: nothing is flagged as possibly sent.
+    bed.fake.heal();
+    bed.app.clock.set(`${TODAY}T08:00:00Z`);
+    const second = await runChase(bed.app.deps, bed.app.clock.now());
+    expect(second.sent).toBe(10);
+    expect(second.messages.some((e) => e.possibleDuplicate)).toBe(false);
+  });
+
+  it("a few passing 503s do not open it: the run rides them out", async () => {
+    bed = await chaseTestBed();
+    await seed(bed, 6);
+    bed.fake.failNext(Array.from({ length: 5 }, () => ({ kind: "unavailable" as const, retryAfter: "1" })), sendMail);
+    const result = await runChase(bed.app.deps, bed.app.clock.now());
+    expect(result).toMatchObject({ sent: 6, deferred: 0 });
+    expect(result.stoppedEarly).toBeUndefined();
   });
 });
 
@@ -134,7 +287,7 @@ describe("storage drops out mid-run", () => {
     await proxy.close();
   });
 
-  it("answers 503, then the next run sends what was left; nothing recorded as sent goes twice", async () => {
+  it("the run fails and shows as abandoned; the next run sends what was left; nothing recorded as sent goes twice", async () => {
     proxy = await startFaultProxy(portOf(testStorage()));
     const storage = testStorage().replace(/TableEndpoint=http:\/\/127\.0\.0\.1:\d+\//, `TableEndpoint=http://127.0.0.1:${proxy.port}/`);
     let sends = 0;
@@ -144,8 +297,8 @@ describe("storage drops out mid-run", () => {
         const graph = graphMailer(fake, timer);
         return {
           transport: "graph",
-          send: async (email) => {
-            const result = await graph.send(email);
+          send: async (email, control) => {
+            const result = await graph.send(email, control);
             // Storage goes away just after the third email is accepted by Graph.
             if (++sends === 3) proxy.failAfter(0);
             return result;
@@ -155,15 +308,19 @@ describe("storage drops out mid-run", () => {
     });
     const emails = await seed(bed, 8);
     const manager = await bed.app.token({ roles: ["Manager"], email: "manager@council.example" });
-    const answer = await invoke(bed.app.deps, "chaseRun", { headers: { authorization: `Bearer ${manager}` }, body: {} });
-    expect(answer.status).toBe(503);
-    expect(answer.body.error.code).toBe("storage-unavailable");
+    const started = await startChase(bed.app.deps, bed.app.clock.now(), { trigger: "manual" });
+    await expect(started.done).rejects.toThrow(StorageUnavailableError);
+    const runId = started.status.runId;
     const duringOutage = new Set(bed.fake.sent.flatMap((m) => m.recipients));
     expect(duringOutage.size).toBeGreaterThanOrEqual(3);
 
     proxy.heal();
-    // The failed run could not release its lease: the next run waits for it to run out (10 minutes).
-    bed.app.clock.set(`${TODAY}T07:11:00Z`);
+    // The failed run could not release its lease: the next run waits for it to run out (45 s).
+    bed.app.clock.set(`${TODAY}T07:00:46Z`);
+    const status = await invoke(bed.app.deps, "chaseRunGet", { headers: { authorization: `Bearer ${manager}` }, path: `chase/runs/${runId}`, params: { runId } });
+    expect(status.status).toBe(200);
+    // Storage was gone, so the run could not record that it failed: its heartbeat stopped, so it shows as abandoned.
+    expect(ChaseRunStatusSchema.parse(status.body).state).toBe("abandoned");
     const rerun = ChaseRunResultSchema.parse(await runChase(bed.app.deps, bed.app.clock.now()));
     const counts = countByRecipient(bed.fake.sent);
     expect([...counts.keys()].sort()).toEqual([...emails].sort());

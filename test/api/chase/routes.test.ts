@@ -1,4 +1,5 @@
-import { ChaseLedgerEntrySchema, ChaseRunResultSchema, pageOf } from "../../../shared";
+import { ChaseLedgerEntrySchema, ChaseRunStatusSchema, pageOf } from "../../../shared";
+import type { ChaseRunStatus } from "../../../shared";
 import { client, startHost } from "../../support/harness";
 import type { RunningHost } from "../../support/harness";
 import { addContract, addContribution, chaseTestBed, countByRecipient } from "./support";
@@ -6,7 +7,7 @@ import type { ChaseTestBed } from "./support";
 
 jest.setTimeout(60_000);
 
-/** POST /api/chase/run and GET /api/chase/ledger through the local host, as the task pane calls them. */
+/** POST /api/chase/run, GET /api/chase/runs/{runId} and GET /api/chase/ledger through the local host, as the task pane calls them. */
 
 const LedgerPage = pageOf(ChaseLedgerEntrySchema);
 
@@ -44,33 +45,65 @@ describe("POST /api/chase/run", () => {
     expect(refused.body.error.details[0].path).toEqual([]);
   });
 
-  it("runs the chase and answers what it did; two presses at once send each email once", async () => {
+  it("answers 202 with the run's id at once; the run is followed through GET /api/chase/runs/{runId}; two presses at once send each email once", async () => {
     const [a, b] = await Promise.all([manager("POST", "/api/chase/run", {}), manager("POST", "/api/chase/run", "")]);
     const statuses = [a.status, b.status].sort();
-    expect([[200, 200], [200, 409]]).toContainEqual(statuses);
-    const ran = [a, b].find((r) => r.status === 200 && r.body.sent > 0) ?? a;
-    const result = ChaseRunResultSchema.parse(ran.body);
-    expect(result).toMatchObject({ runDate: "2026-11-26", sent: 5, failed: 0, deferred: 0 });
-    expect(result.messages.map((m) => m.recipient.email).sort()).toEqual([...suppliers].sort());
+    // The second press finds the lease held, unless the first run was over by then (it then has nothing to send).
+    expect([[202, 202], [202, 409]]).toContainEqual(statuses);
+    const started = [a, b].filter((r) => r.status === 202).map((r) => ChaseRunStatusSchema.parse(r.body));
+    for (const [i, s] of started.entries()) {
+      expect(s).toMatchObject({ runDate: "2026-11-26", trigger: "manual", scope: "everything" });
+      expect([a, b].filter((r) => r.status === 202)[i]?.headers.get("location")).toBe(`/api/chase/runs/${s.runId}`);
+    }
+    const ended = await Promise.all(started.map((s) => followRun(s.runId)));
+    expect(ended.every((s) => s.state === "finished")).toBe(true);
+    expect(ended.reduce((n, s) => n + s.sent, 0)).toBe(5);
+    expect(ended.reduce((n, s) => n + s.failed + s.deferred, 0)).toBe(0);
     const busy = [a, b].find((r) => r.status === 409);
     if (busy) expect(busy.body.error.code).toBe("chase-running");
+    expect([...countByRecipient(bed.fake.sent).keys()].sort()).toEqual([...suppliers].sort());
     expect([...countByRecipient(bed.fake.sent).values()].every((n) => n === 1)).toBe(true);
   });
+
+  it("GET /api/chase/runs/{runId}: managers only, 404 for a run that is not one", async () => {
+    expect((await manager("GET", "/api/chase/runs/0badf00d")).status).toBe(404);
+    expect((await manager("GET", "/api/chase/runs/x'%20or%20'1")).status).toBe(404);
+    expect((await officer("GET", "/api/chase/runs/0badf00d")).status).toBe(403);
+  });
 });
+
+/** Polls the run's status until it is no longer running (bounded: 20 s). */
+async function followRun(runId: string): Promise<ChaseRunStatus> {
+  const until = Date.now() + 20_000;
+  for (;;) {
+    const answer = await manager("GET", `/api/chase/runs/${runId}`);
+    expect(answer.status).toBe(200);
+    const status = ChaseRunStatusSchema.parse(answer.body);
+    if (status.state !== "running") return status;
+    if (Date.now() > until) throw new Error(`run ${runId} still running after 20 s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function runAndFollow(): Promise<ChaseRunStatus> {
+  const answer = await manager("POST", "/api/chase/run");
+  expect(answer.status).toBe(202);
+  return followRun(ChaseRunStatusSchema.parse(answer.body).runId);
+}
 
 describe("GET /api/chase/ledger", () => {
   it("pages through everyone's chasing newest first, for officers and managers", async () => {
     // A week on: the second reminders. The first run was the suppliers' first reminder, however
     // overdue they were, so nobody is escalated yet.
     bed.app.clock.set("2026-12-03T07:00:00Z");
-    const second = await manager("POST", "/api/chase/run");
-    expect(second.status).toBe(200);
-    expect(second.body).toMatchObject({ sent: 5 });
-    expect(second.body.messages.every((m: { role: string }) => m.role === "supplier")).toBe(true);
+    const second = await runAndFollow();
+    expect(second).toMatchObject({ state: "finished", sent: 5 });
+    const newest = LedgerPage.parse((await officer("GET", "/api/chase/ledger?pageSize=5")).body).items;
+    expect(newest.every((m) => m.role === "supplier" && m.runDate === "2026-12-03")).toBe(true);
     // Two reminders really sent: the third, and the escalations to both managers.
     bed.app.clock.set("2026-12-10T07:00:00Z");
-    const third = await manager("POST", "/api/chase/run");
-    expect(third.body.sent).toBe(7);
+    const third = await runAndFollow();
+    expect(third.sent).toBe(7);
 
     const seen: string[] = [];
     let token: string | undefined;

@@ -24,7 +24,7 @@ import {
 import type {
   Assessment,
   ChaseLedgerEntry,
-  ChaseRunResult,
+  ChaseRunStatus,
   Commitment,
   ContractDetail,
   Contribution,
@@ -182,7 +182,21 @@ export class FakeApi {
   /** What GET /api/portfolio rolls up, with shared/'s rules, as of `portfolioAsOf`. */
   portfolio: PortfolioContract[] = [];
   portfolioAsOf = "2026-10-01";
-  chaseResult: ChaseRunResult = { runDate: TODAY, sent: 0, failed: 0, deferred: 0, alreadyDone: 0, messages: [] };
+  /** What GET /chase/runs/{runId} answers once the run POST /chase/run started is over. */
+  chaseRun: ChaseRunStatus = {
+    runId: "0a1b2c3d",
+    runDate: TODAY,
+    scope: "everything",
+    trigger: "manual",
+    state: "finished",
+    startedAt: `${TODAY}T09:00:00.000Z`,
+    heartbeatAt: `${TODAY}T09:00:00.000Z`,
+    finishedAt: `${TODAY}T09:00:02.000Z`,
+    sent: 0,
+    failed: 0,
+    deferred: 0,
+    alreadyDone: 0,
+  };
   /** Default page size when a request does not say; small so paging is exercised. */
   pageSize = 100;
   /** Every request, in order. */
@@ -215,7 +229,13 @@ export class FakeApi {
       { method: "POST", pattern: /^contributions\/([^/]+)\/warnings\/clear$/, roles: ["Officer"], handle: (r, [id]) => this.clearWarnings(r, id ?? "") },
       { method: "GET", pattern: /^quarantine$/, roles: ["Officer"], handle: (r) => this.page(r, "quarantine", this.quarantine, 50) },
       { method: "POST", pattern: /^quarantine\/([^/]+)\/resolve$/, roles: ["Officer"], handle: (r, [id]) => this.resolveQuarantine(r, decodeURIComponent(id ?? "")) },
-      { method: "POST", pattern: /^chase\/run$/, roles: ["Manager"], handle: () => ({ status: 200, body: this.chaseResult }) },
+      {
+        method: "POST",
+        pattern: /^chase\/run$/,
+        roles: ["Manager"],
+        handle: () => ({ status: 202, body: { ...this.chaseRun, state: "running", sent: 0, failed: 0, deferred: 0, alreadyDone: 0, finishedAt: undefined } }),
+      },
+      { method: "GET", pattern: /^chase\/runs\/([^/]+)$/, roles: ["Manager"], handle: (_r, [id]) => (id === this.chaseRun.runId ? { status: 200, body: this.chaseRun } : { status: 404, body: { error: { code: "not-found", message: `There is no chase run ${id}.` } } }) },
       { method: "GET", pattern: /^chase\/ledger$/, roles: ["Officer", "Manager"], handle: (r) => this.chaseLedger(r) },
       { method: "POST", pattern: /^values\/batch$/, roles: ["Officer"], handle: (r) => this.valuesBatch(r) },
       {
