@@ -29,6 +29,7 @@ import { ApiProblemNotice } from "../components/ApiProblemNotice";
 import { FactList } from "../components/FactList";
 import { NO_WORKBOOK_EXPLANATION_ID } from "../components/NoWorkbookNotice";
 import { LoadStatus } from "../components/LoadStatus";
+import { formatDate } from "../components/format";
 import { usePanelStyles } from "../components/layout";
 import { buildPortfolioSync } from "../sync/buildPortfolioSync";
 import type { PanelProps } from "./PanelProps";
@@ -142,7 +143,7 @@ function PortfolioFigures({ view }: { view: PortfolioView }) {
       ))}
       <section className={layout.section} aria-labelledby="portfolio-totals-heading">
         <Subtitle2 as="h3" id="portfolio-totals-heading" className={layout.heading}>
-          Totals, as of {view.asOf}
+          Totals, as of {formatDate(view.asOf)}
         </Subtitle2>
         <FactList
           facts={[

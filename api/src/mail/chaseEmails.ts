@@ -64,7 +64,7 @@ const QUANTITY = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 2 });
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
 /** "30 September 2026": months in full read better aloud than "Sept", and do not vary with the ICU version. */
-function formatDate(date: IsoDate): string {
+export function formatDate(date: IsoDate): string {
   const [year, month, day] = date.split("-").map(Number) as [number, number, number];
   return `${day} ${MONTHS[month - 1]} ${year}`;
 }

@@ -1,6 +1,6 @@
 import { DOMINANCE_SHARE, financialYearLabel, financialYear, formatPence, PORTFOLIO_CHART_SERIES, STATUS_THRESHOLDS, sumFigures } from "../../../shared";
 import type { PortfolioFigures, PortfolioRow, PortfolioStatus, PortfolioView } from "../../../shared";
-import { escapeHtml } from "../mail/chaseEmails";
+import { escapeHtml, formatDate } from "../mail/chaseEmails";
 
 /** The three views the cabinet report is made of, from the same contracts on the same day. */
 export interface ReportViews {
@@ -153,7 +153,7 @@ export function renderReport(views: ReportViews, context: ReportContext): string
 <body>
 <header>
 <h1>Social value portfolio</h1>
-<p class="meta">${escapeHtml(context.organisation)} · ${escapeHtml(context.scope)} · figures as of ${escapeHtml(asOf)} (financial year ${financialYearLabel(financialYear(asOf))}) · ${counted.length} ${counted.length === 1 ? "contract" : "contracts"}: ${statuses["on-track"]} on track, ${statuses.behind} behind, ${statuses["at-risk"]} at risk</p>
+<p class="meta">${escapeHtml(context.organisation)} · ${escapeHtml(context.scope)} · figures as of ${escapeHtml(formatDate(asOf))} (financial year ${financialYearLabel(financialYear(asOf))}) · ${counted.length} ${counted.length === 1 ? "contract" : "contracts"}: ${statuses["on-track"]} on track, ${statuses.behind} behind, ${statuses["at-risk"]} at risk</p>
 </header>
 <main>
 <section aria-labelledby="h-summary">
