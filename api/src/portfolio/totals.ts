@@ -64,8 +64,13 @@ async function tryCount(deps: Deps, contractId: string, contributionIds: string[
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     if (attempt > 0) await pause(attempt);
     const current = await store.getTotals(contractId);
+    // A contract never counted may hold contributions from before the portfolio existed: count them all.
+    if (!current) {
+      await recountContract(deps, contractId);
+      return true;
+    }
     const stored = await mapWithLimit(contributionIds, 8, (id) => deps.store.getContribution(contractId, id));
-    let totals = current?.totals ?? emptyTotals(contractId);
+    let totals = current.totals;
     let changed = false;
     for (const s of stored) {
       const next = s ? applyToTotals(totals, s.value) : undefined;
@@ -76,7 +81,7 @@ async function tryCount(deps: Deps, contractId: string, contributionIds: string[
     }
     if (!changed) return true;
     try {
-      await store.saveTotals(totals, current?.etag);
+      await store.saveTotals(totals, current.etag);
       return true;
     } catch (e) {
       if (!(e instanceof StaleEtagError)) throw e;
@@ -106,8 +111,9 @@ export async function countPending(deps: Deps): Promise<void> {
 
 /**
  * Counts every contribution of a contract, in one write: for contributions saved without passing
- * through the write paths above (the example data, a ledger from before the portfolio existed).
- * Like every counting, safe to repeat.
+ * through the write paths above (the example data, a ledger from before the portfolio existed). The
+ * first counting of any contract, and a portfolio read that finds a contract with no totals, come
+ * here. Like every counting, safe to repeat.
  */
 export async function recountContract(deps: Deps, contractId: string): Promise<void> {
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -127,7 +133,8 @@ export async function recountContract(deps: Deps, contractId: string): Promise<v
       }
       continuationToken = page.continuationToken;
     } while (continuationToken);
-    if (!changed) return;
+    // A contract with nothing to count still gets its (empty) totals, so it is not recounted on every read.
+    if (!changed && current) return;
     try {
       await deps.store.portfolio.saveTotals(totals, current?.etag);
       return;

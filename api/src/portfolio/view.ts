@@ -3,7 +3,8 @@ import type { Contract, IsoDate, PackIndex, PortfolioContract, PortfolioQuery, P
 import type { Deps } from "../deps";
 import type { Principal } from "../http/auth";
 import { seesContract } from "../handlers/principal";
-import { countPending } from "./totals";
+import { mapWithLimit } from "../lib/concurrency";
+import { countPending, recountContract } from "./totals";
 
 async function allContracts(deps: Deps): Promise<Contract[]> {
   const out: Contract[] = [];
@@ -22,12 +23,17 @@ export interface PortfolioInputs {
   asOf: IsoDate;
 }
 
-/** Every contract `principal` may see with its running totals: four reads, however many contributions. */
+/** Every contract `principal` may see with its running totals: four reads, however many contributions (once every contract has been counted). */
 export async function loadPortfolioInputs(deps: Deps, principal: Principal | undefined): Promise<PortfolioInputs> {
   await countPending(deps);
-  const [contracts, totals, commitments] = await Promise.all([allContracts(deps), deps.store.portfolio.listTotals(), deps.store.allCommitments()]);
-  const totalsOf = new Map(totals.map((t) => [t.contractId, t]));
+  const [contracts, listed, commitments] = await Promise.all([allContracts(deps), deps.store.portfolio.listTotals(), deps.store.allCommitments()]);
   const visible = contracts.filter((c) => seesContract(principal, c));
+  // Contracts from before the portfolio existed, not written to since, are counted on first sight.
+  const counted = new Set(listed.map((t) => t.contractId));
+  const uncounted = visible.filter((c) => !counted.has(c.id));
+  await mapWithLimit(uncounted, 4, (c) => recountContract(deps, c.id));
+  const totals = uncounted.length > 0 ? await deps.store.portfolio.listTotals() : listed;
+  const totalsOf = new Map(totals.map((t) => [t.contractId, t]));
   const packs = new Map<string, PackIndex | undefined>();
   for (const c of visible) {
     const key = `${c.packId}\n${c.packEdition}`;
