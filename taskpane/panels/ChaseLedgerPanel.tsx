@@ -6,7 +6,6 @@ import {
   MessageBarBody,
   MessageBarTitle,
   Spinner,
-  Subtitle1,
   Subtitle2,
   Table,
   TableBody,
@@ -19,6 +18,7 @@ import {
   mergeClasses,
   tokens,
 } from "@fluentui/react-components";
+import { PanelHeading } from "../components/PanelHeading";
 import type { BadgeProps } from "@fluentui/react-components";
 import type { ChaseLedgerEntry, ChaseRunStatus } from "../../shared";
 import { useLoad } from "../apiClient";
@@ -94,16 +94,7 @@ export function ChaseLedgerPanel({ api, user, contract }: PanelProps) {
 
   return (
     <div className={layout.panel}>
-      <div className={layout.headingRow}>
-        <Subtitle1 as="h2" className={layout.heading}>
-          Chase ledger
-        </Subtitle1>
-        {ledger.state.status === "ok" && (
-          <Button size="small" onClick={ledger.retry}>
-            Refresh
-          </Button>
-        )}
-      </div>
+      <PanelHeading title={"Chase ledger"} onRefresh={ledger.state.status === "ok" ? ledger.retry : undefined} />
       <Text>
         {contractId ? `Reminders and escalations for contract ${contractId}, newest first.` : "Reminders, escalations and digests for every contract, newest first. Pick a contract to see only its chasing."}
       </Text>

@@ -1,12 +1,10 @@
 import {
   Badge,
-  Button,
   MessageBar,
   MessageBarBody,
   MessageBarTitle,
   Radio,
   RadioGroup,
-  Subtitle1,
   Subtitle2,
   Table,
   TableBody,
@@ -19,6 +17,7 @@ import {
   tableHeaderCellClassNames,
   tokens,
 } from "@fluentui/react-components";
+import { PanelHeading } from "../components/PanelHeading";
 import { contractProgress, indexPack, plural, socialValueRatio } from "../../shared";
 import type { Contract, ContractDetail, ContractProgress, FrameworkPack, ValueAnswer } from "../../shared";
 import type { ApiClient } from "../apiClient";
@@ -48,16 +47,7 @@ export function ContractsPanel({ api, contract, ledger }: PanelProps) {
   return (
     <div className={layout.sections}>
       <section className={layout.section} aria-labelledby="contracts-heading">
-        <div className={layout.headingRow}>
-          <Subtitle1 as="h2" id="contracts-heading" className={layout.heading}>
-            Contracts
-          </Subtitle1>
-          {contracts.state.status === "ok" && (
-            <Button size="small" onClick={contracts.retry}>
-              Refresh
-            </Button>
-          )}
-        </div>
+        <PanelHeading title={"Contracts"} id="contracts-heading" onRefresh={contracts.state.status === "ok" ? contracts.retry : undefined} />
         <LoadStatus state={contracts.state} loading="Loading contracts…" failed="The contracts could not be loaded." onRetry={contracts.retry} />
         {contracts.state.status === "ok" &&
           (contracts.state.data.length === 0 ? (

@@ -11,6 +11,7 @@ import {
   mergeClasses,
   tokens,
 } from "@fluentui/react-components";
+import { PanelHeading } from "../components/PanelHeading";
 import { EVIDENCE_STATUSES, indexPack, plural, todayIn } from "../../shared";
 import type { Contract, Contribution, ContributionDetail, EvidenceStatus, FrameworkPack } from "../../shared";
 import { useLoad } from "../apiClient";
@@ -112,16 +113,7 @@ function ContractContributions({ api, gateway, user, ledger, selectedContract: c
           `hidden` sits on a class-less wrapper: a class setting `display` would override it. */}
       <div hidden={openId !== undefined}>
         <div className={layout.panel}>
-        <div className={layout.headingRow}>
-          <Subtitle1 as="h2" className={layout.heading}>
-            Contributions to {contract.id}
-          </Subtitle1>
-          {load.state.status !== "loading" && (
-            <Button size="small" onClick={load.retry}>
-              Refresh
-            </Button>
-          )}
-        </div>
+        <PanelHeading title={`Contributions to ${contract.id}`} onRefresh={load.state.status !== "loading" ? load.retry : undefined} />
 
         {load.state.status === "loading" && (
           <>

@@ -8,7 +8,6 @@ import {
   MessageBarTitle,
   Select,
   Spinner,
-  Subtitle1,
   Subtitle2,
   Table,
   TableBody,
@@ -21,6 +20,7 @@ import {
   mergeClasses,
   tokens,
 } from "@fluentui/react-components";
+import { PanelHeading } from "../components/PanelHeading";
 import type { BadgeProps } from "@fluentui/react-components";
 import { formatPence, PORTFOLIO_CHART_SERIES, PORTFOLIO_GROUPINGS, plural } from "../../shared";
 import type { PortfolioGroupBy, PortfolioRow, PortfolioStatus, PortfolioView } from "../../shared";
@@ -83,16 +83,7 @@ export function PortfolioPanel({ api, gateway, ledger }: PanelProps) {
 
   return (
     <div className={layout.panel}>
-      <div className={layout.headingRow}>
-        <Subtitle1 as="h2" className={layout.heading}>
-          Portfolio
-        </Subtitle1>
-        {view.state.status === "ok" && (
-          <Button size="small" onClick={view.retry}>
-            Refresh
-          </Button>
-        )}
-      </div>
+      <PanelHeading title={"Portfolio"} onRefresh={view.state.status === "ok" ? view.retry : undefined} />
       <Text>Promised, expected by now and delivered with accepted evidence, over every contract you may see.</Text>
       <Field label="Group by">
         <Select value={groupBy} onChange={(_e, data) => setGroupBy(data.value as PortfolioGroupBy)}>

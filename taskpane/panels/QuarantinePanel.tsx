@@ -4,13 +4,13 @@ import {
   Field,
   Link,
   Spinner,
-  Subtitle1,
   Subtitle2,
   Text,
   Textarea,
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
+import { PanelHeading } from "../components/PanelHeading";
 import type { QuarantineItem, QuarantineReason } from "../../shared";
 import type { Page } from "../apiClient";
 import { useLoad } from "../apiClient";
@@ -102,16 +102,7 @@ export function QuarantinePanel({ api }: PanelProps) {
 
   return (
     <div className={layout.panel}>
-      <div className={layout.headingRow}>
-        <Subtitle1 as="h2" className={layout.heading}>
-          Quarantine
-        </Subtitle1>
-        {first.state.status === "ok" && (
-          <Button size="small" onClick={refresh}>
-            Refresh
-          </Button>
-        )}
-      </div>
+      <PanelHeading title={"Quarantine"} onRefresh={first.state.status === "ok" ? refresh : undefined} />
       <Text>Form submissions the ledger refused, kept with every reason and the answers as sent, so you can fix the form or contact the supplier.</Text>
       <LoadStatus state={first.state} loading="Loading quarantined submissions…" failed="The quarantine could not be loaded." onRetry={refresh} />
       {first.state.status === "ok" && items.length === 0 && <Text>Nothing in quarantine: every submission so far was valid.</Text>}
