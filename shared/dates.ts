@@ -46,10 +46,17 @@ export function isoDateToExcelSerial(date: IsoDate): number {
   return dayNumber(date) + EXCEL_EPOCH_OFFSET;
 }
 
+/** One formatter per time zone: building one costs far more than formatting with it, and ingestion asks for every submission. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** The calendar date of an instant as people in `timeZone` see it (e.g. Europe/London). */
 export function dateInTimeZone(instant: Date, timeZone: string): IsoDate {
-  const parts = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })
-    .formatToParts(instant);
+  let format = dateFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+    dateFormats.set(timeZone, format);
+  }
+  const parts = format.formatToParts(instant);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   return `${get("year")}-${get("month")}-${get("day")}`;
 }

@@ -63,40 +63,51 @@ type TotalsContribution = Pick<Contribution, "id" | "measureCode" | "supplier" |
 const bucketKey = (b: Omit<TotalsBucket, "count" | "pence">) =>
   [normaliseCode(b.measureCode), supplierKey(b.supplier), b.periodEnd, b.status, b.dueDate ?? "", b.packId, b.packEdition].join("\u0000");
 
-/** The contribution counted in its current state; undefined when `totals` already counts it so (nothing to write). */
-export function applyToTotals(totals: ContractTotals, c: TotalsContribution): ContractTotals | undefined {
-  const shape = {
-    measureCode: normaliseCode(c.measureCode),
-    supplier: c.supplier.trim().replace(/\s+/g, " "),
-    periodEnd: c.periodEnd,
-    status: c.evidenceStatus,
-    ...(isAwaitingEvidence(c.evidenceStatus) ? { dueDate: c.evidenceDueDate } : {}),
-    packId: c.packId,
-    packEdition: c.packEdition,
-  };
-  const pence = toPence(c.value ?? 0);
-  const key = bucketKey(shape);
-  let index = totals.buckets.findIndex((b) => bucketKey(b) === key);
-  const previous = totals.applied[c.id];
-  if (previous && previous[0] === index && previous[1] === pence) return undefined;
-
+/**
+ * The contributions counted in their current state; undefined when `totals` already counts every
+ * one of them so (nothing to write). One pass with one copy of the totals, however many are counted
+ * (a recount of a whole contract), so the cost follows the contributions counted, not those held.
+ */
+export function applyToTotals(totals: ContractTotals, contributions: readonly TotalsContribution[]): ContractTotals | undefined {
   const buckets = totals.buckets.map((b) => ({ ...b }));
-  if (previous) {
-    const old = buckets[previous[0]];
-    if (old) {
-      old.count -= 1;
-      old.pence -= previous[1];
+  const indexOf = new Map(buckets.map((b, i) => [bucketKey(b), i]));
+  const applied = { ...totals.applied };
+  let changed = false;
+  for (const c of contributions) {
+    const shape = {
+      measureCode: normaliseCode(c.measureCode),
+      supplier: c.supplier.trim().replace(/\s+/g, " "),
+      periodEnd: c.periodEnd,
+      status: c.evidenceStatus,
+      ...(isAwaitingEvidence(c.evidenceStatus) ? { dueDate: c.evidenceDueDate } : {}),
+      packId: c.packId,
+      packEdition: c.packEdition,
+    };
+    const pence = toPence(c.value ?? 0);
+    const key = bucketKey(shape);
+    const previous = applied[c.id];
+    if (previous && previous[0] === indexOf.get(key) && previous[1] === pence) continue;
+    changed = true;
+    if (previous) {
+      const old = buckets[previous[0]];
+      if (old) {
+        old.count -= 1;
+        old.pence -= previous[1];
+      }
     }
+    let index = indexOf.get(key);
+    if (index === undefined) {
+      index = buckets.length;
+      buckets.push({ ...shape, count: 0, pence: 0 });
+      indexOf.set(key, index);
+    }
+    const bucket = buckets[index];
+    if (!bucket) throw new Error("bucket index out of range");
+    bucket.count += 1;
+    bucket.pence += pence;
+    applied[c.id] = [index, pence];
   }
-  if (index < 0) {
-    index = buckets.length;
-    buckets.push({ ...shape, count: 0, pence: 0 });
-  }
-  const bucket = buckets[index];
-  if (!bucket) throw new Error("bucket index out of range");
-  bucket.count += 1;
-  bucket.pence += pence;
-  return { contractId: totals.contractId, buckets, applied: { ...totals.applied, [c.id]: [index, pence] } };
+  return changed ? { contractId: totals.contractId, buckets, applied } : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -88,25 +88,23 @@ async function main(): Promise<void> {
         await deps.store.createContract(contract);
         const commitments: Commitment[] = MEASURES.slice(0, 3 + (i % 4)).map((measureCode, m) => ({ measureCode, quantity: (10 + ((i + m) % 40)) * scale, ...(m % 2 === 0 ? { supplier: `Supplier ${(i + m) % 120} Ltd` } : {}) }));
         await deps.store.putCommitments(id, commitments);
-        let totals: ContractTotals = emptyTotals(id);
         const count = Math.min(perContract, contributionCount - i * perContract);
-        for (let n = 0; n < count; n++) {
+        const counted = Array.from({ length: count }, (_, n) => {
           const measureCode = MEASURES[n % MEASURES.length] ?? "J1";
           const measure = pack.byCode.get(measureCode);
-          const periodEnd = day((i * 7) % 700 + 90 * (1 + (n % 10)) - 1);
-          totals =
-            applyToTotals(totals, {
-              id: formReference("bench-seed", `${i}-${n}`, 0),
-              measureCode,
-              supplier: `Supplier ${(i + (n % 3)) % 120} Ltd`,
-              periodEnd,
-              evidenceStatus: STATUSES[n % STATUSES.length] ?? "accepted",
-              evidenceDueDate: day((i * 7) % 700 + 90 * (1 + (n % 10)) + 29),
-              value: measure?.proxy ? (1 + (n % 5)) * measure.proxy : 1 + (n % 500),
-              packId: EXAMPLE_PACK.id,
-              packEdition: EXAMPLE_PACK.edition,
-            }) ?? totals;
-        }
+          return {
+            id: formReference("bench-seed", `${i}-${n}`, 0),
+            measureCode,
+            supplier: `Supplier ${(i + (n % 3)) % 120} Ltd`,
+            periodEnd: day((i * 7) % 700 + 90 * (1 + (n % 10)) - 1),
+            evidenceStatus: STATUSES[n % STATUSES.length] ?? "accepted",
+            evidenceDueDate: day((i * 7) % 700 + 90 * (1 + (n % 10)) + 29),
+            value: measure?.proxy ? (1 + (n % 5)) * measure.proxy : 1 + (n % 500),
+            packId: EXAMPLE_PACK.id,
+            packEdition: EXAMPLE_PACK.edition,
+          };
+        });
+        const totals: ContractTotals = applyToTotals(emptyTotals(id), counted) ?? emptyTotals(id);
         made += count;
         await deps.store.portfolio.saveTotals(totals, undefined);
       },

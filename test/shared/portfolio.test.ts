@@ -38,17 +38,19 @@ function totalsOf(contractId: string, packId: string, packEdition: string, repor
   let totals = emptyTotals(contractId);
   for (const r of reported) {
     totals =
-      applyToTotals(totals, {
-        id: ref(),
-        measureCode: r.measureCode,
-        supplier: r.supplier,
-        periodEnd: r.periodEnd,
-        evidenceStatus: r.status,
-        evidenceDueDate: r.due ?? "2026-12-31",
-        value: r.pounds,
-        packId,
-        packEdition,
-      }) ?? totals;
+      applyToTotals(totals, [
+        {
+          id: ref(),
+          measureCode: r.measureCode,
+          supplier: r.supplier,
+          periodEnd: r.periodEnd,
+          evidenceStatus: r.status,
+          evidenceDueDate: r.due ?? "2026-12-31",
+          value: r.pounds,
+          packId,
+          packEdition,
+        },
+      ]) ?? totals;
   }
   return totals;
 }
@@ -94,11 +96,11 @@ describe("running totals", () => {
   const base = { id: "SV-00000001", measureCode: "J1", supplier: "Acme Build Ltd", periodEnd: "2026-06-30", evidenceStatus: "missing" as EvidenceStatus, evidenceDueDate: "2026-07-30", value: 100.5, packId: "example", packEdition: "2026.1" };
 
   test("applying the same contribution again changes nothing; a review moves it between buckets, counted once", () => {
-    const once = applyToTotals(emptyTotals("C-1"), base);
+    const once = applyToTotals(emptyTotals("C-1"), [base]);
     expect(once).toBeDefined();
     if (!once) return;
-    expect(applyToTotals(once, base)).toBeUndefined();
-    const accepted = applyToTotals(once, { ...base, evidenceStatus: "accepted" });
+    expect(applyToTotals(once, [base])).toBeUndefined();
+    const accepted = applyToTotals(once, [{ ...base, evidenceStatus: "accepted" }]);
     expect(accepted).toBeDefined();
     if (!accepted) return;
     const live = accepted.buckets.filter((b) => b.count > 0);
@@ -114,7 +116,7 @@ describe("running totals", () => {
         let totals = emptyTotals("C-1");
         const last = new Map<number, { status: EvidenceStatus; pence: number }>();
         for (const s of steps) {
-          totals = applyToTotals(totals, { ...base, id: `SV-0000000${s.which}`, evidenceStatus: s.status, value: s.pounds }) ?? totals;
+          totals = applyToTotals(totals, [{ ...base, id: `SV-0000000${s.which}`, evidenceStatus: s.status, value: s.pounds }]) ?? totals;
           last.set(s.which, { status: s.status, pence: toPence(s.pounds) });
         }
         for (const status of EVIDENCE_STATUSES) {

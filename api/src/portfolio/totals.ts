@@ -1,6 +1,6 @@
 import { applyToTotals, emptyTotals } from "../../../shared";
 import type { Deps } from "../deps";
-import { mapWithLimit } from "../lib/concurrency";
+import { mapWithLimit, Turns } from "../lib/concurrency";
 import { StaleEtagError } from "../store/errors";
 
 /** Writers of one contract's totals rarely meet; when a burst does, each try waits a little longer, at random, so they spread out. */
@@ -20,68 +20,36 @@ export async function countInPortfolio(deps: Deps, contractId: string, contribut
   }
 }
 
-interface Waiting {
-  contributionId: string;
-  settle: (counted: Promise<boolean>) => void;
-}
+/** Per ledger (tests run several side by side): countings for one contract go in turns, those that arrive during one counted together in the next. */
+const turns = new WeakMap<object, Turns<string, boolean>>();
 
-/** Per ledger (tests run several side by side) and per contract: countings waiting, and whether one is under way. */
-const queues = new WeakMap<object, Map<string, { waiting: Waiting[]; running: boolean }>>();
-
-/**
- * Countings for one contract within this instance go in turns, and those that arrive while one is
- * under way are counted together in the next: a burst for one contract (the Forms pull, 20 parallel
- * posts) costs a few writes of its totals instead of one each, and never collides with itself on the
- * ETag. Other instances still meet at the ETag.
- */
 function inTurn(deps: Deps, contractId: string, contributionId: string): Promise<boolean> {
-  let ledger = queues.get(deps.store);
+  let ledger = turns.get(deps.store);
   if (!ledger) {
-    ledger = new Map();
-    queues.set(deps.store, ledger);
+    ledger = new Turns((id, contributionIds) => tryCount(deps, id, [...new Set(contributionIds)]));
+    turns.set(deps.store, ledger);
   }
-  const queue = ledger.get(contractId) ?? { waiting: [], running: false };
-  ledger.set(contractId, queue);
-  const counted = new Promise<boolean>((resolve, reject) => queue.waiting.push({ contributionId, settle: (p) => p.then(resolve, reject) }));
-  if (!queue.running) {
-    queue.running = true;
-    void (async () => {
-      while (queue.waiting.length > 0) {
-        const batch = queue.waiting.splice(0);
-        const attempt = tryCount(deps, contractId, [...new Set(batch.map((w) => w.contributionId))]);
-        for (const w of batch) w.settle(attempt);
-        await attempt.catch(() => undefined);
-      }
-      queue.running = false;
-      if (ledger.get(contractId) === queue) ledger.delete(contractId);
-    })();
-  }
-  return counted;
+  return ledger.take(contractId, contributionId);
 }
 
 async function tryCount(deps: Deps, contractId: string, contributionIds: string[]): Promise<boolean> {
   const store = deps.store.portfolio;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     if (attempt > 0) await pause(attempt);
-    const current = await store.getTotals(contractId);
+    const current = await store.getTotals(contractId, contributionIds);
     // A contract never counted may hold contributions from before the portfolio existed: count them all.
     if (!current) {
       await recountContract(deps, contractId);
       return true;
     }
     const stored = await mapWithLimit(contributionIds, 8, (id) => deps.store.getContribution(contractId, id));
-    let totals = current.totals;
-    let changed = false;
-    for (const s of stored) {
-      const next = s ? applyToTotals(totals, s.value) : undefined;
-      if (next) {
-        totals = next;
-        changed = true;
-      }
-    }
-    if (!changed) return true;
+    const totals = applyToTotals(
+      current.totals,
+      stored.flatMap((s) => (s ? [s.value] : [])),
+    );
+    if (!totals) return true;
     try {
-      await store.saveTotals(totals, current.etag);
+      await store.saveTotals(totals, current);
       return true;
     } catch (e) {
       if (!(e instanceof StaleEtagError)) throw e;
@@ -124,19 +92,17 @@ export async function recountContract(deps: Deps, contractId: string): Promise<v
     let continuationToken: string | undefined;
     do {
       const page = await deps.store.listContributions({ contractId }, { pageSize: 1000, continuationToken });
-      for (const c of page.items) {
-        const next = applyToTotals(totals, c);
-        if (next) {
-          totals = next;
-          changed = true;
-        }
+      const next = applyToTotals(totals, page.items);
+      if (next) {
+        totals = next;
+        changed = true;
       }
       continuationToken = page.continuationToken;
     } while (continuationToken);
     // A contract with nothing to count still gets its (empty) totals, so it is not recounted on every read.
     if (!changed && current) return;
     try {
-      await deps.store.portfolio.saveTotals(totals, current?.etag);
+      await deps.store.portfolio.saveTotals(totals, current);
       return;
     } catch (e) {
       if (!(e instanceof StaleEtagError)) throw e;

@@ -26,13 +26,15 @@ export interface PortfolioInputs {
 /** Every contract `principal` may see with its running totals: four reads, however many contributions (once every contract has been counted). */
 export async function loadPortfolioInputs(deps: Deps, principal: Principal | undefined): Promise<PortfolioInputs> {
   await countPending(deps);
-  const [contracts, listed, commitments] = await Promise.all([allContracts(deps), deps.store.portfolio.listTotals(), deps.store.allCommitments()]);
+  const [contracts, commitments] = await Promise.all([allContracts(deps), deps.store.allCommitments()]);
   const visible = contracts.filter((c) => seesContract(principal, c));
+  const ids = visible.map((c) => c.id);
+  const listed = await deps.store.portfolio.listTotals(ids);
   // Contracts from before the portfolio existed, not written to since, are counted on first sight.
   const counted = new Set(listed.map((t) => t.contractId));
   const uncounted = visible.filter((c) => !counted.has(c.id));
   await mapWithLimit(uncounted, 4, (c) => recountContract(deps, c.id));
-  const totals = uncounted.length > 0 ? await deps.store.portfolio.listTotals() : listed;
+  const totals = uncounted.length > 0 ? await deps.store.portfolio.listTotals(ids) : listed;
   const totalsOf = new Map(totals.map((t) => [t.contractId, t]));
   const packs = new Map<string, PackIndex | undefined>();
   for (const c of visible) {

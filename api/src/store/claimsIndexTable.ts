@@ -1,36 +1,62 @@
-import { odata } from "@azure/data-tables";
 import type { TableEntity } from "@azure/data-tables";
 import { MAX_RELATED, normaliseCode, normaliseEvidenceLink, supplierKey } from "../../../shared";
 import type { Contribution } from "../../../shared";
-import { mapWithLimit } from "../lib/concurrency";
-import { statusOf, str } from "./entities";
-import type { Entity } from "./entities";
+import { mapWithLimit, Turns } from "../lib/concurrency";
+import { fromChunks, toChunks } from "./chunks";
+import { statusOf } from "./entities";
+import { StorageUnavailableError } from "./errors";
 import { boundedKeyPart, digest } from "./keys";
 import type { ClaimsIndexStore, SimilarClaimQuery } from "./ports";
 import { VERIFY_CONCURRENCY } from "./tables";
 import type { Tables } from "./tables";
 
-const indexRow = (contractId: string, id: string) => `${contractId}|${id}`;
+/** A contribution an index entry points at. */
+type Pointer = readonly [contractId: string, id: string];
+/** A claim entry: the contribution and the period it covers, so a look-up reads only candidates. */
+type ClaimEntry = readonly [contractId: string, id: string, periodStart: string, periodEnd: string];
+type IndexTable = "claims" | "evidenceUses";
+/** A change to a key's list; undefined when there is nothing to write. */
+type Change = (entries: (Pointer | ClaimEntry)[]) => readonly (Pointer | ClaimEntry)[] | undefined;
 
-/** One partition per supplier and measure, across contracts: `acme build ltd|J3`. */
-const claimPartition = (supplier: string, measureCode: string) => boundedKeyPart(`${supplierKey(supplier)}|${normaliseCode(measureCode)}`);
+/** Each index key is one entity holding its entries as a list: a look-up is one point read. */
+const LIST_ROW = "list";
 
-/** One partition per evidence file, by its normalised link. */
+/** One key per supplier, measure and quantity, across contracts: a duplicate has all three the same. */
+const claimPartition = (c: SimilarClaimQuery) => boundedKeyPart(`${supplierKey(c.supplier)}|${normaliseCode(c.measureCode)}|${String(c.quantity)}`);
+
+/** One key per evidence file, by its normalised link. */
 const evidencePartition = (link: string) => digest(normaliseEvidenceLink(link));
 
 /**
- * Index entries read per look-up: the most a warning names, one more to know there are more, and
- * one for the contribution's own entry (a retry). A claim sent a thousand times costs the same.
+ * Entries a look-up names: the most a warning names, one more to know there are more, and one for
+ * the contribution's own entry (a retry). A file used a thousand times costs the same: its list
+ * keeps the first users only.
  */
 const LOOKUP = MAX_RELATED + 2;
+
+/**
+ * Claims kept per supplier, measure and quantity: years of quarterly reports on many contracts.
+ * Past it the claims with the earliest period end make room, so the check compares recent periods.
+ */
+export const CLAIMS_KEPT = 1000;
+
+/** Writers of one key rarely meet (one supplier's reports, or one file's first users); when they do, each try waits a little longer, at random. */
+const ATTEMPTS = 10;
+/** Lists remembered per instance for the next write (see `known`). */
+const KNOWN_LISTS = 2000;
+const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+
+const samePointer = (a: Pointer | ClaimEntry, contractId: string, id: string) => a[0] === contractId && a[1] === id;
 
 /** The partitions of a contribution's evidence, once each. */
 const evidencePartitions = (links: readonly { link: string }[]) => [...new Set(links.map((l) => evidencePartition(l.link)))];
 
 /**
- * The indexes the claim checks read (SupplierMeasureClaims, EvidenceUses, api/STORAGE.md). Like
- * the other indexes they are written before the contribution's transaction and may name a
- * contribution that is not saved: readers load each contribution named and skip those.
+ * The indexes the claim checks read (SupplierMeasureClaims, EvidenceUses, api/STORAGE.md). A
+ * look-up is a point read on Azure and on Azurite alike (Azurite answers any query by filtering the
+ * whole table, so a query here would cost more with every submission stored). Like the other
+ * indexes they are written before the contribution's transaction and may name a contribution that
+ * is not saved: readers load each contribution named and skip those.
  */
 export class ClaimsIndexTable implements ClaimsIndexStore {
   constructor(
@@ -39,73 +65,122 @@ export class ClaimsIndexTable implements ClaimsIndexStore {
     private readonly load: (contractId: string, id: string) => Promise<Contribution | undefined>,
   ) {}
 
-  /** The claim entry and one evidence entry per link; upserts, so a retry writes the same rows again. */
+  /** The claim entry and the contribution's place among each link's first users; a retry changes nothing. */
   async write(c: Contribution): Promise<void> {
-    const pointer = { rowKey: indexRow(c.contractId, c.id), contractId: c.contractId, contributionId: c.id };
     await Promise.all([
-      // The figures the duplicate check compares, so a partition read returns only the candidates.
-      this.t.clients.claims.upsertEntity(
-        { partitionKey: claimPartition(c.supplier, c.measureCode), ...pointer, quantity: { value: c.quantity, type: "Double" }, periodStart: c.periodStart, periodEnd: c.periodEnd },
-        "Replace",
-      ),
+      this.change<ClaimEntry>("claims", claimPartition(c), (entries) => {
+        if (entries.some((e) => samePointer(e, c.contractId, c.id))) return undefined;
+        const kept = [...entries, [c.contractId, c.id, c.periodStart, c.periodEnd] as const];
+        // The claims whose periods ended first make room; the sort is stable, so equal periods keep their order.
+        return kept.length <= CLAIMS_KEPT ? kept : [...kept].sort((a, b) => (a[3] < b[3] ? 1 : a[3] > b[3] ? -1 : 0)).slice(0, CLAIMS_KEPT);
+      }),
       this.writeEvidence(c, c.evidence),
     ]);
   }
 
   /** Evidence entries only, for links attached after the figures. */
   async writeEvidence(c: Contribution, links: readonly { link: string }[]): Promise<void> {
-    const pointer = { rowKey: indexRow(c.contractId, c.id), contractId: c.contractId, contributionId: c.id };
-    await Promise.all(evidencePartitions(links).map((partitionKey) => this.t.clients.evidenceUses.upsertEntity({ partitionKey, ...pointer } satisfies TableEntity, "Replace")));
+    await Promise.all(
+      evidencePartitions(links).map((pk) =>
+        this.change<Pointer>("evidenceUses", pk, (entries) => (entries.length >= LOOKUP || entries.some((e) => samePointer(e, c.contractId, c.id)) ? undefined : [...entries, [c.contractId, c.id]])),
+      ),
+    );
   }
 
   /** Takes back the entries of a contribution storage refused; best effort like the other index clean-ups. */
   async undo(c: Contribution): Promise<void> {
-    const rowKey = indexRow(c.contractId, c.id);
-    const drop = async (remove: () => Promise<unknown>) => {
+    const drop = async (what: () => Promise<void>) => {
       try {
-        await remove();
+        await what();
       } catch (e) {
-        if (statusOf(e) !== 404) this.t.options.warn(`Could not take back a claims index entry of refused contribution ${c.id}`, e);
+        this.t.options.warn(`Could not take back a claims index entry of refused contribution ${c.id}`, e);
       }
     };
-    await Promise.all([
-      drop(() => this.t.clients.claims.deleteEntity(claimPartition(c.supplier, c.measureCode), rowKey)),
-      ...evidencePartitions(c.evidence).map((pk) => drop(() => this.t.clients.evidenceUses.deleteEntity(pk, rowKey))),
-    ]);
+    const without = <T extends Pointer | ClaimEntry>(entries: T[]) => (entries.some((e) => samePointer(e, c.contractId, c.id)) ? entries.filter((e) => !samePointer(e, c.contractId, c.id)) : undefined);
+    await Promise.all([drop(() => this.change<ClaimEntry>("claims", claimPartition(c), without)), ...evidencePartitions(c.evidence).map((pk) => drop(() => this.change<Pointer>("evidenceUses", pk, without)))]);
   }
 
   similarClaims(claim: SimilarClaimQuery): Promise<Contribution[]> {
     return this.t.io(async () => {
-      // Only entries with the same quantity and an overlapping period: the contributions read to
-      // verify them are the candidates, however many times the supplier reported the measure.
-      const filter = odata`PartitionKey eq ${claimPartition(claim.supplier, claim.measureCode)} and quantity eq ${claim.quantity} and periodStart le ${claim.periodEnd} and periodEnd ge ${claim.periodStart}`;
-      const found = await this.verify(await this.first("claims", filter));
-      // A cut partition key may be shared by two long supplier names: compare the contribution's own.
-      return found.filter((c) => supplierKey(c.supplier) === supplierKey(claim.supplier) && normaliseCode(c.measureCode) === normaliseCode(claim.measureCode));
+      // Only entries with an overlapping period: the contributions read to verify them are the candidates.
+      const { entries } = await this.list<ClaimEntry>("claims", claimPartition(claim));
+      const candidates = entries.filter((e) => e[2] <= claim.periodEnd && e[3] >= claim.periodStart).slice(0, LOOKUP);
+      const found = await this.verify(candidates);
+      // A cut key may be shared by two long supplier names: compare the contribution's own.
+      return found.filter((c) => supplierKey(c.supplier) === supplierKey(claim.supplier) && normaliseCode(c.measureCode) === normaliseCode(claim.measureCode) && c.quantity === claim.quantity);
     });
   }
 
   evidenceUsers(links: readonly { link: string }[]): Promise<Contribution[]> {
     return this.t.io(async () => {
-      const pages = await Promise.all(evidencePartitions(links).map((pk) => this.first("evidenceUses", odata`PartitionKey eq ${pk}`)));
-      const entries = [...new Map(pages.flat().map((e) => [str(e.rowKey) ?? "", e])).values()];
-      const byId = new Map((await this.verify(entries)).map((c) => [c.id, c]));
-      return [...byId.values()];
+      const lists = await Promise.all(evidencePartitions(links).map(async (pk) => (await this.list<Pointer>("evidenceUses", pk)).entries));
+      const pointers = [...new Map(lists.flat().map((p) => [`${p[0]}|${p[1]}`, p])).values()];
+      return this.verify(pointers);
     });
   }
 
-  /** The first LOOKUP entries matching the filter; a page may come back short (or empty) with a token, so pages are followed until there are enough. */
-  private async first(table: "claims" | "evidenceUses", filter: string): Promise<Entity[]> {
-    const found: Entity[] = [];
-    for await (const page of this.t.clients[table].listEntities<Record<string, unknown>>({ queryOptions: { filter } }).byPage({ maxPageSize: LOOKUP })) {
-      found.push(...page);
-      if (found.length >= LOOKUP) break;
-    }
-    return found.slice(0, LOOKUP);
+  /**
+   * The lists this instance last read or wrote, with their ETags: a write starts from the list the
+   * look-up just read instead of reading it again. Only writes use it, and the ETag refuses a stale one.
+   */
+  private readonly known = new Map<string, { entries: (Pointer | ClaimEntry)[]; etag?: string }>();
+
+  private remember(table: IndexTable, partitionKey: string, list: { entries: (Pointer | ClaimEntry)[]; etag?: string }): void {
+    const key = `${table}\n${partitionKey}`;
+    this.known.delete(key);
+    this.known.set(key, list);
+    // Oldest first out: the map keeps its insertion order.
+    if (this.known.size > KNOWN_LISTS) this.known.delete(this.known.keys().next().value ?? key);
   }
 
-  private async verify(entries: Record<string, unknown>[]): Promise<Contribution[]> {
-    const found = await mapWithLimit(entries, VERIFY_CONCURRENCY, (e) => this.load(str(e.contractId) ?? "", str(e.contributionId) ?? ""));
+  private async list<T extends Pointer | ClaimEntry>(table: IndexTable, partitionKey: string): Promise<{ entries: T[]; etag?: string }> {
+    const e = await this.t.read(table, partitionKey, LIST_ROW);
+    const list = e ? { entries: JSON.parse(fromChunks(e, "entries") || "[]") as T[], etag: e.etag } : { entries: [] };
+    this.remember(table, partitionKey, list);
+    return list;
+  }
+
+  /** Changes to one key from this instance, written together in one read-modify-write. */
+  private readonly turns = new Turns<Change, void>((key, changes) => {
+    const [table, partitionKey] = key.split("\n") as [IndexTable, string];
+    return this.writeList(table, partitionKey, changes);
+  });
+
+  private change<T extends Pointer | ClaimEntry>(table: IndexTable, partitionKey: string, change: (entries: T[]) => readonly T[] | undefined): Promise<void> {
+    return this.turns.take(`${table}\n${partitionKey}`, change as Change);
+  }
+
+  /** Reads the key's list, applies the changes, and writes it back if nobody else did meanwhile. */
+  private async writeList(table: IndexTable, partitionKey: string, changes: Change[]): Promise<void> {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      if (attempt > 0) await pause(attempt);
+      const known = attempt === 0 ? this.known.get(`${table}\n${partitionKey}`) : undefined;
+      const { entries, etag } = known ?? (await this.list<Pointer | ClaimEntry>(table, partitionKey));
+      let next: (Pointer | ClaimEntry)[] | undefined;
+      for (const change of changes) next = change([...(next ?? entries)])?.slice() ?? next;
+      if (next === undefined) return;
+      const entity: TableEntity = { partitionKey, rowKey: LIST_ROW, ...toChunks("entries", JSON.stringify(next)) };
+      let written: string | undefined;
+      if (etag === undefined) {
+        written = await this.t.insert(table, entity);
+      } else {
+        try {
+          written = (await this.t.clients[table].updateEntity(entity, "Replace", { etag })).etag ?? "";
+        } catch (e) {
+          if (statusOf(e) !== 412) throw e;
+        }
+      }
+      if (written !== undefined) {
+        this.remember(table, partitionKey, { entries: next, etag: written || undefined });
+        return;
+      }
+    }
+    // Busy for every try: the submission answers 503 and its sender tries again, which finds the entry or writes it.
+    throw new StorageUnavailableError(new Error(`the ${table} index entry ${partitionKey} kept changing while it was written`));
+  }
+
+  private async verify(pointers: readonly (Pointer | ClaimEntry)[]): Promise<Contribution[]> {
+    const found = await mapWithLimit(pointers, VERIFY_CONCURRENCY, (p) => this.load(p[0], p[1]));
     return found.filter((c): c is Contribution => c !== undefined);
   }
 }

@@ -118,9 +118,9 @@ describe("GET /api/portfolio", () => {
     const broken: LedgerStore = {
       ...real,
       portfolio: {
-        getTotals: (c) => totals.getTotals(c),
+        getTotals: (c, ids) => totals.getTotals(c, ids),
         saveTotals: (t, e) => (failures-- > 0 ? Promise.reject(new Error("storage lost")) : totals.saveTotals(t, e)),
-        listTotals: () => totals.listTotals(),
+        listTotals: (ids) => totals.listTotals(ids),
         markPending: (c, i) => totals.markPending(c, i),
         clearPending: (c, i) => totals.clearPending(c, i),
         listPending: () => totals.listPending(),
