@@ -19,6 +19,9 @@ export interface ClaimFacts {
   evidence: readonly EvidenceLink[];
 }
 
+/** An earlier contribution that uses an evidence link: `evidence` holds at least the links it shares. */
+export type EvidenceUser = Pick<ClaimFacts, "id" | "contractId" | "evidence">;
+
 export interface NewClaim extends ClaimFacts {
   value: number | null;
   /** The day it was reported, in the organisation's time zone. */
@@ -65,7 +68,7 @@ const overlaps = (a: ClaimFacts, b: ClaimFacts) => a.periodStart <= b.periodEnd 
 const sameClaim = (a: ClaimFacts, b: ClaimFacts) =>
   supplierKey(a.supplier) === supplierKey(b.supplier) && normaliseCode(a.measureCode) === normaliseCode(b.measureCode) && a.quantity === b.quantity && overlaps(a, b);
 
-const where = (c: ClaimFacts, contractId: string) => (c.contractId === contractId ? c.id : `${c.id} (contract ${c.contractId})`);
+const where = (c: Pick<ClaimFacts, "id" | "contractId">, contractId: string) => (c.contractId === contractId ? c.id : `${c.id} (contract ${c.contractId})`);
 
 /**
  * A warning names at most this many earlier contributions: enough for an officer to start from,
@@ -74,7 +77,7 @@ const where = (c: ClaimFacts, contractId: string) => (c.contractId === contractI
 export const MAX_RELATED = 5;
 
 /** The earlier contributions a warning names, and words for them: "SV-…, SV-… and more". */
-function named(found: readonly ClaimFacts[], contractId: string): { ids: string[]; words: string } {
+function named(found: readonly Pick<ClaimFacts, "id" | "contractId">[], contractId: string): { ids: string[]; words: string } {
   const shown = found.slice(0, MAX_RELATED);
   const words = shown.map((c) => where(c, contractId)).join(", ");
   return { ids: shown.map((c) => c.id), words: found.length > MAX_RELATED ? `${words} and more` : words };
@@ -94,7 +97,7 @@ export function duplicateClaimWarnings(claim: ClaimFacts, earlier: readonly Clai
 }
 
 /** Evidence links this contribution shares with earlier contributions, on this contract or another. */
-export function evidenceReuseWarnings(claim: Pick<ClaimFacts, "id" | "contractId">, links: readonly EvidenceLink[], earlier: readonly ClaimFacts[]): Warning[] {
+export function evidenceReuseWarnings(claim: Pick<ClaimFacts, "id" | "contractId">, links: readonly EvidenceLink[], earlier: readonly EvidenceUser[]): Warning[] {
   const warnings: Warning[] = [];
   const seen = new Set<string>();
   for (const link of links) {
@@ -149,7 +152,7 @@ export function periodWarnings(claim: NewClaim, contract: ContractFacts): Warnin
  * one of its evidence links. The contribution itself may be among them (a retried submission):
  * it is never a duplicate of itself.
  */
-export function claimWarnings(claim: NewClaim, contract: ContractFacts, ledger: { similar: readonly ClaimFacts[]; evidenceUsers: readonly ClaimFacts[] }): Warning[] {
+export function claimWarnings(claim: NewClaim, contract: ContractFacts, ledger: { similar: readonly ClaimFacts[]; evidenceUsers: readonly EvidenceUser[] }): Warning[] {
   return [
     ...duplicateClaimWarnings(claim, ledger.similar),
     ...evidenceReuseWarnings(claim, claim.evidence, ledger.evidenceUsers),

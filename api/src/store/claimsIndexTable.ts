@@ -1,6 +1,6 @@
 import type { TableEntity } from "@azure/data-tables";
 import { MAX_RELATED, normaliseCode, normaliseEvidenceLink, supplierKey } from "../../../shared";
-import type { Contribution } from "../../../shared";
+import type { ClaimFacts, Contribution, EvidenceLink, EvidenceUser } from "../../../shared";
 import { mapWithLimit, Turns } from "../lib/concurrency";
 import { fromChunks, toChunks } from "./chunks";
 import { statusOf } from "./entities";
@@ -44,6 +44,8 @@ export const CLAIMS_KEPT = 1000;
 const ATTEMPTS = 10;
 /** Lists remembered per instance for the next write (see `known`). */
 const KNOWN_LISTS = 2000;
+/** Contributions this instance has seen saved (see `saved`). */
+const SAVED_KEPT = 100_000;
 const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
 
 const samePointer = (a: Pointer | ClaimEntry, contractId: string, id: string) => a[0] === contractId && a[1] === id;
@@ -54,15 +56,17 @@ const evidencePartitions = (links: readonly { link: string }[]) => [...new Set(l
 /**
  * The indexes the claim checks read (SupplierMeasureClaims, EvidenceUses, api/STORAGE.md). A
  * look-up is a point read on Azure and on Azurite alike (Azurite answers any query by filtering the
- * whole table, so a query here would cost more with every submission stored). Like the other
- * indexes they are written before the contribution's transaction and may name a contribution that
- * is not saved: readers load each contribution named and skip those.
+ * whole table, so a query here would cost more with every submission stored). An entry holds what
+ * the checks compare (the key says the supplier, measure and quantity, or the link), so the checks
+ * need no contribution read. Like the other indexes they are written before the contribution's
+ * transaction and may name a contribution that is not saved: readers check that each one named
+ * exists and skip those.
  */
 export class ClaimsIndexTable implements ClaimsIndexStore {
   constructor(
     private readonly t: Tables,
-    /** Reads a contribution by its contract and reference (the contributions adapter's point read). */
-    private readonly load: (contractId: string, id: string) => Promise<Contribution | undefined>,
+    /** Whether a contribution is saved (the contributions adapter's point read). */
+    private readonly exists: (contractId: string, id: string) => Promise<boolean>,
   ) {}
 
   /** The claim entry and the contribution's place among each link's first users; a retry changes nothing. */
@@ -100,23 +104,52 @@ export class ClaimsIndexTable implements ClaimsIndexStore {
     await Promise.all([drop(() => this.change<ClaimEntry>("claims", claimPartition(c), without)), ...evidencePartitions(c.evidence).map((pk) => drop(() => this.change<Pointer>("evidenceUses", pk, without)))]);
   }
 
-  similarClaims(claim: SimilarClaimQuery): Promise<Contribution[]> {
+  similarClaims(claim: SimilarClaimQuery): Promise<ClaimFacts[]> {
     return this.t.io(async () => {
-      // Only entries with an overlapping period: the contributions read to verify them are the candidates.
+      // Only entries with an overlapping period are candidates, however many times the supplier reported the measure.
       const { entries } = await this.list<ClaimEntry>("claims", claimPartition(claim));
       const candidates = entries.filter((e) => e[2] <= claim.periodEnd && e[3] >= claim.periodStart).slice(0, LOOKUP);
-      const found = await this.verify(candidates);
-      // A cut key may be shared by two long supplier names: compare the contribution's own.
-      return found.filter((c) => supplierKey(c.supplier) === supplierKey(claim.supplier) && normaliseCode(c.measureCode) === normaliseCode(claim.measureCode) && c.quantity === claim.quantity);
+      const saved = await this.savedOnly(candidates);
+      return saved.map(([contractId, id, periodStart, periodEnd]) => ({ id, contractId, supplier: claim.supplier, measureCode: claim.measureCode, quantity: claim.quantity, periodStart, periodEnd, evidence: [] }));
     });
   }
 
-  evidenceUsers(links: readonly { link: string }[]): Promise<Contribution[]> {
+  evidenceUsers(links: readonly EvidenceLink[]): Promise<EvidenceUser[]> {
     return this.t.io(async () => {
-      const lists = await Promise.all(evidencePartitions(links).map(async (pk) => (await this.list<Pointer>("evidenceUses", pk)).entries));
-      const pointers = [...new Map(lists.flat().map((p) => [`${p[0]}|${p[1]}`, p])).values()];
-      return this.verify(pointers);
+      const byLink = await Promise.all(
+        [...new Map(links.map((l) => [evidencePartition(l.link), l])).entries()].map(async ([pk, link]) => ({ link, entries: (await this.list<Pointer>("evidenceUses", pk)).entries })),
+      );
+      const users = new Map<string, { contractId: string; id: string; evidence: EvidenceLink[] }>();
+      for (const { link, entries } of byLink) {
+        for (const [contractId, id] of entries) {
+          const key = `${contractId}|${id}`;
+          const user = users.get(key) ?? { contractId, id, evidence: [] };
+          user.evidence.push(link);
+          users.set(key, user);
+        }
+      }
+      const saved = new Set((await this.savedOnly([...users.values()].map((u) => [u.contractId, u.id] as const))).map(([contractId, id]) => `${contractId}|${id}`));
+      return [...users.values()].filter((u) => saved.has(`${u.contractId}|${u.id}`));
     });
+  }
+
+  /**
+   * Contributions seen saved by this instance. A contribution, once saved, is never deleted, so a
+   * look-up checks each one named once; one not found yet may be saving now and is checked again.
+   */
+  private readonly saved = new Set<string>();
+
+  private async savedOnly<P extends Pointer | ClaimEntry>(pointers: readonly P[]): Promise<P[]> {
+    const found = await mapWithLimit(pointers, VERIFY_CONCURRENCY, async (p) => {
+      const key = `${p[0]}|${p[1]}`;
+      if (this.saved.has(key)) return true;
+      if (!(await this.exists(p[0], p[1]))) return false;
+      this.saved.add(key);
+      // Oldest first out, like `known`.
+      if (this.saved.size > SAVED_KEPT) this.saved.delete(this.saved.values().next().value ?? key);
+      return true;
+    });
+    return pointers.filter((_, i) => found[i]);
   }
 
   /**
@@ -179,8 +212,4 @@ export class ClaimsIndexTable implements ClaimsIndexStore {
     throw new StorageUnavailableError(new Error(`the ${table} index entry ${partitionKey} kept changing while it was written`));
   }
 
-  private async verify(pointers: readonly (Pointer | ClaimEntry)[]): Promise<Contribution[]> {
-    const found = await mapWithLimit(pointers, VERIFY_CONCURRENCY, (p) => this.load(p[0], p[1]));
-    return found.filter((c): c is Contribution => c !== undefined);
-  }
 }

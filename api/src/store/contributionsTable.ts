@@ -35,8 +35,13 @@ export class ContributionsTable implements ContributionStore {
 
   constructor(private readonly t: Tables) {
     this.claimsIndex = new ClaimsIndexTable(t, async (contractId, id) => {
-      const e = await t.read("contributions", contributionPartition(contractId, id), contributionRow(id));
-      return e ? toContribution(e) : undefined;
+      try {
+        await t.clients.contributions.getEntity(contributionPartition(contractId, id), contributionRow(id), { queryOptions: { select: ["RowKey"] } });
+        return true;
+      } catch (e) {
+        if (statusOf(e) === 404) return false;
+        throw e;
+      }
     });
   }
 
