@@ -1,7 +1,7 @@
 import { FrameworkPack, PINNED_PACK_CHANGED_EVENT, PINNED_PACK_SETTING, readPinnedPack, serialisePinnedPack } from "../shared";
 import { Chunk, DEFAULT_CHUNK_BYTES, planChunks } from "./sync/chunks";
 import { RefreshPlan, RefreshRefused, matchColumns, newTablePlan, refreshPlan, rowAt } from "./sync/refreshPlan";
-import { CellValue, NUMBER_FORMAT, PortfolioSync, SheetTable, WorkbookSync, excelCell, jsonBytes, literalText } from "./sync/sheetTable";
+import { CHART_ROWS, CellValue, NUMBER_FORMAT, PortfolioSync, SheetTable, TITLE_ROWS, WorkbookSync, excelCell, headerBelow, jsonBytes, literalText } from "./sync/sheetTable";
 
 /**
  * The only module of the task pane that talks to Office.js. Everything else is plain React and is
@@ -244,11 +244,13 @@ async function writePortfolioSync(context: Excel.RequestContext, sync: Portfolio
   const charts = tables.map((t, i) => t.findChart(sync.tables[i]?.chart.name ?? ""));
   if (shapes.some(Boolean) || charts.some(Boolean)) await round();
   if (tables.map((t) => t.readRows()).some(Boolean)) await round();
+  tables.forEach((t) => t.plan());
+  stack(tables);
   tables.forEach((t, i) => {
-    t.plan();
     t.writeAll();
     const spec = sync.tables[i];
-    if (spec) t.drawChart(charts[i], spec.chart);
+    // Moved with the layout each sync: a chart left where it was would cover the table that moved up beside it.
+    if (spec) t.drawChart(charts[i], spec.chart, true);
     t.finish();
   });
   await round();
@@ -257,6 +259,29 @@ async function writePortfolioSync(context: Excel.RequestContext, sync: Portfolio
     if (!c || c.isNullObject) created.push(`the chart ${sync.tables[i]?.chart.name}`);
   });
   return { created, requests };
+}
+
+/**
+ * Puts each table that sits below the one before it (same sheet, same first column) where the layout
+ * wants it: `headerBelow` that table as this sync leaves it. Growing or shrinking a table moves the
+ * cells under it in its columns (Excel inserts and deletes table rows that way), so each move is what
+ * is left over once the tables above have been written. A table this sync makes goes below the one
+ * before it at that one's new size. A table someone moved elsewhere stays put.
+ */
+function stack(tables: readonly ExcelTable[]): void {
+  let moved = 0;
+  let grown = 0;
+  tables.forEach((t, i) => {
+    const above = tables[i - 1];
+    if (above && t.isNewOnSheetOf(above)) t.placeAt(headerBelow(above.headerRow, above.rowsAfter));
+    if (!above || !t.sitsBelow(above)) {
+      moved = 0;
+      grown = 0;
+      return;
+    }
+    grown += above.growth;
+    moved += t.moveTo(headerBelow(above.headerRow, above.rowsAfter), moved, grown);
+  });
 }
 
 /**
@@ -301,7 +326,7 @@ class ExcelTable {
       if (!this.table.showHeaders) {
         throw new WorkbookError(`The ${this.spec.tableName} table's header row is hidden. Show it (Table Design, Header Row), then sync again: columns are matched by their headers.`);
       }
-      this.sheet = this.table.worksheet;
+      this.sheet = this.table.worksheet.load("name");
       this.header = this.table.getHeaderRowRange().load("values");
       this.extent = this.table.getRange().load("rowIndex, columnIndex, rowCount");
       this.filter = this.table.autoFilter.load("isDataFiltered");
@@ -363,6 +388,56 @@ class ExcelTable {
     }
     this.top = this.extent?.rowIndex ?? 0;
     this.left = this.extent?.columnIndex ?? 0;
+  }
+
+  /** The header's row once this table's writes are queued. */
+  get headerRow(): number {
+    return this.top;
+  }
+
+  /** Body rows this sync leaves the table with. */
+  get rowsAfter(): number {
+    return this.planned.bodyRows;
+  }
+
+  /** Rows this table's writes add (or, negative, delete), moving the cells below it in its columns. */
+  get growth(): number {
+    return this.exists ? this.planned.bodyRows - this.bodyRows : 0;
+  }
+
+  /** Whether this table is stacked under `above`: on its sheet, in its first column, further down. */
+  sitsBelow(above: ExcelTable): boolean {
+    if (!this.exists || this.top < TITLE_ROWS) return false;
+    return this.sheetOf().name.toLowerCase() === above.sheetName().toLowerCase() && this.left === above.left && above.top < this.top;
+  }
+
+  /** Whether this sync makes this table, on the sheet `above` is on. */
+  isNewOnSheetOf(above: ExcelTable): boolean {
+    return !this.exists && this.spec.sheetName.toLowerCase() === above.sheetName().toLowerCase();
+  }
+
+  /** Where a table this sync makes goes: written after the tables above, so at their new size. */
+  placeAt(top: number): void {
+    this.top = top;
+  }
+
+  private sheetName(): string {
+    return this.exists ? this.sheetOf().name : this.spec.sheetName;
+  }
+
+  /**
+   * Queues the blank rows (in this table's columns, just above its title) to insert or delete so its
+   * header ends at `target`, given `moved` rows already queued above it and `grown` rows the tables
+   * above will add when written. Returns the rows inserted (negative: deleted).
+   */
+  moveTo(target: number, moved: number, grown: number): number {
+    const title = this.top + moved - TITLE_ROWS;
+    const rows = target - (this.top + moved + grown);
+    const width = this.header?.values[0]?.length ?? this.planned.width;
+    if (rows > 0) this.sheetOf().getRangeByIndexes(title, this.left, rows, width).insert(Excel.InsertShiftDirection.down);
+    if (rows < 0) this.sheetOf().getRangeByIndexes(title + rows, this.left, -rows, width).delete(Excel.DeleteShiftDirection.up);
+    this.top = target;
+    return rows;
   }
 
   private get planned(): RefreshPlan {
@@ -477,7 +552,7 @@ class ExcelTable {
   }
 
   /** A clustered column chart of our columns (theme and the totals), created once, then given the new data. */
-  drawChart(chart: Excel.Chart | undefined, spec: { name: string; title: string }): void {
+  drawChart(chart: Excel.Chart | undefined, spec: { name: string; title: string }, placeEverySync = false): void {
     const plan = this.planned;
     const first = Math.min(...plan.positions);
     const last = Math.max(...plan.positions);
@@ -487,9 +562,11 @@ class ExcelTable {
     if (!target || target.isNullObject) {
       target = sheet.charts.add(Excel.ChartType.columnClustered, source, Excel.ChartSeriesBy.columns);
       target.name = spec.name;
-      target.setPosition(sheet.getRangeByIndexes(this.top, this.left + plan.width + 1, 1, 1), sheet.getRangeByIndexes(this.top + 17, this.left + plan.width + 9, 1, 1));
     } else {
       target.setData(source, Excel.ChartSeriesBy.columns);
+    }
+    if (target !== chart || placeEverySync) {
+      target.setPosition(sheet.getRangeByIndexes(this.top, this.left + plan.width + 1, 1, 1), sheet.getRangeByIndexes(this.top + CHART_ROWS - 1, this.left + plan.width + 9, 1, 1));
     }
     target.title.text = spec.title;
   }

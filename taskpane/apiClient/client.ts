@@ -390,12 +390,18 @@ export class ApiClient {
     return validate(PerformanceFailureSchema, answer.body, `POST /${path}`);
   }
 
-  /** POST /api/values/batch: one answer per query, in order; a shorter or longer answer is refused. */
   /** GET /api/portfolio: every contract this account may see, rolled up (Managers all, officers the contracts they manage). */
   async portfolio(groupBy: PortfolioGroupBy, options: CallOptions & { from?: string; to?: string } = {}): Promise<PortfolioView> {
     return (await this.get("portfolio", PortfolioViewSchema, { signal: options.signal, query: { groupBy, from: options.from, to: options.to } })).value;
   }
 
+  /** GET /api/portfolio/report: the cabinet report of the same contracts, one self-contained HTML page, as text. */
+  async portfolioReport(options: CallOptions = {}): Promise<string> {
+    const answer = await this.call({ method: "GET", path: "portfolio/report", expect: "html", signal: options.signal });
+    return validate(z.string(), answer.body, "GET /portfolio/report");
+  }
+
+  /** POST /api/values/batch: one answer per query, in order; a shorter or longer answer is refused. */
   async values(queries: ValueQuery[], options: CallOptions = {}): Promise<ValueAnswer[]> {
     const answer = await this.call({ method: "POST", path: "values/batch", body: { queries }, signal: options.signal });
     const { answers } = validate(ValuesBatchResponseSchema, answer.body, "POST /values/batch");

@@ -48,12 +48,14 @@ export interface SendOptions {
   timeoutMs: number;
   /** The caller's cancellation (a panel closing, a newer load); its abort is passed on unchanged. */
   signal?: AbortSignal;
+  /** "html": a 2xx answer is an HTML page (the cabinet report), kept as text; refusals are still JSON. */
+  expect?: "json" | "html";
 }
 
 export interface Answer {
   status: number;
   headers: { get(name: string): string | null };
-  /** The parsed JSON body, or undefined when the body was empty. */
+  /** The parsed JSON body, or undefined when the body was empty; the page's text when HTML was expected. */
   body: unknown;
 }
 
@@ -107,7 +109,8 @@ export async function send(options: SendOptions): Promise<Answer> {
   options.signal?.addEventListener("abort", passOn);
   if (options.signal?.aborted) passOn();
 
-  const headers: Record<string, string> = { accept: "application/json", ...options.headers };
+  const html = options.expect === "html";
+  const headers: Record<string, string> = { accept: html ? "text/html, application/json" : "application/json", ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers["content-type"] = "application/json";
 
@@ -136,15 +139,22 @@ export async function send(options: SendOptions): Promise<Answer> {
       throw new ApiProblem("network", notAnswered(options.baseUrl), "network");
     }
 
+    const ok = response.status >= 200 && response.status < 300;
+    if (html && ok) {
+      if (!/^text\/html\b/i.test(response.headers.get("content-type") ?? "")) {
+        throw new ApiProblem("invalid-response", `The API's answer to ${options.method} /${options.path} is not an HTML page. Check SVL_API_BASE_URL points at the API (…/api).`, "not-html", response.status);
+      }
+      return { status: response.status, headers: response.headers, body: text };
+    }
     let body: unknown;
     if (text.trim() !== "") {
       const parsed = parseJson(text);
-      if (!parsed.ok && response.status >= 200 && response.status < 300) {
+      if (!parsed.ok && ok) {
         throw new ApiProblem("invalid-response", `The API's answer to ${options.method} /${options.path} is not JSON. Check SVL_API_BASE_URL points at the API (…/api).`, "not-json", response.status);
       }
       body = parsed.ok ? parsed.value : undefined;
     }
-    if (response.status < 200 || response.status > 299) throw problemFor(response.status, response.statusText, body, options.baseUrl);
+    if (!ok) throw problemFor(response.status, response.statusText, body, options.baseUrl);
     return { status: response.status, headers: response.headers, body };
   } finally {
     clearTimeout(timer);

@@ -22,10 +22,12 @@ import {
 } from "@fluentui/react-components";
 import { PanelHeading } from "../components/PanelHeading";
 import type { BadgeProps } from "@fluentui/react-components";
-import { formatPence, PORTFOLIO_CHART_SERIES, PORTFOLIO_GROUPINGS, plural } from "../../shared";
+import { formatPence, PORTFOLIO_CHART_SERIES, PORTFOLIO_GROUPINGS, plural, todayIn } from "../../shared";
 import type { PortfolioGroupBy, PortfolioRow, PortfolioStatus, PortfolioView } from "../../shared";
 import { useLoad } from "../apiClient";
+import { ORGANISATION_TIME_ZONE } from "../config";
 import { ApiProblemNotice } from "../components/ApiProblemNotice";
+import { download } from "../components/download";
 import { FactList } from "../components/FactList";
 import { NO_WORKBOOK_EXPLANATION_ID } from "../components/NoWorkbookNotice";
 import { LoadStatus } from "../components/LoadStatus";
@@ -79,6 +81,22 @@ export function PortfolioPanel({ api, gateway, ledger }: PanelProps) {
       setSheet({ error: err });
     }
   }
+  const [report, setReport] = useState<{ busy: true } | { done: string } | { error: unknown }>();
+
+  async function openReport() {
+    setReport({ busy: true });
+    try {
+      const html = await api.portfolioReport();
+      const filename = `cabinet-report-${todayIn(ORGANISATION_TIME_ZONE, new Date())}.html`;
+      // A download, not window.open: Office's openBrowserWindow refuses blob: URLs and its webviews may block
+      // the pop-up, while a file opens in any browser, prints, and is what a manager sends (as NoticeList's files).
+      download(filename, html, "text/html");
+      setReport({ done: `The cabinet report is downloaded as ${filename}: open it in your browser to read, print or send it.` });
+    } catch (err) {
+      setReport({ error: err });
+    }
+  }
+
   const sheetButton = !gateway.isInExcel() ? { disabledFocusable: true, "aria-describedby": NO_WORKBOOK_EXPLANATION_ID } : { disabledFocusable: sheet !== undefined && "busy" in sheet };
 
   return (
@@ -98,7 +116,11 @@ export function PortfolioPanel({ api, gateway, ledger }: PanelProps) {
         <Button size="small" {...sheetButton} onClick={() => void syncSheet()}>
           Sync Portfolio sheet
         </Button>
+        <Button size="small" disabledFocusable={report !== undefined && "busy" in report} onClick={() => void openReport()}>
+          Open the cabinet report
+        </Button>
         {sheet && "busy" in sheet && <Spinner size="tiny" labelPosition="after" label="Writing the Portfolio sheet…" />}
+        {report && "busy" in report && <Spinner size="tiny" labelPosition="after" label="Fetching the cabinet report…" />}
       </div>
       {sheet && "done" in sheet && (
         <MessageBar intent="success" layout="multiline">
@@ -106,6 +128,12 @@ export function PortfolioPanel({ api, gateway, ledger }: PanelProps) {
         </MessageBar>
       )}
       {sheet && "error" in sheet && <ApiProblemNotice title="The Portfolio sheet was not written." error={sheet.error} onRetry={() => void syncSheet()} />}
+      {report && "done" in report && (
+        <MessageBar intent="success" layout="multiline">
+          <MessageBarBody>{report.done}</MessageBarBody>
+        </MessageBar>
+      )}
+      {report && "error" in report && <ApiProblemNotice title="The cabinet report could not be opened." error={report.error} onRetry={() => void openReport()} />}
       <LoadStatus state={view.state} loading="Loading the portfolio…" failed="The portfolio could not be loaded." onRetry={view.retry} />
       {view.state.status === "ok" && <PortfolioFigures view={view.state.data} />}
     </div>

@@ -1,4 +1,5 @@
 import type { PortfolioRow, PortfolioView } from "../../shared";
+import { headerBelow, TITLE_ROWS } from "./sheetTable";
 import type { PortfolioSync, SheetColumn, SheetTable } from "./sheetTable";
 
 export const PORTFOLIO_SHEET = "Portfolio";
@@ -12,9 +13,6 @@ const figures: readonly SheetColumn[] = [
   { header: "Expected to date (£)", kind: "money" },
   { header: "Delivered (£)", kind: "money" },
 ];
-
-/** The year table starts below the theme table and its chart (a pack has a handful of themes). */
-const YEAR_TABLE_ROW = 24;
 
 const pounds = (pence: number) => pence / 100;
 
@@ -38,10 +36,13 @@ function table(view: PortfolioView, name: string, key: string, firstRow: number)
 
 /** The Portfolio sheet: committed, expected and delivered by theme and by financial year, each with its chart. */
 export function buildPortfolioSync(byTheme: PortfolioView, byYear: PortfolioView): PortfolioSync {
+  const themes = table(byTheme, PORTFOLIO_THEME_TABLE, "Theme", TITLE_ROWS);
+  // Below the theme table and its chart, however many themes the packs have.
+  const years = table(byYear, PORTFOLIO_YEAR_TABLE, "Financial year", headerBelow(themes.firstRow, themes.rows.length));
   return {
     tables: [
-      { table: table(byTheme, PORTFOLIO_THEME_TABLE, "Theme", 2), chart: { name: PORTFOLIO_THEME_CHART, title: "Committed, expected and delivered social value by theme (£)" } },
-      { table: table(byYear, PORTFOLIO_YEAR_TABLE, "Financial year", YEAR_TABLE_ROW), chart: { name: PORTFOLIO_YEAR_CHART, title: "Committed, expected and delivered social value by financial year (£)" } },
+      { table: themes, chart: { name: PORTFOLIO_THEME_CHART, title: "Committed, expected and delivered social value by theme (£)" } },
+      { table: years, chart: { name: PORTFOLIO_YEAR_CHART, title: "Committed, expected and delivered social value by financial year (£)" } },
     ],
   };
 }

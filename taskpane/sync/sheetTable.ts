@@ -34,9 +34,24 @@ export interface WorkbookSync {
   chart: { name: string; title: string };
 }
 
-/** Small tables sharing one sheet, each with its chart (the Portfolio sheet). */
+/**
+ * Small tables stacked down one sheet, each with its chart beside it (the Portfolio sheet): each
+ * table's header goes `headerBelow` the one above, as long as that one is this sync.
+ */
 export interface PortfolioSync {
   tables: { table: SheetTable; chart: { name: string; title: string } }[];
+}
+
+/** A table's title is written this many rows above its header (SheetTable.title). */
+export const TITLE_ROWS = 2;
+/** Rows a chart beside a table spans, from the table's header down. */
+export const CHART_ROWS = 18;
+/** Blank rows between a table (or its chart, when that is longer) and the next table's title. */
+export const STACK_GAP_ROWS = 2;
+
+/** The header row of the next stacked table, below a table whose header is at `top` with `bodyRows` rows (never fewer than one). */
+export function headerBelow(top: number, bodyRows: number): number {
+  return top + Math.max(1 + Math.max(bodyRows, 1), CHART_ROWS) + STACK_GAP_ROWS + TITLE_ROWS;
 }
 
 /** Excel number formats. "@" makes Excel keep whatever is typed or written as text. */

@@ -318,3 +318,19 @@ describe("writes", () => {
     expect(api.contracts[0]?.commitments).toEqual([{ measureCode: "J1", quantity: 10 }]);
   });
 });
+
+describe("the cabinet report", () => {
+  test("is read as an HTML page, not JSON; an answer that is not HTML is refused", async () => {
+    const api = new FakeApi();
+    expect(await client(api, { roles: ["Manager"] }).portfolioReport()).toMatch(/^<!doctype html>/);
+    api.interceptors.push((r) => (r.path === "portfolio/report" ? { status: 200, statusText: "", headers: { get: (n) => (n === "content-type" ? "application/json" : null) }, text: async () => "{}" } : undefined));
+    const refused = await problemOf(client(api, { roles: ["Manager"] }).portfolioReport());
+    expect(refused).toMatchObject({ kind: "invalid-response", code: "not-html" });
+  });
+
+  test("a refusal is still the API's JSON error", async () => {
+    const api = new FakeApi();
+    api.failNext("GET", "portfolio/report", 403, "forbidden", "This needs the Officer or Manager role.");
+    expect(await problemOf(client(api).portfolioReport())).toMatchObject({ kind: "forbidden", message: "This needs the Officer or Manager role." });
+  });
+});

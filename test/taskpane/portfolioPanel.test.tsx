@@ -1,8 +1,8 @@
 /** @jest-environment jsdom */
-import { fireEvent, screen, within } from "@testing-library/react";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { EXAMPLE_PACK, indexPack } from "../../shared";
 import type { FrameworkPack, PortfolioContract } from "../../shared";
-import { FakeApi } from "./support/fakeApi";
+import { FakeApi, TODAY } from "./support/fakeApi";
 import { renderPane, signedIn } from "./support/renderPane";
 
 const REAL: FrameworkPack = { ...EXAMPLE_PACK, id: "council-toms", edition: "2026", illustrative: false };
@@ -53,4 +53,58 @@ test("outside Excel the Portfolio sheet button is unavailable and points at the 
   const button = await screen.findByRole("button", { name: "Sync Portfolio sheet" });
   expect(button.getAttribute("aria-disabled")).toBe("true");
   expect(button.getAttribute("aria-describedby")).toBe("no-workbook-explanation");
+});
+
+/** jsdom has no object URLs: each test gives URL its own, and reads the Blob with FileReader as a browser would. */
+function stubDownloads() {
+  const blobs: Blob[] = [];
+  const links: { href: string; download: string }[] = [];
+  const revoked: string[] = [];
+  Object.assign(URL, {
+    createObjectURL: (blob: Blob) => `blob:report-${blobs.push(blob)}`,
+    revokeObjectURL: (url: string) => revoked.push(url),
+  });
+  const click = jest.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(function (this: HTMLAnchorElement) {
+    links.push({ href: this.getAttribute("href") ?? "", download: this.download });
+  });
+  return { blobs, links, revoked, restore: () => click.mockRestore() };
+}
+
+const read = (blob: Blob | undefined) =>
+  new Promise<string>((resolve) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.readAsText(blob ?? new Blob([]));
+  });
+
+test("the cabinet report is fetched with the sign-in and handed over as an HTML file named for today; its URL is revoked", async () => {
+  const fake = api();
+  const downloads = stubDownloads();
+  renderPane(await signedIn(fake, "Manager"), "portfolio");
+  fireEvent.click(await screen.findByRole("button", { name: "Open the cabinet report" }));
+  expect(await screen.findByText(`The cabinet report is downloaded as cabinet-report-${TODAY}.html: open it in your browser to read, print or send it.`)).toBeTruthy();
+  const [request] = fake.requestsTo("GET", "portfolio/report");
+  expect(request?.headers.authorization).toMatch(/^Bearer \S+$/);
+  expect(request?.headers.accept).toMatch(/^text\/html/);
+  expect(downloads.links).toEqual([{ href: "blob:report-1", download: `cabinet-report-${TODAY}.html` }]);
+  expect(downloads.blobs[0]?.type).toBe("text/html");
+  expect(await read(downloads.blobs[0])).toMatch(/^<!doctype html>.*<h1>Cabinet report, 2026-10-01<\/h1>/);
+  await waitFor(() => expect(downloads.revoked).toEqual(["blob:report-1"]));
+  downloads.restore();
+});
+
+test("a report the API refuses is explained in the pane's problem notice, and Retry fetches it again", async () => {
+  const fake = api();
+  const downloads = stubDownloads();
+  fake.failNext("GET", "portfolio/report", 503);
+  renderPane(await signedIn(fake, "Manager"), "portfolio");
+  fireEvent.click(await screen.findByRole("button", { name: "Open the cabinet report" }));
+  expect(await screen.findByText("The cabinet report could not be opened.")).toBeTruthy();
+  expect(screen.getByText(/could not complete the request \(503\): The ledger's storage cannot be reached just now\./)).toBeTruthy();
+  expect(downloads.links).toEqual([]);
+  fireEvent.click(screen.getByRole("button", { name: "Retry" }));
+  await screen.findByText(/The cabinet report is downloaded as/);
+  expect(screen.queryByText("The cabinet report could not be opened.")).toBeNull();
+  expect(downloads.links).toHaveLength(1);
+  downloads.restore();
 });

@@ -1,3 +1,4 @@
+import { createHmac, randomBytes } from "node:crypto";
 import { ChaseLedgerQuerySchema, ChaseRunRequestSchema } from "../../../shared";
 import type { ChaseLedgerEntry, ChaseRunStatus } from "../../../shared";
 import type { Deps } from "../deps";
@@ -62,7 +63,10 @@ export const listChaseLedger: Handler = async ({ request, deps, principal }) => 
   return json(200, { items: await withoutSuppliersPeople(deps, principal, page.items), continuationToken: wrapToken(page.continuationToken, scope) });
 };
 
-/** Under AGGREGATE_ONLY, emails to suppliers' responders name them only to the contracts' own officers. */
+/**
+ * Under AGGREGATE_ONLY, an email to a supplier's responder names them only to officers of a contract
+ * it was about: the rule of the contributions routes, as the recipient is that contract's responder.
+ */
 async function withoutSuppliersPeople(deps: Deps, principal: Principal | undefined, items: ChaseLedgerEntry[]): Promise<ChaseLedgerEntry[]> {
   if (!deps.settings.portfolio.aggregateOnly) return items;
   const officerOf = new Map<string, boolean>();
@@ -70,7 +74,17 @@ async function withoutSuppliersPeople(deps: Deps, principal: Principal | undefin
     const contract = await deps.store.getContract(id, { maxAgeMs: 5000 });
     officerOf.set(id, contract !== undefined && isContractOfficer(principal, contract.value));
   }
-  return items.map((e) =>
-    (e.role === "supplier" || e.role === "rejection") && !e.contractIds.every((id) => officerOf.get(id)) ? { ...e, recipient: { name: "the supplier", email: "" } } : e,
-  );
+  return items.map((e) => ((e.role === "supplier" || e.role === "rejection") && !e.contractIds.some((id) => officerOf.get(id)) ? withoutRecipient(e) : e));
+}
+
+/** Keys the stand-in for a withheld recipient in an entry's id: one per recipient, not to be guessed from an address. */
+const STAND_IN_KEY = randomBytes(32);
+
+/** The address is in the entry's id and may be in the mail system's words for a refusal, as well as in its recipient. */
+function withoutRecipient(e: ChaseLedgerEntry): ChaseLedgerEntry {
+  const [runDate, recipient, kind, runId] = e.id.split("|");
+  const standIn = `supplier-${createHmac("sha256", STAND_IN_KEY).update(recipient ?? "").digest("hex").slice(0, 16)}`;
+  const address = e.recipient.email.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const failure = e.failure !== undefined && address !== "" ? e.failure.replace(new RegExp(address, "gi"), "the supplier's address") : e.failure;
+  return { ...e, id: [runDate, standIn, kind, runId].join("|"), recipient: { name: "the supplier", email: "" }, ...(failure !== undefined ? { failure } : {}) };
 }

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { Button, Subtitle2, Text, makeStyles, tokens } from "@fluentui/react-components";
 import { KPI_RATING_LABELS, OCDS_RATING, performanceNoticeCsv, performanceNoticeRelease } from "../../../shared";
 import type { Assessment, Contract } from "../../../shared";
+import { download } from "../../components/download";
 import { formatDate } from "../../components/format";
 import { usePanelStyles } from "../../components/layout";
 
@@ -11,16 +12,6 @@ const useStyles = makeStyles({
   table: { borderCollapse: "collapse", width: "100%", tableLayout: "fixed", overflowWrap: "anywhere" },
   cell: { textAlign: "left", verticalAlign: "top", padding: tokens.spacingHorizontalXS, borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}` },
 });
-
-/** Hands a file to the browser's download; the pane never publishes anything itself. */
-function download(filename: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = filename;
-  link.click();
-  URL.revokeObjectURL(url);
-}
 
 /** Each assessment's contract performance notice (UK9): a preview to check, and the CSV or OCDS JSON to download. */
 export function NoticeList({ contract, assessments }: { contract: Contract; assessments: readonly Assessment[] }) {

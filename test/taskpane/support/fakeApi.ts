@@ -20,6 +20,7 @@ import {
   todayIn,
   portfolioView,
   PortfolioGroupBySchema,
+  formatPence,
 } from "../../../shared";
 import type {
   Assessment,
@@ -67,6 +68,8 @@ interface Route {
 interface Answer {
   status: number;
   body?: unknown;
+  /** A body that is not JSON (the cabinet report's HTML), sent as it is with its own content-type header. */
+  text?: string;
   headers?: Record<string, string>;
 }
 
@@ -159,7 +162,7 @@ const zodDetails = (issues: readonly { path: readonly PropertyKey[]; message: st
 
 function response(answer: Answer): ResponseLike {
   const headers = new Map(Object.entries({ "content-type": "application/json", ...answer.headers }).map(([k, v]) => [k.toLowerCase(), v]));
-  const text = answer.body === undefined ? "" : JSON.stringify(answer.body);
+  const text = answer.text ?? (answer.body === undefined ? "" : JSON.stringify(answer.body));
   return {
     status: answer.status,
     statusText: "",
@@ -244,6 +247,7 @@ export class FakeApi {
         roles: ["Officer", "Manager"],
         handle: (r) => ({ status: 200, body: portfolioView(this.portfolio, { groupBy: PortfolioGroupBySchema.parse(r.query.get("groupBy") ?? "contract"), asOf: this.portfolioAsOf }) }),
       },
+      { method: "GET", pattern: /^portfolio\/report$/, roles: ["Officer", "Manager"], handle: () => this.portfolioReport() },
     ];
   }
 
@@ -538,6 +542,13 @@ export class FakeApi {
     const contractId = request.query.get("contractId");
     const items = contractId ? this.ledger.filter((e) => e.contractIds.includes(contractId)) : this.ledger;
     return this.page(request, `ledger ${contractId ?? ""}`, items);
+  }
+
+  /** A small stand-in for api/src/portfolio/report.ts: a whole HTML page with the totals, sent as the API sends it. */
+  private portfolioReport(): Answer {
+    const { totals } = portfolioView(this.portfolio, { groupBy: "contract", asOf: this.portfolioAsOf });
+    const text = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Cabinet report</title></head><body><h1>Cabinet report, ${this.portfolioAsOf}</h1><p>Committed ${formatPence(totals.committed)}, delivered ${formatPence(totals.delivered)}.</p></body></html>`;
+    return { status: 200, text, headers: { "content-type": "text/html; charset=utf-8" } };
   }
 
   private valuesBatch(request: RecordedRequest): Answer {

@@ -106,6 +106,18 @@ export class SheetModel {
   }
 }
 
+/**
+ * Excel moves a table with the cells under it when rows are inserted or deleted above it in its
+ * columns, and refuses when only some of its columns would move.
+ */
+function moveTablesBelow(book: BookModel, sheet: SheetModel, row: number, col: number, cols: number, by: number, except?: TableModel): void {
+  for (const t of book.tables) {
+    if (t === except || t.sheet !== sheet || t.row < row || t.col >= col + cols || col >= t.col + t.colCount) continue;
+    if (t.col < col || t.col + t.colCount > col + cols) throw new OfficeError("InvalidOperation", "This operation is not allowed. The operation is attempting to shift cells in a table on your worksheet.");
+    t.row += by;
+  }
+}
+
 export class TableModel {
   showTotals = false;
   showHeaders = true;
@@ -369,7 +381,20 @@ class RangeProxy extends ClientObject<RangeRef> {
         if (t.filtered) throw new OfficeError("InsertDeleteConflict", "The insert or delete operation conflicts with a filter on the table.");
         t.rowCount -= ref.rows;
       }
+      moveTablesBelow(book, ref.sheet, ref.row + ref.rows, ref.col, ref.cols, -ref.rows);
       ref.sheet.deleteShiftUp(ref.row, ref.col, ref.rows, ref.cols);
+    });
+  }
+
+  insert(shift: string): void {
+    this.ctx.enqueue("insert", [shift], () => {
+      if (shift !== "Down") throw new Error("the fake inserts with shift Down only");
+      const ref = this.target();
+      const book = this.ctx.fake.book;
+      const cut = book.tables.some((t) => t.sheet === ref.sheet && ref.col < t.col + t.colCount && t.col < ref.col + ref.cols && t.row < ref.row && ref.row < t.row + t.rowCount);
+      if (cut) throw new Error("the fake inserts cells outside tables only");
+      moveTablesBelow(book, ref.sheet, ref.row, ref.col, ref.cols, ref.rows);
+      ref.sheet.insertShiftDown(ref.row, ref.col, ref.rows, ref.cols);
     });
   }
 }
@@ -450,6 +475,7 @@ class TableProxy extends ClientObject<TableModel> {
         if (t.filtered) throw new OfficeError("InsertDeleteConflict", "The insert or delete operation conflicts with a filter on the table.");
         const at = t.row + 1 + t.bodyRows;
         checkShape({ sheet: t.sheet, row: at, col: t.col, rows: values.length, cols: t.colCount }, values, "rows.add");
+        moveTablesBelow(this.ctx.fake.book, t.sheet, at, t.col, t.colCount, values.length, t);
         t.sheet.insertShiftDown(at, t.col, values.length, t.colCount);
         t.rowCount += values.length;
         values.forEach((row, r) => row.forEach((v, c) => t.sheet.set(at + r, t.col + c, enter(BLANK, v))));
@@ -653,6 +679,7 @@ export class FakeWorkbook {
     ChartType: { columnClustered: "ColumnClustered" },
     ChartSeriesBy: { columns: "Columns" },
     DeleteShiftDirection: { up: "Up" },
+    InsertShiftDirection: { down: "Down" },
   };
 
   install(): () => void {
