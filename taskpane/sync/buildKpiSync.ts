@@ -1,4 +1,4 @@
-import { KPI_RATING_LABELS, isoDateToExcelSerial } from "../../shared";
+import { KPI_RATING_LABELS, KPI_TABLE_HEADERS, isoDateToExcelSerial } from "../../shared";
 import type { Assessment, Contract, KpiRegisterView, KpiStatus } from "../../shared";
 import { formatDate } from "../components/format";
 import type { CellValue, SheetColumn, SheetTable } from "./sheetTable";
@@ -6,15 +6,15 @@ import type { CellValue, SheetColumn, SheetTable } from "./sheetTable";
 export const KPI_SHEET = "KPIs";
 export const KPI_TABLE = "KpiRegister";
 
-/** The columns the sync owns in the KPI table (docs/PROCUREMENT-ACT.md); TOMS.KPIRATING reads KPI and Latest rating by these headers. */
+/** The columns the sync owns in the KPI table (docs/PROCUREMENT-ACT.md); TOMS.KPIRATING reads two of them back by header. */
 export const KPI_COLUMNS: readonly SheetColumn[] = [
-  { header: "KPI", kind: "text" },
+  { header: KPI_TABLE_HEADERS.kpi, kind: "text" },
   { header: "Name", kind: "text" },
   { header: "Target", kind: "text" },
   { header: "Target value (£)", kind: "money" },
   { header: "Material", kind: "text" },
   { header: "Measures", kind: "text" },
-  { header: "Latest rating", kind: "text" },
+  { header: KPI_TABLE_HEADERS.latestRating, kind: "text" },
   { header: "Assessed from", kind: "date" },
   { header: "Assessed to", kind: "date" },
   { header: "Suggested rating", kind: "text" },

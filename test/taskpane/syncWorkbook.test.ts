@@ -1,4 +1,4 @@
-import { EXAMPLE_PACK, isoDateToExcelSerial } from "../../shared";
+import { EXAMPLE_PACK, isoDateToExcelSerial, latestRatingInTable } from "../../shared";
 import type { Contribution } from "../../shared";
 import { buildWorkbookSync } from "../../taskpane/sync/buildWorkbookSync";
 import { EXCEL_REQUEST_LIMIT_BYTES } from "../../taskpane/sync/chunks";
@@ -161,6 +161,8 @@ describe("the KPIs sheet", () => {
       ["KPI-2", "Good"],
       ["KPI-3", ""],
     ]);
+    // TOMS.KPIRATING reads back what the sync wrote.
+    expect(latestRatingInTable([header, ...body.map((row) => row.map((c) => c.value))], "kpi-2")).toBe("Good");
   });
 
   test("a refresh rates in place by KPI id, keeps the officer's notes beside their KPI and drops a KPI taken out of the register", async () => {
