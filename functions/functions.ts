@@ -3,6 +3,7 @@ import {
   describeProblem,
   isBlankCell as isBlank,
   expectedDelivery,
+  latestRatingInTable,
   measuresTable,
   measureValue,
   PackIndex,
@@ -248,4 +249,15 @@ export async function delivered(contract: string, code?: string): Promise<number
 export async function overdue(contract: string): Promise<number> {
   const query = inExcelTerms(() => ({ kind: "overdue" as const, contract: contractReference(contract) }));
   return liveValues.ask(query);
+}
+
+/**
+ * A KPI's latest rating under the Procurement Act 2023 (Good, Approaching target, Requires improvement, Inadequate or Other), read from the KPIs sheet that the task pane's Sync to workbook writes. Sync again after an assessment to bring it up to date.
+ * @customfunction KPIRATING
+ * @param kpis The KPIs sheet's table with its header row, e.g. KpiRegister[#All].
+ * @param kpi KPI id, e.g. KPI-1.
+ * @returns The KPI's latest rating.
+ */
+export function kpiRating(kpis: unknown[][], kpi: string): string {
+  return inExcelTerms(() => latestRatingInTable(kpis, kpi));
 }

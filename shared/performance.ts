@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { cellText, normaliseHeader } from "./cells";
 import { addDays, daysBetween, IsoDateSchema, isValidIsoDate } from "./dates";
 import type { IsoDate } from "./dates";
 import { ContractRefSchema } from "./model";
 import { normaliseCode } from "./pack";
 import type { Problem } from "./problems";
-import { expectedDelivery } from "./valuation";
+import { expectedDelivery, ValuationError } from "./valuation";
 
 /*
  * Contract performance under the Procurement Act 2023 (docs/PROCUREMENT-ACT.md): the KPI register of
@@ -384,4 +385,38 @@ export function registerView(
     warnings: registerWarnings(contract.value, register),
     ...(register.updatedAt ? { updatedAt: register.updatedAt } : {}),
   };
+}
+
+/** Headers of the KPIs sheet's table that the workbook sync writes and TOMS.KPIRATING reads back. */
+export const KPI_TABLE_HEADERS = { kpi: "KPI", latestRating: "Latest rating" } as const;
+
+/**
+ * A KPI's latest rating as the KPIs sheet shows it, from the table's cells (header row included,
+ * anywhere in the range, so a title above it may be selected too). A KPI that is not there, or not
+ * rated yet, is "not available" (#N/A in Excel) with what to do about it.
+ */
+export function latestRatingInTable(cells: readonly (readonly unknown[])[], kpiId: unknown): string {
+  const id = typeof kpiId === "number" ? String(kpiId) : cellText(kpiId);
+  if (id === "") throw new ValuationError("invalid-argument", "Give a KPI id, e.g. KPI-1.");
+  const idHeader = normaliseHeader(KPI_TABLE_HEADERS.kpi);
+  const ratingHeader = normaliseHeader(KPI_TABLE_HEADERS.latestRating);
+  const at = cells.findIndex((row) => row.some((c) => normaliseHeader(c) === idHeader) && row.some((c) => normaliseHeader(c) === ratingHeader));
+  const header = cells[at];
+  if (!header) {
+    throw new ValuationError(
+      "invalid-argument",
+      `The range has no header row with ${KPI_TABLE_HEADERS.kpi} and ${KPI_TABLE_HEADERS.latestRating}: give the KPIs sheet's table with its header row, e.g. KpiRegister[#All].`,
+    );
+  }
+  const idColumn = header.findIndex((c) => normaliseHeader(c) === idHeader);
+  const ratingColumn = header.findIndex((c) => normaliseHeader(c) === ratingHeader);
+  const row = cells.slice(at + 1).find((r) => cellText(r[idColumn]).toLowerCase() === id.toLowerCase());
+  if (!row) {
+    throw new ValuationError("not-valued", `KPI ${id} is not in the KPI table: check the id, or press Sync to workbook in the task pane to bring the KPIs sheet up to date.`);
+  }
+  const rating = cellText(row[ratingColumn]);
+  if (rating === "") {
+    throw new ValuationError("not-valued", `KPI ${id} has not been rated yet: record an assessment in the task pane's Performance panel, then press Sync to workbook.`);
+  }
+  return rating;
 }

@@ -12,6 +12,7 @@ import { ChaseLedgerPanel } from "./panels/ChaseLedgerPanel";
 import { CommitmentsPanel } from "./panels/CommitmentsPanel";
 import { ContractsPanel } from "./panels/ContractsPanel";
 import { ContributionsPanel } from "./panels/ContributionsPanel";
+import { CrosswalksPanel } from "./panels/CrosswalksPanel";
 import { PacksPanel } from "./panels/PacksPanel";
 import { PortfolioPanel } from "./panels/PortfolioPanel";
 import type { PanelProps } from "./panels/PanelProps";
@@ -41,6 +42,7 @@ const PANELS: readonly [PanelDefinition, ...PanelDefinition[]] = [
   { id: "chase-ledger", label: "Chase ledger", Panel: ChaseLedgerPanel, needsSignIn: true, roles: ["Officer", "Manager"] },
   { id: "portfolio", label: "Portfolio", Panel: PortfolioPanel, needsSignIn: true, roles: ["Officer", "Manager"] },
   { id: "packs", label: "Packs", Panel: PacksPanel, needsSignIn: false },
+  { id: "crosswalks", label: "Crosswalks", Panel: CrosswalksPanel, needsSignIn: true, roles: OFFICER },
 ];
 
 function missingRole(panel: PanelDefinition, user: SignedInUser | undefined): boolean {

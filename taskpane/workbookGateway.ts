@@ -32,7 +32,8 @@ export interface WorkbookGateway {
   unpinPack(): Promise<void>;
   /**
    * Writes a contract's contributions into the Contributions table and its committed vs delivered
-   * totals into the Social value sheet's table and chart, creating them or refreshing them in place.
+   * totals into the Social value sheet's table and chart, and its KPI register into the KPIs sheet,
+   * creating them or refreshing them in place.
    * A handful of round trips to Excel whatever the number of rows; `onProgress` hears each write.
    */
   syncToWorkbook(sync: WorkbookSync, options?: SyncOptions): Promise<SyncReport>;
@@ -60,6 +61,8 @@ export interface SyncOptions {
 export interface SyncReport {
   /** Contribution rows now in the Contributions table. */
   rows: number;
+  /** KPI rows now in the KpiRegister table. */
+  kpis: number;
   /** Tables and chart made new by this sync (rather than refreshed). */
   created: string[];
   /** The officer's own columns in the Contributions table, kept beside their rows. */
@@ -200,14 +203,17 @@ async function writeWorkbookSync(context: Excel.RequestContext, sync: WorkbookSy
   };
   const contributions = new ExcelTable(context, sync.contributions);
   const summary = new ExcelTable(context, sync.summary);
+  const kpis = new ExcelTable(context, sync.kpis);
+  // The small tables ride in the contributions' requests: reads with its reads, writes with its last chunk.
+  const small = [summary, kpis];
 
   await round();
-  const shapes = [contributions.readShape(), summary.readShape()];
+  const shapes = [contributions.readShape(), ...small.map((t) => t.readShape())];
   const chart = summary.findChart(sync.chart.name);
   if (shapes.some(Boolean) || chart) await round();
-  if ([contributions.readRows(), summary.readRows()].some(Boolean)) await round();
+  if ([contributions.readRows(), ...small.map((t) => t.readRows())].some(Boolean)) await round();
   contributions.plan();
-  summary.plan();
+  for (const t of small) t.plan();
 
   const chunks = contributions.chunks(options.chunkBytes ?? DEFAULT_CHUNK_BYTES);
   const rowsTotal = sync.contributions.rows.length;
@@ -215,19 +221,19 @@ async function writeWorkbookSync(context: Excel.RequestContext, sync: WorkbookSy
   for (const [i, chunk] of chunks.entries()) {
     contributions.write(chunk, i === 0);
     if (i === chunks.length - 1) {
-      summary.writeAll();
+      for (const t of small) t.writeAll();
       summary.drawChart(chart, sync.chart);
       contributions.finish();
-      summary.finish();
+      for (const t of small) t.finish();
     }
     await round();
     options.onProgress?.({ rowsWritten: Math.min(chunk.end, rowsTotal), rowsTotal });
   }
 
-  const created = [contributions, summary].filter((t) => t.created).map((t) => `the ${t.spec.tableName} table on the ${t.spec.sheetName} sheet`);
+  const created = [contributions, ...small].filter((t) => t.created).map((t) => `the ${t.spec.tableName} table on the ${t.spec.sheetName} sheet`);
   if (!chart || chart.isNullObject) created.push(`the chart on the ${sync.summary.sheetName} sheet`);
   const report = contributions.report();
-  return { rows: rowsTotal, created, ...report, requests };
+  return { rows: rowsTotal, kpis: sync.kpis.rows.length, created, ...report, requests };
 }
 
 /** The Portfolio sheet: its small tables are written whole, each chart created once and then given the new data. */

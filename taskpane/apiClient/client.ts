@@ -9,6 +9,9 @@ import {
   ContractSchema,
   ContributionDetailSchema,
   ContributionSchema,
+  CrosswalkReportSchema,
+  CrosswalkSchema,
+  CrosswalkSummarySchema,
   FrameworkPackSchema,
   HealthSchema,
   KpiRegisterViewSchema,
@@ -35,6 +38,10 @@ import type {
   ContractPatch,
   Contribution,
   ContributionDetail,
+  Crosswalk,
+  CrosswalkInput,
+  CrosswalkReport,
+  CrosswalkSummary,
   EvidenceStatus,
   FrameworkPack,
   Health,
@@ -105,6 +112,7 @@ const QUARANTINE_PAGE = pageOf(QuarantineItemSchema);
 const LEDGER_PAGE = pageOf(ChaseLedgerEntrySchema);
 const ASSESSMENTS = z.object({ items: z.array(AssessmentSchema) });
 const FAILURES = z.object({ items: z.array(PerformanceFailureSchema) });
+const CROSSWALKS = z.object({ items: z.array(CrosswalkSummarySchema) });
 /** Pages as large as the API allows: fewer round trips for a contract with thousands of contributions. */
 const BULK_PAGE_SIZE = 1000;
 
@@ -388,6 +396,22 @@ export class ApiClient {
     const path = `contracts/${segment(contractId)}/performance-failures`;
     const answer = await this.call({ method: "POST", path, body: input, signal: options.signal });
     return validate(PerformanceFailureSchema, answer.body, `POST /${path}`);
+  }
+
+  async listCrosswalks(options: CallOptions = {}): Promise<CrosswalkSummary[]> {
+    return (await this.get("crosswalks", CROSSWALKS, options)).value.items;
+  }
+
+  /** PUT /api/crosswalks/{id}: stores the crosswalk whole, replacing one of that id. */
+  async putCrosswalk(id: string, input: CrosswalkInput, options: CallOptions = {}): Promise<Crosswalk> {
+    const path = `crosswalks/${segment(id)}`;
+    const answer = await this.call({ method: "PUT", path, body: input, signal: options.signal });
+    return validate(CrosswalkSchema, answer.body, `PUT /${path}`);
+  }
+
+  /** GET /api/contracts/{id}/report?crosswalk=: the contract's accepted delivery in another framework's codes. */
+  async crosswalkReport(contractId: string, crosswalkId: string, options: CallOptions = {}): Promise<CrosswalkReport> {
+    return (await this.get(`contracts/${segment(contractId)}/report`, CrosswalkReportSchema, { signal: options.signal, query: { crosswalk: crosswalkId } })).value;
   }
 
   /** GET /api/portfolio: every contract this account may see, rolled up (Managers all, officers the contracts they manage). */

@@ -4,7 +4,7 @@ import { makeStyles, tokens } from "@fluentui/react-components";
  * The layout every panel is built from, so panels space alike: a panel is a column of parts
  * (`panel`, or `sections` where its parts are whole sections), a section a tighter column,
  * headings carry no margin of their own, a heading row puts a button at the far end, and a row
- * of actions wraps in a narrow pane. A list of cards (`cards`, each a `card`) holds items an officer
+ * of actions wraps in a narrow pane, a table's caption reads as its title. A list of cards (`cards`, each a `card`) holds items an officer
  * works through one by one (quarantined submissions, KPIs).
  */
 export const usePanelStyles = makeStyles({
@@ -14,6 +14,7 @@ export const usePanelStyles = makeStyles({
   heading: { margin: 0 },
   headingRow: { display: "flex", flexWrap: "wrap", alignItems: "center", justifyContent: "space-between", gap: tokens.spacingHorizontalS },
   actions: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: tokens.spacingHorizontalS },
+  caption: { textAlign: "left", fontWeight: tokens.fontWeightSemibold, paddingBottom: tokens.spacingVerticalXS },
   cards: { listStyleType: "none", margin: 0, padding: 0, display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
   card: {
     display: "flex",

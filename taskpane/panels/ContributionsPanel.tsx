@@ -127,7 +127,7 @@ function ContractContributions({ api, gateway, user, ledger, selectedContract: c
           <>
             {contractDetail.state.status === "ok" && (
               // Every contribution of the contract, whatever the filters: rows missing from the list would leave the table.
-              <SyncButton gateway={gateway} contract={contract} contributions={data.items} commitments={contractDetail.state.data.value.commitments} packs={api} />
+              <SyncButton gateway={gateway} contract={contract} contributions={data.items} commitments={contractDetail.state.data.value.commitments} packs={api} performance={api} />
             )}
             {contractDetail.state.status === "error" && (
               <ApiProblemNotice title={`Contract ${contract.id}'s commitments could not be loaded, so it cannot be synced to the workbook.`} error={contractDetail.state.error} onRetry={contractDetail.retry} />

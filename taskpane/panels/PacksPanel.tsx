@@ -16,6 +16,7 @@ import { EXAMPLE_PACK, FrameworkPack, ValidationError } from "../../shared";
 import { NO_WORKBOOK_EXPLANATION_ID } from "../components/NoWorkbookNotice";
 import { Outcome, OutcomeNotice } from "../components/OutcomeNotice";
 import { ProblemList } from "../components/ProblemList";
+import { TableProblems } from "../components/TableProblems";
 import type { WorkbookGateway } from "../workbookGateway";
 import type { PanelProps } from "./PanelProps";
 import { PackMetadataForm } from "./packs/PackMetadataForm";
@@ -272,16 +273,9 @@ export function PacksPanel({ gateway }: PanelProps) {
             </>
           ) : (
             <>
-              <MessageBar intent="error" layout="multiline">
-                <MessageBarBody>
-                  <MessageBarTitle>
-                    {check.problems.length === 1 ? "1 problem" : `${check.problems.length} problems`} in this table.
-                  </MessageBarTitle>{" "}
-                  Fix them in the worksheet, then import the selection again.
-                </MessageBarBody>
-              </MessageBar>
-              {rowsNote}
-              <ProblemList problems={check.problems} label="Problems in the selected table" />
+              <TableProblems problems={check.problems} fix="Fix them in the worksheet, then import the selection again." label="Problems in the selected table">
+                {rowsNote}
+              </TableProblems>
               <div className={layout.actions}>
                 <Button disabledFocusable={busy !== undefined} onClick={cancelImport}>
                   Cancel import

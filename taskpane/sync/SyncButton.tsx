@@ -10,7 +10,7 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import type { Commitment, Contract, Contribution, FrameworkPack, IsoDate } from "../../shared";
+import type { Assessment, Commitment, Contract, Contribution, FrameworkPack, IsoDate, KpiRegisterView } from "../../shared";
 import { NO_WORKBOOK_EXPLANATION_ID } from "../components/NoWorkbookNotice";
 import { formatNumber } from "../components/format";
 import { plural } from "../../shared";
@@ -22,6 +22,12 @@ export interface PackSource {
   getPack(id: string, edition: string): Promise<FrameworkPack>;
 }
 
+/** Where the contract's KPI register and assessments come from (the API client), for the KPIs sheet. */
+export interface PerformanceSource {
+  getKpis(contractId: string): Promise<{ value: KpiRegisterView }>;
+  listAssessments(contractId: string): Promise<readonly Assessment[]>;
+}
+
 export interface SyncButtonProps {
   gateway: WorkbookGateway;
   contract: Contract;
@@ -29,6 +35,7 @@ export interface SyncButtonProps {
   contributions: readonly Contribution[];
   commitments: readonly Commitment[];
   packs: PackSource;
+  performance: PerformanceSource;
   /** Today where the officer is; a test can fix it. */
   today?: () => IsoDate;
 }
@@ -46,10 +53,15 @@ const useStyles = makeStyles({
 });
 
 function progressLabel(status: Extract<Status, { state: "working" }>): string {
-  if (status.step === "pack") return "Loading the contract's framework pack…";
+  if (status.step === "pack") return "Loading the contract's framework pack and KPIs…";
   const p = status.progress;
   if (!p || p.rowsWritten === 0) return "Reading the workbook…";
   return `Written ${formatNumber(p.rowsWritten)} of ${plural(p.rowsTotal, "row")}…`;
+}
+
+function kpiWords(kpis: number): string {
+  if (kpis === 0) return "the KPIs sheet says the contract has no KPIs yet";
+  return `${plural(kpis, "KPI")} ${kpis === 1 ? "is" : "are"} on the KPIs sheet`;
 }
 
 /** What the officer should know beyond "it worked": anything made, moved, cleared or lost. */
@@ -67,10 +79,11 @@ function notesOn(report: SyncReport): string[] {
 }
 
 /**
- * "Sync to workbook" for one contract: writes its contributions to the Contributions table and
- * committed vs delivered by theme to the Social value sheet, showing progress for large contracts.
+ * "Sync to workbook" for one contract: writes its contributions to the Contributions table,
+ * committed vs delivered by theme to the Social value sheet and its KPIs to the KPIs sheet,
+ * showing progress for large contracts.
  */
-export function SyncButton({ gateway, contract, contributions, commitments, packs, today = localToday }: SyncButtonProps) {
+export function SyncButton({ gateway, contract, contributions, commitments, packs, performance, today = localToday }: SyncButtonProps) {
   const styles = useStyles();
   const inExcel = gateway.isInExcel();
   const [status, setStatus] = useState<Status>({ state: "idle" });
@@ -85,8 +98,8 @@ export function SyncButton({ gateway, contract, contributions, commitments, pack
   async function sync() {
     setStatus({ state: "working", step: "pack" });
     try {
-      const pack = await packs.getPack(contract.packId, contract.packEdition);
-      const plan = buildWorkbookSync({ contract, contributions, commitments, pack, today: today() });
+      const [pack, kpis, assessments] = await Promise.all([packs.getPack(contract.packId, contract.packEdition), performance.getKpis(contract.id), performance.listAssessments(contract.id)]);
+      const plan = buildWorkbookSync({ contract, contributions, commitments, pack, today: today(), performance: { register: kpis.value, assessments } });
       setStatus({ state: "working", step: "workbook" });
       const report = await gateway.syncToWorkbook(plan, { onProgress: (progress) => setStatus({ state: "working", step: "workbook", progress }) });
       setStatus({ state: "done", report });
@@ -117,7 +130,7 @@ export function SyncButton({ gateway, contract, contributions, commitments, pack
         <MessageBar ref={noticeRef} tabIndex={-1} intent={lostEntries ? "warning" : "success"} layout="multiline" className={styles.wide}>
           <MessageBarBody>
             <MessageBarTitle>Synced to the workbook.</MessageBarTitle> {plural(status.report.rows, "contribution")} of contract {contract.id} are in the
-            Contributions table; committed and delivered social value by theme is on the Social value sheet.
+            Contributions table; committed and delivered social value by theme is on the Social value sheet; {kpiWords(status.report.kpis)}.
             {notes.length > 0 && (
               <ul className={styles.notes}>
                 {notes.map((note) => (

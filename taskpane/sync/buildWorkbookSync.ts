@@ -1,5 +1,7 @@
 import { NOT_IN_PACK, contractProgress, findMeasure, indexPack, isOverdue, isoDateToExcelSerial, warningsSummary } from "../../shared";
 import type { Commitment, Contract, Contribution, FrameworkPack, IsoDate, PackIndex } from "../../shared";
+import { buildKpiSync } from "./buildKpiSync";
+import type { KpiSyncInput } from "./buildKpiSync";
 import type { CellValue, SheetColumn, WorkbookSync } from "./sheetTable";
 
 export const CONTRIBUTIONS_SHEET = "Contributions";
@@ -43,6 +45,8 @@ export interface SyncInput {
   pack: FrameworkPack;
   /** Today where the officer is, for the Overdue column. */
   today: IsoDate;
+  /** The contract's KPI register and assessments, for the KPIs sheet. */
+  performance: KpiSyncInput;
 }
 
 /** Today's date where the officer is, as Excel's TODAY() gives it. */
@@ -85,6 +89,9 @@ export function buildWorkbookSync(input: SyncInput): WorkbookSync {
   if (pack.id !== contract.packId || pack.edition !== contract.packEdition) {
     throw new SyncInputError(`Contract ${contract.id} is pinned to pack ${contract.packId} ${contract.packEdition}, not ${pack.id} ${pack.edition}.`);
   }
+  if (input.performance.register.contractId !== contract.id) {
+    throw new SyncInputError(`The KPI register is contract ${input.performance.register.contractId}'s, not ${contract.id}'s.`);
+  }
   const index = indexPack(pack);
   return {
     contributions: {
@@ -105,5 +112,6 @@ export function buildWorkbookSync(input: SyncInput): WorkbookSync {
       title: `Contract ${contract.id}, ${contract.title}: social value committed and delivered by theme (pack ${pack.id} ${pack.edition}${pack.illustrative ? ", illustrative values" : ""})`,
     },
     chart: { name: SUMMARY_CHART, title: `${contract.id}: committed and delivered social value by theme (£)` },
+    kpis: buildKpiSync(contract, input.performance),
   };
 }

@@ -32,6 +32,8 @@ export interface WorkbookSync {
   contributions: SheetTable;
   summary: SheetTable;
   chart: { name: string; title: string };
+  /** The KPIs sheet: the contract's KPI register with its ratings. */
+  kpis: SheetTable;
 }
 
 /**

@@ -103,6 +103,7 @@ test("every function answers when called by its id", async () => {
     WARNINGS: [[range], "row 5: skipped: blank row 5"],
     DELIVERED: [["C-1001", "J1"], 250],
     OVERDUE: [["C-1001"], 3],
+    KPIRATING: [[[["KPI", "Latest rating"], ["KPI-1", "Good"]], "KPI-1"], "Good"],
   };
   for (const id of FUNCTION_IDS) {
     const [args, expected] = answers[id];

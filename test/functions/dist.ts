@@ -30,4 +30,5 @@ export const FUNCTION_IDS = [
   "WARNINGS",
   "DELIVERED",
   "OVERDUE",
+  "KPIRATING",
 ] as const;

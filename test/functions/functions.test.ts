@@ -481,3 +481,42 @@ describe("TOMS.WARNINGS", () => {
     expect(caught).toMatchObject({ code: ERROR_CODES.invalidValue, message: expect.stringMatching(/^The measures table: row 3, column "Proxy Value \(£\)": .*negative.* \(and 1 more problem\)$/) });
   });
 });
+
+describe("TOMS.KPIRATING", () => {
+  // As the KPIs sheet holds it: the title line above, the officer's own column at the left.
+  const kpis = [
+    ["Contract C-1001, Highways maintenance: KPIs under the Procurement Act 2023 (next assessment due 31 Dec 2027).", "", "", ""],
+    ["", "", "", ""],
+    ["Officer notes", "KPI", "Name", "Latest rating"],
+    ["ask for payroll", "KPI-1", "Local jobs", "Approaching target"],
+    ["", "KPI-3", "Waste", ""],
+    ["", 7, "Numbered", "Good"],
+  ];
+
+  test("gives the latest rating of a KPI, whatever the id's case or spacing", () => {
+    expect(toms.kpiRating(kpis, "KPI-1")).toBe("Approaching target");
+    expect(toms.kpiRating(kpis, " kpi-1 ")).toBe("Approaching target");
+    expect(toms.kpiRating(kpis, 7 as unknown as string)).toBe("Good");
+  });
+
+  test("a KPI not in the table is #N/A, saying to check the id or sync", async () => {
+    const error = await excelErrorOf(() => toms.kpiRating(kpis, "KPI-9"));
+    expect(error.code).toBe(ERROR_CODES.notAvailable);
+    expect(error.message).toBe("KPI KPI-9 is not in the KPI table: check the id, or press Sync to workbook in the task pane to bring the KPIs sheet up to date.");
+  });
+
+  test("a KPI not rated yet is #N/A, saying to record an assessment", async () => {
+    const error = await excelErrorOf(() => toms.kpiRating(kpis, "KPI-3"));
+    expect(error.code).toBe(ERROR_CODES.notAvailable);
+    expect(error.message).toBe("KPI KPI-3 has not been rated yet: record an assessment in the task pane's Performance panel, then press Sync to workbook.");
+  });
+
+  test("a range without the KPI table's headers, or no id, is #VALUE! saying what to give", async () => {
+    const noHeader = await excelErrorOf(() => toms.kpiRating([["KPI-1", "Good"]], "KPI-1"));
+    expect(noHeader.code).toBe(ERROR_CODES.invalidValue);
+    expect(noHeader.message).toBe("The range has no header row with KPI and Latest rating: give the KPIs sheet's table with its header row, e.g. KpiRegister[#All].");
+    const noId = await excelErrorOf(() => toms.kpiRating(kpis, ""));
+    expect(noId.code).toBe(ERROR_CODES.invalidValue);
+    expect(noId.message).toBe("Give a KPI id, e.g. KPI-1.");
+  });
+});

@@ -47,6 +47,7 @@ const SIGNATURES = [
   "WARNINGS(measures:any[]): string",
   "DELIVERED(contract:string, code:string?): number",
   "OVERDUE(contract:string): number",
+  "KPIRATING(kpis:any[], kpi:string): string",
 ];
 
 let functions: FunctionMetadata[];

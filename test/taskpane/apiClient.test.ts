@@ -277,6 +277,20 @@ describe("other routes", () => {
   });
 });
 
+describe("crosswalks", () => {
+  test("stored with PUT under their id, listed with their number of mappings, and a contract reported through one", async () => {
+    const api = new FakeApi();
+    const pane = client(api);
+    const mappings = [{ fromPack: "example", fromCode: "J1", toPack: "svm-2025", toCode: "SVM-1.1", factor: 1 }];
+    await expect(pane.putCrosswalk("toms-to-svm", { name: "TOMs to SVM", mappings })).resolves.toMatchObject({ id: "toms-to-svm", mappings });
+    await expect(pane.listCrosswalks()).resolves.toMatchObject([{ id: "toms-to-svm", name: "TOMs to SVM", mappings: 1 }]);
+    await expect(pane.crosswalkReport("C-1001", "toms-to-svm")).resolves.toEqual({ contractId: "C-1001", crosswalkId: "toms-to-svm", fromPack: "example", lines: [], unmapped: [] });
+    expect(api.requestsTo("GET", "contracts/C-1001/report")[0]?.query.get("crosswalk")).toBe("toms-to-svm");
+    const missing = await problemOf(pane.crosswalkReport("C-1001", "nowhere"));
+    expect(missing).toMatchObject({ status: 404, message: "There is no crosswalk nowhere; store it with PUT /api/crosswalks/nowhere." });
+  });
+});
+
 describe("writes", () => {
   /** Answers every write with `body` and an ETag, and keeps what was sent. */
   function recorder(body: unknown, status = 200) {

@@ -8,10 +8,11 @@ import { SyncButton } from "../../taskpane/sync/SyncButton";
 import type { WorkbookSync } from "../../taskpane/sync/sheetTable";
 import { SyncOptions, SyncReport, WorkbookGateway, createWorkbookGateway } from "../../taskpane/workbookGateway";
 import { FakeWorkbook } from "./support/fakeWorkbook";
-import { COMMITMENTS, CONTRACT, contributions } from "./support/syncData";
+import { COMMITMENTS, CONTRACT, WITH_KPIS, contributions } from "./support/syncData";
 
 const REPORT: SyncReport = {
   rows: 5000,
+  kpis: 3,
   created: [],
   ownColumns: ["Officer notes"],
   restoredColumns: [],
@@ -48,10 +49,12 @@ function fakeGateway(inExcel = true): { gateway: WorkbookGateway; pending: Pendi
 
 const packs = (getPack: (id: string, edition: string) => Promise<FrameworkPack> = async () => EXAMPLE_PACK) => ({ getPack: jest.fn(getPack) });
 
-function renderButton(gateway: WorkbookGateway, source = packs(), items = contributions(3)) {
+const performance = () => ({ getKpis: jest.fn(async () => ({ value: WITH_KPIS.register })), listAssessments: jest.fn(async () => WITH_KPIS.assessments) });
+
+function renderButton(gateway: WorkbookGateway, source = packs(), items = contributions(3), kpis = performance()) {
   render(
     <FluentProvider theme={webLightTheme}>
-      <SyncButton gateway={gateway} contract={CONTRACT} contributions={items} commitments={COMMITMENTS} packs={source} today={() => "2026-09-01"} />
+      <SyncButton gateway={gateway} contract={CONTRACT} contributions={items} commitments={COMMITMENTS} packs={source} performance={kpis} today={() => "2026-09-01"} />
     </FluentProvider>,
   );
   return source;
@@ -72,10 +75,11 @@ test("loads the contract's pack, shows progress while writing, then what happene
   const { gateway, pending } = fakeGateway();
   const source = renderButton(gateway);
   fireEvent.click(syncButton());
-  expect(await screen.findByText("Loading the contract's framework pack…")).toBeTruthy();
+  expect(await screen.findByText("Loading the contract's framework pack and KPIs…")).toBeTruthy();
   await waitFor(() => expect(pending).toHaveLength(1));
   expect(source.getPack).toHaveBeenCalledWith("example", "2026-illustrative");
   expect(pending[0]?.sync.contributions.rows).toHaveLength(3);
+  expect(pending[0]?.sync.kpis.rows.map((r) => r[0])).toEqual(["KPI-1", "KPI-2", "KPI-3"]);
   expect(syncButton().getAttribute("aria-disabled")).toBe("true");
 
   act(() => pending[0]?.options?.onProgress?.({ rowsWritten: 0, rowsTotal: 5000 }));
@@ -88,6 +92,7 @@ test("loads the contract's pack, shows progress while writing, then what happene
   const notice = await screen.findByText("Synced to the workbook.");
   expect(screen.queryByRole("progressbar")).toBeNull();
   expect(notice.closest("[tabindex]")?.textContent).toContain("5,000 contributions of contract C-1001 are in the Contributions table");
+  expect(notice.closest("[tabindex]")?.textContent).toContain("3 KPIs are on the KPIs sheet.");
   expect(screen.getByText("Your own columns (Officer notes) were kept beside their rows.")).toBeTruthy();
   await waitFor(() => expect(document.activeElement).toBe(notice.closest("[tabindex]")));
 });
@@ -119,6 +124,17 @@ test("a pack that cannot be loaded is shown, and the workbook is not touched", a
   expect(syncButton().getAttribute("aria-disabled")).toBeNull();
 });
 
+test("KPIs that cannot be loaded are shown, and the workbook is not touched", async () => {
+  const { gateway, pending } = fakeGateway();
+  const failing = { ...performance(), getKpis: jest.fn(async () => Promise.reject(new Error("You are not allowed to read contract C-1001's KPIs."))) };
+  renderButton(gateway, packs(), contributions(3), failing);
+  fireEvent.click(syncButton());
+  expect(await screen.findByText("The workbook was not synced.")).toBeTruthy();
+  expect(screen.getByText(/not allowed to read contract C-1001's KPIs/)).toBeTruthy();
+  expect(failing.getKpis).toHaveBeenCalledWith("C-1001");
+  expect(pending).toHaveLength(0);
+});
+
 test("an Excel failure is shown with its message", async () => {
   const { gateway, pending } = fakeGateway();
   renderButton(gateway);
@@ -136,6 +152,7 @@ test("with the real gateway, the table lands in the workbook", async () => {
     fireEvent.click(syncButton());
     expect(await screen.findByText("Synced to the workbook.")).toBeTruthy();
     expect(fake.records("Contributions")).toHaveLength(12);
+    expect(fake.records("KpiRegister").map((r) => r.KPI)).toEqual(["KPI-1", "KPI-2", "KPI-3"]);
     expect(screen.getByText(/^Made the Contributions table on the Contributions sheet/)).toBeTruthy();
   } finally {
     uninstall();

@@ -1,9 +1,9 @@
-import { EXAMPLE_PACK } from "../../shared";
+import { EXAMPLE_PACK, isoDateToExcelSerial } from "../../shared";
 import { CONTRIBUTION_COLUMNS, SyncInputError, buildWorkbookSync } from "../../taskpane/sync/buildWorkbookSync";
 import { planChunks } from "../../taskpane/sync/chunks";
 import { ExistingTable, RefreshRefused, matchColumns, newTablePlan, refreshPlan, rowAt } from "../../taskpane/sync/refreshPlan";
 import { SheetTable, excelCell, jsonBytes, literalText } from "../../taskpane/sync/sheetTable";
-import { COMMITMENTS, CONTRACT, contribution } from "./support/syncData";
+import { COMMITMENTS, CONTRACT, NO_KPIS, WITH_KPIS, contribution } from "./support/syncData";
 
 /* The pure rules behind "Sync to workbook": no Excel involved. */
 
@@ -126,7 +126,7 @@ describe("planChunks", () => {
 });
 
 describe("buildWorkbookSync", () => {
-  const input = { contract: CONTRACT, contributions: [contribution(1)], commitments: COMMITMENTS, pack: EXAMPLE_PACK, today: "2026-09-01" };
+  const input = { contract: CONTRACT, contributions: [contribution(1)], commitments: COMMITMENTS, pack: EXAMPLE_PACK, today: "2026-09-01", performance: NO_KPIS };
 
   test("the Contributions table has our thirteen columns, keyed by reference", () => {
     const sync = buildWorkbookSync(input);
@@ -154,5 +154,32 @@ describe("buildWorkbookSync", () => {
     expect(() => buildWorkbookSync({ ...input, pack: { ...EXAMPLE_PACK, edition: "2027" } })).toThrow(
       "Contract C-1001 is pinned to pack example 2026-illustrative, not example 2027.",
     );
+    expect(() => buildWorkbookSync({ ...input, performance: { ...NO_KPIS, register: { ...NO_KPIS.register, contractId: "C-2" } } })).toThrow(
+      new SyncInputError("The KPI register is contract C-2's, not C-1001's."),
+    );
+  });
+
+  test("the KPIs table has a row per KPI, keyed by KPI id, with the latest rating, its period and the suggestion", () => {
+    const { kpis } = buildWorkbookSync({ ...input, performance: WITH_KPIS });
+    expect(kpis).toMatchObject({ sheetName: "KPIs", tableName: "KpiRegister", key: "KPI", firstRow: 2 });
+    expect(kpis.columns.map((c) => c.header)).toEqual(["KPI", "Name", "Target", "Target value (£)", "Material", "Measures", "Latest rating", "Assessed from", "Assessed to", "Suggested rating"]);
+    expect(kpis.rows).toEqual([
+      ["KPI-1", "Local jobs", "10 local FTE", 250_000, "Yes", "J1, J3", "Approaching target", isoDateToExcelSerial("2026-01-01"), isoDateToExcelSerial("2026-12-31"), "Requires improvement"],
+      ["KPI-2", "Carbon", "Net zero fleet", "", "Yes", "", "Good", isoDateToExcelSerial("2026-01-01"), isoDateToExcelSerial("2026-12-31"), ""],
+      ["KPI-3", "=Supplier's own KPI", "-5% waste", "", "Yes", "", "", "", "", ""],
+    ]);
+    expect(kpis.title).toBe("Contract C-1001, Highways maintenance: KPIs under the Procurement Act 2023 (next assessment due 31 Dec 2027).");
+  });
+
+  test("the KPIs title carries the contract's warnings, exemption and the lack of KPIs", () => {
+    const warning = { code: "kpis-required" as const, message: "The contract is worth more than £5m, so it needs at least 3 KPIs." };
+    const none = buildWorkbookSync({ ...input, performance: { ...NO_KPIS, register: { ...NO_KPIS.register, warnings: [warning] } } }).kpis;
+    expect(none.rows).toEqual([]);
+    expect(none.title).toBe(
+      "Contract C-1001, Highways maintenance: KPIs under the Procurement Act 2023 (next assessment due 1 Jan 2027; no KPIs recorded). Warning (kpis-required): The contract is worth more than £5m, so it needs at least 3 KPIs.",
+    );
+    const { nextAssessmentDue: _due, ...finished } = NO_KPIS.register;
+    const exempt = buildWorkbookSync({ ...input, performance: { ...NO_KPIS, register: { ...finished, exemptionReason: "a framework agreement" } } }).kpis;
+    expect(exempt.title).toBe("Contract C-1001, Highways maintenance: KPIs under the Procurement Act 2023 (no further assessment due; no KPIs recorded; exempt: a framework agreement).");
   });
 });

@@ -1,11 +1,12 @@
-import { EXAMPLE_PACK, isoDateToExcelSerial } from "../../shared";
+import { EXAMPLE_PACK, isoDateToExcelSerial, latestRatingInTable } from "../../shared";
 import type { Contribution } from "../../shared";
 import { buildWorkbookSync } from "../../taskpane/sync/buildWorkbookSync";
 import { EXCEL_REQUEST_LIMIT_BYTES } from "../../taskpane/sync/chunks";
 import { NOT_IN_EXCEL_MESSAGE, SyncOptions, SyncProgress, SyncReport, createWorkbookGateway } from "../../taskpane/workbookGateway";
 import { FakeWorkbook, enter } from "./support/fakeWorkbook";
 import { reference } from "./support/fakeApi";
-import { COMMITMENTS, CONTRACT, contribution, contributions } from "./support/syncData";
+import { COMMITMENTS, CONTRACT, FIRST_YEAR, NO_KPIS, WITH_KPIS, contribution, contributions } from "./support/syncData";
+import type { KpiSyncInput } from "../../taskpane/sync/buildKpiSync";
 
 /*
  * "Sync to workbook" through the real gateway against a stateful fake of Excel: what ends up in the
@@ -22,12 +23,12 @@ afterEach(() => uninstall());
 
 const TODAY = "2026-09-01";
 
-function syncOf(items: readonly Contribution[]) {
-  return buildWorkbookSync({ contract: CONTRACT, contributions: items, commitments: COMMITMENTS, pack: EXAMPLE_PACK, today: TODAY });
+function syncOf(items: readonly Contribution[], performance: KpiSyncInput = NO_KPIS) {
+  return buildWorkbookSync({ contract: CONTRACT, contributions: items, commitments: COMMITMENTS, pack: EXAMPLE_PACK, today: TODAY, performance });
 }
 
-async function sync(items: readonly Contribution[], options?: SyncOptions): Promise<SyncReport> {
-  return createWorkbookGateway(Office.HostType.Excel).syncToWorkbook(syncOf(items), options);
+async function sync(items: readonly Contribution[], options?: SyncOptions, performance?: KpiSyncInput): Promise<SyncReport> {
+  return createWorkbookGateway(Office.HostType.Excel).syncToWorkbook(syncOf(items, performance), options);
 }
 
 /** Requests made by the last sync alone. */
@@ -75,7 +76,13 @@ describe("a first sync", () => {
 
     expect(report).toMatchObject({
       rows: 10,
-      created: ["the Contributions table on the Contributions sheet", "the SocialValueByTheme table on the Social value sheet", "the chart on the Social value sheet"],
+      kpis: 0,
+      created: [
+        "the Contributions table on the Contributions sheet",
+        "the SocialValueByTheme table on the Social value sheet",
+        "the KpiRegister table on the KPIs sheet",
+        "the chart on the Social value sheet",
+      ],
       ownColumns: [],
       removedRows: 0,
       filtersCleared: false,
@@ -119,6 +126,68 @@ describe("a first sync", () => {
   test("outside Excel the sync is refused with the explanation", async () => {
     await expect(createWorkbookGateway(null).syncToWorkbook(syncOf([]))).rejects.toThrow(NOT_IN_EXCEL_MESSAGE);
     expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe("the KPIs sheet", () => {
+  const KPI_HEADERS = ["KPI", "Name", "Target", "Target value (£)", "Material", "Measures", "Latest rating", "Assessed from", "Assessed to", "Suggested rating"];
+
+  test("a first sync makes it: titled with the next assessment date, a row per KPI, typed cells, in the same two requests", async () => {
+    const requests = await requestsOf(() => sync(contributions(3), undefined, WITH_KPIS));
+    expect(requests).toBe(2);
+    const sheet = fake.requireSheet("KPIs");
+    expect(String(sheet.get(0, 0).value)).toBe("Contract C-1001, Highways maintenance: KPIs under the Procurement Act 2023 (next assessment due 31 Dec 2027).");
+    expect(fake.requireTable("KpiRegister").row).toBe(2);
+    const { header, body } = fake.cellsOf("KpiRegister");
+    expect(header).toEqual(KPI_HEADERS);
+    expect(body[0]?.map((c) => c.value)).toEqual([
+      "KPI-1",
+      "Local jobs",
+      "10 local FTE",
+      250_000,
+      "Yes",
+      "J1, J3",
+      "Approaching target",
+      isoDateToExcelSerial("2026-01-01"),
+      isoDateToExcelSerial("2026-12-31"),
+      "Requires improvement",
+    ]);
+    expect(body[0]?.map((c) => c.format)).toEqual(["@", "@", "@", '"£"#,##0.00', "@", "@", "@", "d mmm yyyy", "d mmm yyyy", "@"]);
+    // Text an officer or supplier typed that Excel would read as a formula or a number stays text.
+    expect(body[2]?.slice(1, 3)).toEqual([expect.objectContaining({ value: "=Supplier's own KPI", format: "@" }), expect.objectContaining({ value: "-5% waste", format: "@" })]);
+    for (const cell of sheet.allCells()) expect(cell.formula).toBeUndefined();
+    expect(fake.records("KpiRegister").map((r) => [r.KPI, r["Latest rating"]])).toEqual([
+      ["KPI-1", "Approaching target"],
+      ["KPI-2", "Good"],
+      ["KPI-3", ""],
+    ]);
+    // TOMS.KPIRATING reads back what the sync wrote.
+    expect(latestRatingInTable([header, ...body.map((row) => row.map((c) => c.value))], "kpi-2")).toBe("Good");
+  });
+
+  test("a refresh rates in place by KPI id, keeps the officer's notes beside their KPI and drops a KPI taken out of the register", async () => {
+    await sync(contributions(2), undefined, WITH_KPIS);
+    fake.insertColumn("KpiRegister", 10, "Officer notes", ["ask for payroll", "", "new this year"]);
+    const [first, second, third] = WITH_KPIS.register.kpis;
+    const secondYear = { ...FIRST_YEAR, id: "PA-2027", periodStart: "2027-01-01", periodEnd: "2027-12-31", ratings: [] };
+    const next: KpiSyncInput = {
+      register: { ...WITH_KPIS.register, kpis: [{ ...third!, latestRating: "inadequate", latestAssessmentId: "PA-2027" }, { ...first!, latestRating: "good", latestAssessmentId: "PA-2027" }], nextAssessmentDue: "2028-12-31" },
+      assessments: [FIRST_YEAR, secondYear],
+    };
+    expect(second?.id).toBe("KPI-2");
+    const report = await sync(contributions(2), undefined, next);
+    expect(report).toMatchObject({ kpis: 2, created: [] });
+    expect(fake.records("KpiRegister").map((r) => [r.KPI, r["Latest rating"], r["Assessed to"], r["Officer notes"]])).toEqual([
+      ["KPI-1", "Good", isoDateToExcelSerial("2027-12-31"), "ask for payroll"],
+      ["KPI-3", "Inadequate", isoDateToExcelSerial("2027-12-31"), "new this year"],
+    ]);
+    expect(String(fake.requireSheet("KPIs").get(0, 0).value)).toContain("next assessment due 31 Dec 2028");
+  });
+
+  test("a contract with no KPIs gets the header, one empty row and a title that says so", async () => {
+    await sync(contributions(1));
+    expect(fake.cellsOf("KpiRegister").body.map((row) => row.map((c) => c.value))).toEqual([KPI_HEADERS.map(() => "")]);
+    expect(String(fake.requireSheet("KPIs").get(0, 0).value)).toContain("no KPIs recorded");
   });
 });
 

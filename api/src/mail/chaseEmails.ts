@@ -533,25 +533,36 @@ function contractTotals(lines: DigestLine[]): ContractTotal[] {
   return [...totals.values()].sort((a, b) => b.worst - a.worst || b.atRisk - a.atRisk);
 }
 
-/** The weekly digest to a contract manager: everything overdue on their contracts, worst first, and the value at risk. */
+/** The digest's subject and heading say what it carries: overdue evidence, Procurement Act duties, or both (never "0 items overdue"). */
+function digestTitles(n: number, atRisk: string, dutyCount: number, organisation: string): { subject: string; heading: string } {
+  const evidence = `${plural(n, "social value item")} overdue`;
+  const duties = `${plural(dutyCount, "Procurement Act duty", "Procurement Act duties")} due`;
+  if (dutyCount === 0) return { subject: `Weekly digest: ${evidence} on your contracts, ${atRisk} at risk (${organisation})`, heading: "Overdue social value evidence: weekly digest" };
+  if (n === 0) return { subject: `Weekly digest: ${duties} on your contracts (${organisation})`, heading: "Procurement Act duties: weekly digest" };
+  return { subject: `Weekly digest: ${evidence}, ${atRisk} at risk, and ${duties} on your contracts (${organisation})`, heading: "Overdue social value evidence and Procurement Act duties: weekly digest" };
+}
+
+/** The weekly digest to a contract manager: everything overdue on their contracts, worst first, and the value at risk; and their Procurement Act duties. */
 export function renderDigest(digest: Digest, context: ChaseEmailContext): OutgoingEmail {
   const { organisation, today } = context;
   const maxRows = context.maxRows ?? 200;
   const n = digest.lines.length;
   const atRisk = formatMoney(digest.valueAtRisk);
   const flagged = digest.lines.filter(needsLook).length;
-  const dutyCount = digest.performance ? digest.performance.assessmentsDue + digest.performance.noticesRunningLate : 0;
-  const dutyWords = dutyCount > 0 ? `, ${plural(dutyCount, "Procurement Act duty", "Procurement Act duties")} due` : "";
-  const subject = `Weekly digest: ${plural(n, "social value item")} overdue on your contracts, ${atRisk} at risk${dutyWords} (${organisation})`;
-  const summary =
-    `As at ${formatDate(today)}, ${plural(n, "item")} on ${plural(digest.contracts, "contract")} ${n === 1 ? "is" : "are"} overdue. ` +
-    `${atRisk} of social value is at risk: the value of contributions whose evidence is still owed. ` +
-    "Please chase the suppliers who have not sent evidence." +
-    (flagged > 0 ? ` ${flagged} of them need a look: the ledger flagged a possible duplicate, an implausible value or a period to check (the task pane's "Needs a look" filter).` : "");
   const duties = digest.performance;
+  const dutyCount = duties ? duties.assessmentsDue + duties.noticesRunningLate : 0;
+  const { subject, heading } = digestTitles(n, atRisk, dutyCount, organisation);
+  const summary =
+    n === 0
+      ? `As at ${formatDate(today)}, no social value evidence is overdue on your contracts.`
+      : `As at ${formatDate(today)}, ${plural(n, "item")} on ${plural(digest.contracts, "contract")} ${n === 1 ? "is" : "are"} overdue. ` +
+        `${atRisk} of social value is at risk: the value of contributions whose evidence is still owed. ` +
+        "Please chase the suppliers who have not sent evidence." +
+        (flagged > 0 ? ` ${flagged} of them need a look: the ledger flagged a possible duplicate, an implausible value or a period to check (the task pane's "Needs a look" filter).` : "");
   const dutyLine = duties
     ? `Procurement Act duties on your contracts: ${plural(duties.assessmentsDue, "assessment")} due within 30 days or overdue, ${plural(duties.noticesRunningLate, "failure notice")} running late.`
     : undefined;
+  const footer = `This digest was sent by ${organisation}'s social value ledger every week while evidence is overdue or a Procurement Act duty is due on your contracts.`;
   const totals = contractTotals(digest.lines);
   const listed = digest.lines.slice(0, maxRows).map((l) => describeItem(l.item, l.daysOverdue, context));
   const hidden = n - listed.length;
@@ -575,12 +586,12 @@ export function renderDigest(digest: Digest, context: ChaseEmailContext): Outgoi
   const reportLink = portfolio?.reportUrl ? safeLink(portfolio.reportUrl) : undefined;
 
   const html = [
-    `<h1 style="${STYLE.h1}">Overdue social value evidence: weekly digest</h1>`,
+    `<h1 style="${STYLE.h1}">${escapeHtml(heading)}</h1>`,
     para(`Dear ${escapeHtml(clip(digest.recipient.name, 120))},`),
     para(escapeHtml(summary)),
     ...(dutyLine ? [para(escapeHtml(dutyLine))] : []),
-    byContract,
-    itemTable(`All ${plural(n, "overdue item")}, most overdue first`, listed, columns),
+    // No overdue evidence, no empty tables.
+    ...(n > 0 ? [byContract, itemTable(`All ${plural(n, "overdue item")}, most overdue first`, listed, columns)] : []),
     ...(hidden > 0 ? [para(escapeHtml(moreLine(hidden)))] : []),
     ...(portfolioText
       ? [
@@ -589,29 +600,33 @@ export function renderDigest(digest: Digest, context: ChaseEmailContext): Outgoi
           para(reportLink ? `<a href="${escapeHtml(reportLink)}" style="${STYLE.link}">Open the cabinet report</a> (sign in to open it)` : escapeHtml(portfolioText.report)),
         ]
       : []),
-    para(escapeHtml(`This digest was sent by ${organisation}'s social value ledger every week while evidence is overdue.`), STYLE.small),
+    para(escapeHtml(footer), STYLE.small),
   ];
 
   const plain = [
-    "Overdue social value evidence: weekly digest",
+    heading,
     "",
     `Dear ${clip(digest.recipient.name, 120)},`,
     "",
     summary,
     "",
     ...(dutyLine ? [dutyLine, ""] : []),
-    "BY CONTRACT",
-    "",
-    ...totals.map((t) => `- ${t.contract}: ${plural(t.items, "item")} overdue, ${formatMoney(t.atRisk)} at risk, most overdue ${plural(t.worst, "day")}${t.needLook > 0 ? `, ${t.needLook} need a look` : ""}`),
-    `- Total: ${plural(n, "item")}, ${atRisk} at risk${flagged > 0 ? `, ${flagged} need a look` : ""}`,
-    "",
-    "ALL OVERDUE ITEMS, MOST OVERDUE FIRST",
-    "",
-    ...listed.map((w, i) => textItem(i + 1, w, ["contract", "supplier", "measure", "period", "quantity", "value", "due", "status"]) + "\n"),
+    ...(n > 0
+      ? [
+          "BY CONTRACT",
+          "",
+          ...totals.map((t) => `- ${t.contract}: ${plural(t.items, "item")} overdue, ${formatMoney(t.atRisk)} at risk, most overdue ${plural(t.worst, "day")}${t.needLook > 0 ? `, ${t.needLook} need a look` : ""}`),
+          `- Total: ${plural(n, "item")}, ${atRisk} at risk${flagged > 0 ? `, ${flagged} need a look` : ""}`,
+          "",
+          "ALL OVERDUE ITEMS, MOST OVERDUE FIRST",
+          "",
+          ...listed.map((w, i) => textItem(i + 1, w, ["contract", "supplier", "measure", "period", "quantity", "value", "due", "status"]) + "\n"),
+        ]
+      : []),
     ...(hidden > 0 ? [moreLine(hidden), ""] : []),
     ...(portfolioText ? ["YOUR PORTFOLIO", "", portfolioText.summary, portfolioText.report, ""] : []),
     "--",
-    `This digest was sent by ${organisation}'s social value ledger every week while evidence is overdue.`,
+    footer,
     "",
   ];
 

@@ -324,6 +324,33 @@ describe("the weekly digest", () => {
   });
 });
 
+describe("the weekly digest with Procurement Act duties", () => {
+  const today = addDays(DUE, 3);
+  const onlyDuties = { recipient: priya, lines: [], valueAtRisk: 0, contracts: 0, performance: { assessmentsDue: 1, noticesRunningLate: 1 } };
+
+  test("a manager with duties and no overdue evidence is told of the duties, not of 0 items overdue", async () => {
+    const email = renderDigest(onlyDuties, context(today));
+    expect(email.subject).toBe("Weekly digest: 2 Procurement Act duties due on your contracts (Example Borough Council)");
+    expect(email.subject).not.toMatch(/\b0 social value items/);
+    const document = dom(email.html);
+    expect(document.querySelector("h1")?.textContent).toBe("Procurement Act duties: weekly digest");
+    expect(document.querySelectorAll("table")).toHaveLength(0);
+    expect(email.text).toContain("no social value evidence is overdue on your contracts");
+    expect(email.text).toContain("1 assessment due within 30 days or overdue, 1 failure notice running late.");
+    expect(email.text).not.toContain("Please chase the suppliers");
+    expect(email.text).not.toContain("BY CONTRACT");
+    expect(await axeViolations(email.html)).toEqual([]);
+  });
+
+  test("a manager with both hears both counts, in the subject and the heading", () => {
+    const [digest] = weeklyDigests([items[0]!], today);
+    const email = renderDigest({ ...digest!, performance: { assessmentsDue: 1, noticesRunningLate: 0 } }, context(today));
+    expect(email.subject).toBe("Weekly digest: 1 social value item overdue, £1,234.50 at risk, and 1 Procurement Act duty due on your contracts (Example Borough Council)");
+    expect(dom(email.html).querySelector("h1")?.textContent).toBe("Overdue social value evidence and Procurement Act duties: weekly digest");
+    expect(dom(email.html).querySelectorAll("table")).toHaveLength(2);
+  });
+});
+
 describe("dates in words", () => {
   test("say each month once and each year once", () => {
     expect(formatDates(["2026-11-10", "2026-11-03"])).toBe("3 and 10 November 2026");

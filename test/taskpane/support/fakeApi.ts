@@ -3,6 +3,9 @@ import {
   ClearWarningsRequestSchema,
   CommitmentsSchema,
   ContributionFiltersSchema,
+  CrosswalkIdSchema,
+  CrosswalkInputSchema,
+  crosswalkReport,
   EXAMPLE_PACK,
   KpiRegisterInputSchema,
   PerformanceFailureInputSchema,
@@ -30,6 +33,7 @@ import type {
   ContractDetail,
   Contribution,
   ContributionDetail,
+  Crosswalk,
   FrameworkPack,
   KpiRegister,
   PerformanceFailure,
@@ -181,6 +185,8 @@ export class FakeApi {
   readonly registers = new Map<string, { value: KpiRegister; etag: string }>();
   readonly assessments = new Map<string, Assessment[]>();
   readonly failures = new Map<string, PerformanceFailure[]>();
+  /** Crosswalks between frameworks by id, as PUT /api/crosswalks/{id} stored them. */
+  readonly crosswalks = new Map<string, Crosswalk>();
   ledger: ChaseLedgerEntry[] = [];
   /** What GET /api/portfolio rolls up, with shared/'s rules, as of `portfolioAsOf`. */
   portfolio: PortfolioContract[] = [];
@@ -226,6 +232,9 @@ export class FakeApi {
       { method: "POST", pattern: /^contracts\/([^/]+)\/assessments$/, roles: ["Officer"], handle: (r, [id]) => this.withContract(id, (c) => this.createAssessment(r, c)) },
       { method: "GET", pattern: /^contracts\/([^/]+)\/performance-failures$/, roles: ["Officer"], handle: (_r, [id]) => this.withContract(id, (c) => ({ status: 200, body: { items: this.failures.get(c.id) ?? [] } })) },
       { method: "POST", pattern: /^contracts\/([^/]+)\/performance-failures$/, roles: ["Officer"], handle: (r, [id]) => this.withContract(id, (c) => this.recordFailure(r, c)) },
+      { method: "GET", pattern: /^crosswalks$/, roles: ["Officer"], handle: () => ({ status: 200, body: { items: [...this.crosswalks.values()].map((c) => ({ ...c, mappings: c.mappings.length })) } }) },
+      { method: "PUT", pattern: /^crosswalks\/([^/]+)$/, roles: ["Officer"], handle: (r, [id]) => this.putCrosswalk(r, decodeURIComponent(id ?? "")) },
+      { method: "GET", pattern: /^contracts\/([^/]+)\/report$/, roles: ["Officer"], handle: (r, [id]) => this.withContract(id, (c) => this.crosswalkReport(r, c)) },
       { method: "GET", pattern: /^contributions$/, roles: ["Officer", "Manager"], handle: (r) => this.listContributions(r) },
       { method: "GET", pattern: /^contributions\/([^/]+)$/, roles: ["Officer", "Manager"], handle: (_r, [id]) => this.getContribution(id ?? "") },
       { method: "POST", pattern: /^contributions\/([^/]+)\/review$/, roles: ["Officer"], handle: (r, [id]) => this.review(r, id ?? "") },
@@ -431,6 +440,24 @@ export class FakeApi {
     const assessment: Assessment = { ...period, id: `PA-${String(list.length + 1).padStart(8, "0")}`, contractId: contract.id, ratings: checked.ratings, assessedAt: new Date().toISOString(), assessedBy: "sam.patel@council.example" };
     this.assessments.set(contract.id, [...list, assessment]);
     return { status: 201, body: assessment };
+  }
+
+  private putCrosswalk(request: RecordedRequest, id: string): Answer {
+    if (!CrosswalkIdSchema.safeParse(id).success) return error(400, "invalid-request", `"${id}" is not a crosswalk id.`, [{ path: ["id"], message: "a crosswalk id is lower-case letters, digits and '-', e.g. toms-to-svm" }]);
+    const parsed = CrosswalkInputSchema.safeParse(request.body);
+    if (!parsed.success) return error(400, "invalid-request", "The crosswalk is not valid.", zodDetails(parsed.error.issues));
+    const crosswalk: Crosswalk = { id, ...parsed.data, updatedAt: new Date().toISOString(), updatedBy: "sam.patel@council.example" };
+    this.crosswalks.set(id, crosswalk);
+    return { status: 200, body: crosswalk };
+  }
+
+  /** As the API reports it: the contract's accepted contributions through the crosswalk (shared/crosswalk.ts). */
+  private crosswalkReport(request: RecordedRequest, contract: ContractDetail): Answer {
+    const id = request.query.get("crosswalk") ?? "";
+    const crosswalk = this.crosswalks.get(id);
+    if (!crosswalk) return error(404, "not-found", `There is no crosswalk ${id}; store it with PUT /api/crosswalks/${id}.`);
+    const accepted = [...this.contributions.values()].map((c) => c.value).filter((c) => c.contractId === contract.id && c.evidenceStatus === "accepted");
+    return { status: 200, body: crosswalkReport(contract, crosswalk, accepted) };
   }
 
   private recordFailure(request: RecordedRequest, contract: ContractDetail): Answer {
