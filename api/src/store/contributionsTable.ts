@@ -67,11 +67,8 @@ export class ContributionsTable implements ContributionStore {
       // failure, point at no contribution of theirs; every reader verifies entries and skips those.
       const [claimed] = await Promise.all([
         this.t.insert("refs", withoutUndefined({ partitionKey: c.id, rowKey: REF_ROW, ...options.owner })),
-        this.t.clients.suppliers.upsertEntity(
-          { partitionKey: boundedKeyPart(supplierKey(c.supplier)), rowKey: indexRow(c.contractId, c.id), contractId: c.contractId, contributionId: c.id },
-          "Replace",
-        ),
-        isAwaitingEvidence(c.evidenceStatus) ? this.t.clients.due.upsertEntity(evidenceDueEntity(c), "Replace") : undefined,
+        this.t.insertOrReplace("suppliers", { partitionKey: boundedKeyPart(supplierKey(c.supplier)), rowKey: indexRow(c.contractId, c.id), contractId: c.contractId, contributionId: c.id }),
+        isAwaitingEvidence(c.evidenceStatus) ? this.t.insertOrReplace("due", evidenceDueEntity(c)) : undefined,
         this.claimsIndex.write(c),
       ]);
       if (claimed === undefined) {

@@ -151,6 +151,14 @@ export class Tables {
     }
   }
 
+  /**
+   * An upsert for an entity that is new in the common case: an insert, and a replace only if it
+   * exists (a retry). The same to Azure; Azurite looks an upsert's key up twice, an insert's once.
+   */
+  async insertOrReplace(table: TableName, entity: TableEntity): Promise<void> {
+    if ((await this.insert(table, entity)) === undefined) await this.clients[table].upsertEntity(entity, "Replace");
+  }
+
   async page<T>(table: TableName, filter: string, request: PageRequest, map: (e: Entity) => T, select?: string[]): Promise<Page<T>> {
     const pages = this.clients[table]
       .listEntities<Record<string, unknown>>({ queryOptions: { filter, select } })
