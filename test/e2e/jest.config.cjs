@@ -1,7 +1,8 @@
 /**
  * End-to-end tests (`npm run test:e2e`): the built add-in in Debian's Chromium against the local
- * stack. Kept apart from the unit and integration tests for their own time limits, run one file
- * at a time (each starts its own Azurite, API and browser), and after `npm run build`.
+ * stack. Kept apart from the unit and integration tests for their own time limits, and run after
+ * `npm run build`. Two files at a time: each starts its own Azurite, API and browser on free ports,
+ * and the Entra bundle's build (one core) runs beside a browser test instead of before it.
  * @type {import('jest').Config}
  */
 module.exports = {
@@ -14,5 +15,5 @@ module.exports = {
   },
   // A step of the flow (a panel, its screenshots and its accessibility check) takes a few seconds; a minute means it is stuck.
   testTimeout: 60_000,
-  maxWorkers: 1,
+  maxWorkers: 2,
 };
