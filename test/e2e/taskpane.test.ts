@@ -236,6 +236,26 @@ test("Packs and Commitments: shown, with the workbook actions unavailable and ex
   await capture("commitments");
 });
 
+test("Crosswalks: a stored crosswalk, and C-1001's accepted delivery in its codes with the codes it does not map", async () => {
+  const mappings = [
+    { fromPack: "example", fromCode: "J1", toPack: "local-variant", toCode: "LV-EMP-1", factor: 1 },
+    { fromPack: "example", fromCode: "J3", toPack: "local-variant", toCode: "LV-EMP-2", factor: 1 },
+  ];
+  expect((await stack.call("PUT", "crosswalks/local-variant", { token: await stack.token(["Officer"]), body: { name: "Example to local variant", mappings } })).status).toBe(200);
+  const crosswalks = await showPanel("Crosswalks");
+  await crosswalks.getByRole("table", { name: "Crosswalks in the ledger" }).getByRole("row", { name: /Example to local variant/ }).waitFor();
+  await crosswalks.getByRole("button", { name: "Show report" }).click();
+  // The pane shows what the API reports: the mapped lines, and the unmapped codes listed (or said to be none).
+  const report = await stack.call("GET", "contracts/C-1001/report?crosswalk=local-variant", { token: await stack.token(["Officer"]) });
+  expect(report.status).toBe(200);
+  const mapped = crosswalks.getByRole("table", { name: /^C-1001 delivered, in the codes of Example to local variant/ });
+  await mapped.waitFor();
+  expect(await mapped.getByRole("row").count()).toBe(1 + report.body.lines.length);
+  if (report.body.unmapped.length > 0) await crosswalks.getByRole("table", { name: /with no mapping in Example to local variant/ }).waitFor();
+  else await crosswalks.getByText("Every code delivered on C-1001 is mapped.").waitFor();
+  await capture("crosswalks");
+});
+
 /** Office.js outside Office opens its telemetry proxy; the page must work with it blocked. */
 const OFFICE_TELEMETRY = "telemetryservice.firstpartyapps.oaspapps.com";
 
