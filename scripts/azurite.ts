@@ -53,7 +53,7 @@ export async function startAzurite(options: { port?: number; location?: string; 
   const args = [path.join(root, "node_modules/azurite/dist/src/table/main.js"), "--tableHost", "127.0.0.1", "--tablePort", String(port), "--silent", "--disableTelemetry", "--skipApiVersionCheck"];
   // --inMemoryPersistence and --location together make Azurite exit(1); use one or the other.
   args.push(...(options.location ? ["--location", options.location] : ["--inMemoryPersistence"]));
-  const child = spawn(process.execPath, [...(process.env.AZ_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.AZ_PROF] : []), ...args], { stdio: ["ignore", "ignore", "pipe"], cwd: root });
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"], cwd: root });
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => {
     stderr += d.toString();

@@ -19,6 +19,9 @@ export interface ClaimFacts {
   evidence: readonly EvidenceLink[];
 }
 
+/** An earlier claim of the same figures: what the duplicate check compares. */
+export type EarlierClaim = Omit<ClaimFacts, "evidence">;
+
 /** An earlier contribution that uses an evidence link: `evidence` holds at least the links it shares. */
 export type EvidenceUser = Pick<ClaimFacts, "id" | "contractId" | "evidence">;
 
@@ -63,9 +66,9 @@ export function normaliseEvidenceLink(link: string): string {
   return `${origin.toLowerCase()}${path.replace(/\/+$/, "").toLowerCase()}${kept.length > 0 ? `?${kept.join("&")}` : ""}`;
 }
 
-const overlaps = (a: ClaimFacts, b: ClaimFacts) => a.periodStart <= b.periodEnd && b.periodStart <= a.periodEnd;
+const overlaps = (a: EarlierClaim, b: EarlierClaim) => a.periodStart <= b.periodEnd && b.periodStart <= a.periodEnd;
 
-const sameClaim = (a: ClaimFacts, b: ClaimFacts) =>
+const sameClaim = (a: EarlierClaim, b: EarlierClaim) =>
   supplierKey(a.supplier) === supplierKey(b.supplier) && normaliseCode(a.measureCode) === normaliseCode(b.measureCode) && a.quantity === b.quantity && overlaps(a, b);
 
 const where = (c: Pick<ClaimFacts, "id" | "contractId">, contractId: string) => (c.contractId === contractId ? c.id : `${c.id} (contract ${c.contractId})`);
@@ -84,7 +87,7 @@ function named(found: readonly Pick<ClaimFacts, "id" | "contractId">[], contract
 }
 
 /** The same supplier, measure and quantity for an overlapping period, already in the ledger. */
-export function duplicateClaimWarnings(claim: ClaimFacts, earlier: readonly ClaimFacts[]): Warning[] {
+export function duplicateClaimWarnings(claim: ClaimFacts, earlier: readonly EarlierClaim[]): Warning[] {
   const matches = earlier.filter((e) => e.id !== claim.id && sameClaim(claim, e));
   if (matches.length === 0) return [];
   return [
@@ -152,7 +155,7 @@ export function periodWarnings(claim: NewClaim, contract: ContractFacts): Warnin
  * one of its evidence links. The contribution itself may be among them (a retried submission):
  * it is never a duplicate of itself.
  */
-export function claimWarnings(claim: NewClaim, contract: ContractFacts, ledger: { similar: readonly ClaimFacts[]; evidenceUsers: readonly EvidenceUser[] }): Warning[] {
+export function claimWarnings(claim: NewClaim, contract: ContractFacts, ledger: { similar: readonly EarlierClaim[]; evidenceUsers: readonly EvidenceUser[] }): Warning[] {
   return [
     ...duplicateClaimWarnings(claim, ledger.similar),
     ...evidenceReuseWarnings(claim, claim.evidence, ledger.evidenceUsers),

@@ -1,6 +1,6 @@
 import type { TableEntity } from "@azure/data-tables";
 import { MAX_RELATED, normaliseCode, normaliseEvidenceLink, supplierKey } from "../../../shared";
-import type { ClaimFacts, Contribution, EvidenceLink, EvidenceUser } from "../../../shared";
+import type { Contribution, EarlierClaim, EvidenceLink, EvidenceUser } from "../../../shared";
 import { mapWithLimit, Turns } from "../lib/concurrency";
 import { fromChunks, toChunks } from "./chunks";
 import { statusOf } from "./entities";
@@ -49,6 +49,15 @@ const SAVED_KEPT = 100_000;
 const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
 
 const samePointer = (a: Pointer | ClaimEntry, contractId: string, id: string) => a[0] === contractId && a[1] === id;
+const pointerKey = (contractId: string, id: string) => `${contractId}|${id}`;
+const listKey = (table: IndexTable, partitionKey: string) => `${table}\n${partitionKey}`;
+
+/** Sets `key` as the newest entry of `map`, dropping the oldest past `limit` (a Map keeps insertion order). */
+function keepNewest<V>(map: Map<string, V>, key: string, value: V, limit: number): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > limit) map.delete(map.keys().next().value ?? key);
+}
 
 /** The partitions of a contribution's evidence, once each. */
 const evidencePartitions = (links: readonly { link: string }[]) => [...new Set(links.map((l) => evidencePartition(l.link)))];
@@ -104,13 +113,13 @@ export class ClaimsIndexTable implements ClaimsIndexStore {
     await Promise.all([drop(() => this.change<ClaimEntry>("claims", claimPartition(c), without)), ...evidencePartitions(c.evidence).map((pk) => drop(() => this.change<Pointer>("evidenceUses", pk, without)))]);
   }
 
-  similarClaims(claim: SimilarClaimQuery): Promise<ClaimFacts[]> {
+  similarClaims(claim: SimilarClaimQuery): Promise<EarlierClaim[]> {
     return this.t.io(async () => {
       // Only entries with an overlapping period are candidates, however many times the supplier reported the measure.
       const { entries } = await this.list<ClaimEntry>("claims", claimPartition(claim));
       const candidates = entries.filter((e) => e[2] <= claim.periodEnd && e[3] >= claim.periodStart).slice(0, LOOKUP);
       const saved = await this.savedOnly(candidates);
-      return saved.map(([contractId, id, periodStart, periodEnd]) => ({ id, contractId, supplier: claim.supplier, measureCode: claim.measureCode, quantity: claim.quantity, periodStart, periodEnd, evidence: [] }));
+      return saved.map(([contractId, id, periodStart, periodEnd]) => ({ id, contractId, supplier: claim.supplier, measureCode: claim.measureCode, quantity: claim.quantity, periodStart, periodEnd }));
     });
   }
 
@@ -122,14 +131,14 @@ export class ClaimsIndexTable implements ClaimsIndexStore {
       const users = new Map<string, { contractId: string; id: string; evidence: EvidenceLink[] }>();
       for (const { link, entries } of byLink) {
         for (const [contractId, id] of entries) {
-          const key = `${contractId}|${id}`;
+          const key = pointerKey(contractId, id);
           const user = users.get(key) ?? { contractId, id, evidence: [] };
           user.evidence.push(link);
           users.set(key, user);
         }
       }
-      const saved = new Set((await this.savedOnly([...users.values()].map((u) => [u.contractId, u.id] as const))).map(([contractId, id]) => `${contractId}|${id}`));
-      return [...users.values()].filter((u) => saved.has(`${u.contractId}|${u.id}`));
+      const saved = new Set((await this.savedOnly([...users.values()].map((u) => [u.contractId, u.id] as const))).map(([contractId, id]) => pointerKey(contractId, id)));
+      return [...users.values()].filter((u) => saved.has(pointerKey(u.contractId, u.id)));
     });
   }
 
@@ -137,16 +146,14 @@ export class ClaimsIndexTable implements ClaimsIndexStore {
    * Contributions seen saved by this instance. A contribution, once saved, is never deleted, so a
    * look-up checks each one named once; one not found yet may be saving now and is checked again.
    */
-  private readonly saved = new Set<string>();
+  private readonly saved = new Map<string, true>();
 
   private async savedOnly<P extends Pointer | ClaimEntry>(pointers: readonly P[]): Promise<P[]> {
     const found = await mapWithLimit(pointers, VERIFY_CONCURRENCY, async (p) => {
-      const key = `${p[0]}|${p[1]}`;
+      const key = pointerKey(p[0], p[1]);
       if (this.saved.has(key)) return true;
       if (!(await this.exists(p[0], p[1]))) return false;
-      this.saved.add(key);
-      // Oldest first out, like `known`.
-      if (this.saved.size > SAVED_KEPT) this.saved.delete(this.saved.values().next().value ?? key);
+      keepNewest(this.saved, key, true, SAVED_KEPT);
       return true;
     });
     return pointers.filter((_, i) => found[i]);
@@ -158,18 +165,10 @@ export class ClaimsIndexTable implements ClaimsIndexStore {
    */
   private readonly known = new Map<string, { entries: (Pointer | ClaimEntry)[]; etag?: string }>();
 
-  private remember(table: IndexTable, partitionKey: string, list: { entries: (Pointer | ClaimEntry)[]; etag?: string }): void {
-    const key = `${table}\n${partitionKey}`;
-    this.known.delete(key);
-    this.known.set(key, list);
-    // Oldest first out: the map keeps its insertion order.
-    if (this.known.size > KNOWN_LISTS) this.known.delete(this.known.keys().next().value ?? key);
-  }
-
   private async list<T extends Pointer | ClaimEntry>(table: IndexTable, partitionKey: string): Promise<{ entries: T[]; etag?: string }> {
     const e = await this.t.read(table, partitionKey, LIST_ROW);
     const list = e ? { entries: JSON.parse(fromChunks(e, "entries") || "[]") as T[], etag: e.etag } : { entries: [] };
-    this.remember(table, partitionKey, list);
+    keepNewest(this.known, listKey(table, partitionKey), list, KNOWN_LISTS);
     return list;
   }
 
@@ -180,17 +179,17 @@ export class ClaimsIndexTable implements ClaimsIndexStore {
   });
 
   private change<T extends Pointer | ClaimEntry>(table: IndexTable, partitionKey: string, change: (entries: T[]) => readonly T[] | undefined): Promise<void> {
-    return this.turns.take(`${table}\n${partitionKey}`, change as Change);
+    return this.turns.take(listKey(table, partitionKey), change as Change);
   }
 
   /** Reads the key's list, applies the changes, and writes it back if nobody else did meanwhile. */
   private async writeList(table: IndexTable, partitionKey: string, changes: Change[]): Promise<void> {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       if (attempt > 0) await pause(attempt);
-      const known = attempt === 0 ? this.known.get(`${table}\n${partitionKey}`) : undefined;
+      const known = attempt === 0 ? this.known.get(listKey(table, partitionKey)) : undefined;
       const { entries, etag } = known ?? (await this.list<Pointer | ClaimEntry>(table, partitionKey));
-      let next: (Pointer | ClaimEntry)[] | undefined;
-      for (const change of changes) next = change([...(next ?? entries)])?.slice() ?? next;
+      let next: readonly (Pointer | ClaimEntry)[] | undefined;
+      for (const change of changes) next = change([...(next ?? entries)]) ?? next;
       if (next === undefined) return;
       const entity: TableEntity = { partitionKey, rowKey: LIST_ROW, ...toChunks("entries", JSON.stringify(next)) };
       let written: string | undefined;
@@ -204,7 +203,7 @@ export class ClaimsIndexTable implements ClaimsIndexStore {
         }
       }
       if (written !== undefined) {
-        this.remember(table, partitionKey, { entries: next, etag: written || undefined });
+        keepNewest(this.known, listKey(table, partitionKey), { entries: [...next], etag: written || undefined }, KNOWN_LISTS);
         return;
       }
     }

@@ -34,15 +34,7 @@ export class ContributionsTable implements ContributionStore {
   readonly claimsIndex: ClaimsIndexTable;
 
   constructor(private readonly t: Tables) {
-    this.claimsIndex = new ClaimsIndexTable(t, async (contractId, id) => {
-      try {
-        await t.clients.contributions.getEntity(contributionPartition(contractId, id), contributionRow(id), { queryOptions: { select: ["RowKey"] } });
-        return true;
-      } catch (e) {
-        if (statusOf(e) === 404) return false;
-        throw e;
-      }
-    });
+    this.claimsIndex = new ClaimsIndexTable(t, async (contractId, id) => (await t.read("contributions", contributionPartition(contractId, id), contributionRow(id), ["RowKey"])) !== undefined);
   }
 
   private async findReferenceRaw(id: string): Promise<ReferenceOwner | undefined> {

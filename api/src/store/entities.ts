@@ -16,10 +16,10 @@ export const str = (v: unknown) => (typeof v === "string" ? v : undefined);
 /** Optional properties left out: the SDK would otherwise store `undefined` as a null-typed property. */
 export const withoutUndefined = <T extends Record<string, unknown>>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
-/** A point read; undefined when there is no such entity. */
-export async function readEntity(table: TableClient, partitionKey: string, rowKey: string): Promise<Entity | undefined> {
+/** A point read, of the `select`ed properties only when given; undefined when there is no such entity. */
+export async function readEntity(table: TableClient, partitionKey: string, rowKey: string, select?: string[]): Promise<Entity | undefined> {
   try {
-    return await table.getEntity<Record<string, unknown>>(partitionKey, rowKey);
+    return await table.getEntity<Record<string, unknown>>(partitionKey, rowKey, select ? { queryOptions: { select } } : undefined);
   } catch (e) {
     if (statusOf(e) === 404) return undefined;
     throw e;

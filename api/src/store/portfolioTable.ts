@@ -50,7 +50,9 @@ export class PortfolioTable implements PortfolioTotalsStore {
       const byShard = new Map<number, ContractTotals["applied"]>();
       for (const [id, counted] of Object.entries(totals.applied)) {
         const shard = shardOf(id);
-        byShard.set(shard, { ...byShard.get(shard), [id]: counted });
+        const record = byShard.get(shard) ?? {};
+        record[id] = counted;
+        byShard.set(shard, record);
       }
       const entity: TableEntity = { partitionKey, rowKey: TOTALS_ROW, ...toChunks("buckets", JSON.stringify(totals.buckets)) };
       // A read wrote back every shard it read (a shard left empty is written empty); a first write only those with entries.
@@ -73,10 +75,7 @@ export class PortfolioTable implements PortfolioTotalsStore {
     return this.t.io(async () => {
       // Point reads, one per contract: a query across the contracts' partitions would pass over every shard too.
       const rows = await mapWithLimit(contractIds, 16, async (contractId) => {
-        const e = await this.t.clients.portfolio.getEntity<Record<string, unknown>>(totalsPartition(contractId), TOTALS_ROW, { queryOptions: { select: BUCKET_CHUNKS } }).catch((error: unknown) => {
-          if (statusOf(error) === 404) return undefined;
-          throw error;
-        });
+        const e = await this.t.read("portfolio", totalsPartition(contractId), TOTALS_ROW, BUCKET_CHUNKS);
         return e ? { contractId, buckets: JSON.parse(fromChunks(e, "buckets") || "[]") as ContractTotals["buckets"] } : undefined;
       });
       return rows.filter((r) => r !== undefined);

@@ -1,4 +1,4 @@
-import type { AuditEntry, ClaimFacts, Commitment, Contract, Contribution, EvidenceLink, EvidenceStatus, EvidenceUser, FrameworkPack, IsoDate, PackSummary, QuarantineItem, QuarantineResolution } from "../../../shared";
+import type { AuditEntry, Commitment, Contract, Contribution, EarlierClaim, EvidenceLink, EvidenceStatus, EvidenceUser, FrameworkPack, IsoDate, PackSummary, QuarantineItem, QuarantineResolution } from "../../../shared";
 import type { ChaseLedgerStore } from "./chaseLedgerPort";
 import type { CrosswalkStore } from "./crosswalkPort";
 import type { FormsPullStore } from "./formsPullPort";
@@ -146,7 +146,7 @@ export type SimilarClaimQuery = Pick<Contribution, "supplier" | "measureCode" | 
 
 export interface ClaimsIndexStore {
   /** Saved contributions of this supplier and measure with this quantity and an overlapping period, on every contract: the first few (shared MAX_RELATED). */
-  similarClaims(claim: SimilarClaimQuery): Promise<ClaimFacts[]>;
+  similarClaims(claim: SimilarClaimQuery): Promise<EarlierClaim[]>;
   /** Saved contributions whose evidence includes one of these links (compared normalised), on every contract: the first few per link, each with the links it shares. */
   evidenceUsers(links: readonly EvidenceLink[]): Promise<EvidenceUser[]>;
 }

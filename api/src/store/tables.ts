@@ -137,8 +137,8 @@ export class Tables {
     }
   }
 
-  read(table: TableName, pk: string, rk: string): Promise<Entity | undefined> {
-    return readEntity(this.clients[table], pk, rk);
+  read(table: TableName, pk: string, rk: string, select?: string[]): Promise<Entity | undefined> {
+    return readEntity(this.clients[table], pk, rk, select);
   }
 
   /** Insert-if-absent: false when the key exists (409 EntityAlreadyExists). */
