@@ -168,18 +168,7 @@ export function loadSettings(givenEnv: NodeJS.ProcessEnv, cwd = process.cwd()): 
     return "";
   };
 
-  // Exactly one way to storage is in effect: both set would leave it to chance which one is used.
-  const endpointText = env.STORAGE_TABLE_ENDPOINT?.trim();
-  const connectionText = env.STORAGE_CONNECTION_STRING?.trim();
-  const inAzure = Boolean(env.WEBSITE_INSTANCE_ID || env.IDENTITY_ENDPOINT);
-  let storage: StorageSettings = { kind: "connection-string", connectionString: connectionText || DEV_STORAGE };
-  if (endpointText && connectionText) {
-    problems.push("STORAGE_TABLE_ENDPOINT and STORAGE_CONNECTION_STRING are both set: set only one (the endpoint in Azure, used with the managed identity; a connection string for Azurite or an account key)");
-  } else if (endpointText) {
-    storage = { kind: "endpoint", endpoint: tableEndpoint(endpointText, problems), credential: inAzure ? "managed-identity" : "default" };
-  } else if (!connectionText && !dev && !unresolved.has("STORAGE_TABLE_ENDPOINT") && !unresolved.has("STORAGE_CONNECTION_STRING")) {
-    problems.push("STORAGE_TABLE_ENDPOINT is missing (in Azure, the table endpoint the managed identity uses; or STORAGE_CONNECTION_STRING for a connection string)");
-  }
+  const storageAccess = readStorageAccess(env, problems, { dev, unresolved });
 
   const ingestSecret = required("INGEST_SECRET", DEV_INGEST_SECRET);
   if (!dev && ingestSecret && ingestSecret.length < 16) problems.push("INGEST_SECRET must be at least 16 characters");
@@ -187,17 +176,12 @@ export function loadSettings(givenEnv: NodeJS.ProcessEnv, cwd = process.cwd()): 
   const timeZone = env.TIME_ZONE?.trim() || "Europe/London";
   if (!isValidTimeZone(timeZone)) problems.push(`TIME_ZONE "${timeZone}" is not a time zone (e.g. Europe/London)`);
 
-  const tablePrefix = env.TABLE_PREFIX?.trim() || "svl";
-  if (!/^[A-Za-z][A-Za-z0-9]{0,29}$/.test(tablePrefix)) problems.push(`TABLE_PREFIX "${tablePrefix}" must be letters and digits, starting with a letter (at most 30)`);
-
   const corsOrigins = env.CORS_ORIGINS !== undefined ? list(env.CORS_ORIGINS) : ["https://localhost:3000"];
   for (const origin of corsOrigins) {
     if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`CORS_ORIGINS entry "${origin}" is not an origin like https://addin.example.gov.uk`);
   }
 
   const clockToleranceSeconds = positiveInt(env, "AUTH_CLOCK_TOLERANCE_SECONDS", 60, problems);
-  const storageTimeoutMs = positiveInt(env, "STORAGE_TIMEOUT_MS", 5000, problems);
-  const storageConcurrency = Math.max(1, positiveInt(env, "STORAGE_CONCURRENCY", 8, problems));
 
   let auth: AuthSettings;
   if (dev) {
@@ -233,5 +217,42 @@ export function loadSettings(givenEnv: NodeJS.ProcessEnv, cwd = process.cwd()): 
   const portfolio = readPortfolioSettings(env, problems);
 
   if (problems.length > 0) throw new SettingsError(problems);
-  return { storage, tablePrefix, ingestSecret, timeZone, corsOrigins, auth, storageTimeoutMs, storageConcurrency, mail, chase, formsPull, portfolio };
+  return { ...storageAccess, ingestSecret, timeZone, corsOrigins, auth, mail, chase, formsPull, portfolio };
+}
+
+/** Where the tables are and how one process uses them: all a maintenance script needs of the settings. */
+export type StorageAccessSettings = Pick<Settings, "storage" | "tablePrefix" | "storageTimeoutMs" | "storageConcurrency">;
+
+/** `dev` allows no storage setting (Azurite); `unresolved` settings were already reported. */
+function readStorageAccess(env: NodeJS.ProcessEnv, problems: string[], { dev, unresolved }: { dev: boolean; unresolved: ReadonlySet<string> }): StorageAccessSettings {
+  // Exactly one way to storage is in effect: both set would leave it to chance which one is used.
+  const endpointText = env.STORAGE_TABLE_ENDPOINT?.trim();
+  const connectionText = env.STORAGE_CONNECTION_STRING?.trim();
+  const inAzure = Boolean(env.WEBSITE_INSTANCE_ID || env.IDENTITY_ENDPOINT);
+  let storage: StorageSettings = { kind: "connection-string", connectionString: connectionText || DEV_STORAGE };
+  if (endpointText && connectionText) {
+    problems.push("STORAGE_TABLE_ENDPOINT and STORAGE_CONNECTION_STRING are both set: set only one (the endpoint in Azure, used with the managed identity; a connection string for Azurite or an account key)");
+  } else if (endpointText) {
+    storage = { kind: "endpoint", endpoint: tableEndpoint(endpointText, problems), credential: inAzure ? "managed-identity" : "default" };
+  } else if (!connectionText && !dev && !unresolved.has("STORAGE_TABLE_ENDPOINT") && !unresolved.has("STORAGE_CONNECTION_STRING")) {
+    problems.push("STORAGE_TABLE_ENDPOINT is missing (in Azure, the table endpoint the managed identity uses; or STORAGE_CONNECTION_STRING for a connection string)");
+  }
+
+  const tablePrefix = env.TABLE_PREFIX?.trim() || "svl";
+  if (!/^[A-Za-z][A-Za-z0-9]{0,29}$/.test(tablePrefix)) problems.push(`TABLE_PREFIX "${tablePrefix}" must be letters and digits, starting with a letter (at most 30)`);
+
+  const storageTimeoutMs = positiveInt(env, "STORAGE_TIMEOUT_MS", 5000, problems);
+  const storageConcurrency = Math.max(1, positiveInt(env, "STORAGE_CONCURRENCY", 8, problems));
+  return { storage, tablePrefix, storageTimeoutMs, storageConcurrency };
+}
+
+/**
+ * The storage settings alone, read as loadSettings reads them, for a script that opens the ledger
+ * and nothing else (no ingest secret, no sign-in). Throws SettingsError naming each problem.
+ */
+export function loadStorageSettings(env: NodeJS.ProcessEnv): StorageAccessSettings {
+  const problems: string[] = [];
+  const settings = readStorageAccess(env, problems, { dev: false, unresolved: new Set() });
+  if (problems.length > 0) throw new SettingsError(problems);
+  return settings;
 }

@@ -1,3 +1,4 @@
+import { odata } from "@azure/data-tables";
 import type { TableEntity } from "@azure/data-tables";
 import { MAX_RELATED, normaliseCode, normaliseEvidenceLink, supplierKey } from "../../../shared";
 import type { Contribution, EarlierClaim, EvidenceLink, EvidenceUser } from "../../../shared";
@@ -6,7 +7,7 @@ import { fromChunks, toChunks } from "./chunks";
 import { statusOf } from "./entities";
 import { StorageUnavailableError } from "./errors";
 import { boundedKeyPart, digest } from "./keys";
-import type { ClaimsIndexStore, SimilarClaimQuery } from "./ports";
+import type { ClaimsIndexStore, ClaimsIndexUpkeep, SimilarClaimQuery } from "./ports";
 import { VERIFY_CONCURRENCY } from "./tables";
 import type { Tables } from "./tables";
 
@@ -46,6 +47,8 @@ const ATTEMPTS = 10;
 const KNOWN_LISTS = 2000;
 /** Contributions this instance has seen saved (see `saved`). */
 const SAVED_KEPT = 100_000;
+/** Old-layout rows listed per request while they are removed. */
+const OLD_ROWS_PAGE = 1000;
 const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
 
 const samePointer = (a: Pointer | ClaimEntry, contractId: string, id: string) => a[0] === contractId && a[1] === id;
@@ -71,38 +74,48 @@ const evidencePartitions = (links: readonly { link: string }[]) => [...new Set(l
  * transaction and may name a contribution that is not saved: readers check that each one named
  * exists and skip those.
  */
-export class ClaimsIndexTable implements ClaimsIndexStore {
+export class ClaimsIndexTable implements ClaimsIndexStore, ClaimsIndexUpkeep {
   constructor(
     private readonly t: Tables,
     /** Whether a contribution is saved (the contributions adapter's point read). */
     private readonly exists: (contractId: string, id: string) => Promise<boolean>,
   ) {}
 
-  /** The claim entry and the contribution's place among each link's first users; a retry changes nothing. */
-  async write(c: Contribution): Promise<void> {
-    await Promise.all([
-      this.change<ClaimEntry>("claims", claimPartition(c), (entries) => {
-        if (entries.some((e) => samePointer(e, c.contractId, c.id))) return undefined;
-        const kept = [...entries, [c.contractId, c.id, c.periodStart, c.periodEnd] as const];
-        // The claims whose periods ended first make room; the sort is stable, so equal periods keep their order.
-        return kept.length <= CLAIMS_KEPT ? kept : [...kept].sort((a, b) => (a[3] < b[3] ? 1 : a[3] > b[3] ? -1 : 0)).slice(0, CLAIMS_KEPT);
-      }),
-      this.writeEvidence(c, c.evidence),
-    ]);
+  /**
+   * The claim entry and the contribution's place among each link's first users; a retry changes
+   * nothing. True when an entry was added (false: all there already, or not among those kept).
+   */
+  write(c: Contribution): Promise<boolean> {
+    return this.t.io(async () => {
+      const added = await Promise.all([
+        this.change<ClaimEntry>("claims", claimPartition(c), (entries) => {
+          if (entries.some((e) => samePointer(e, c.contractId, c.id))) return undefined;
+          const entry = [c.contractId, c.id, c.periodStart, c.periodEnd] as const;
+          if (entries.length < CLAIMS_KEPT) return [...entries, entry];
+          // The claims whose periods ended first make room; the sort is stable, so of equal periods the
+          // new one goes. When it is this claim that would go, the list stays as it is.
+          const kept = [...entries, entry].sort((a, b) => (a[3] < b[3] ? 1 : a[3] > b[3] ? -1 : 0)).slice(0, CLAIMS_KEPT);
+          return kept.includes(entry) ? kept : undefined;
+        }),
+        this.writeEvidence(c, c.evidence),
+      ]);
+      return added.includes(true);
+    });
   }
 
-  /** Evidence entries only, for links attached after the figures. */
-  async writeEvidence(c: Contribution, links: readonly { link: string }[]): Promise<void> {
-    await Promise.all(
+  /** Evidence entries only, for links attached after the figures. True when an entry was added. */
+  async writeEvidence(c: Contribution, links: readonly { link: string }[]): Promise<boolean> {
+    const added = await Promise.all(
       evidencePartitions(links).map((pk) =>
         this.change<Pointer>("evidenceUses", pk, (entries) => (entries.length >= LOOKUP || entries.some((e) => samePointer(e, c.contractId, c.id)) ? undefined : [...entries, [c.contractId, c.id]])),
       ),
     );
+    return added.includes(true);
   }
 
   /** Takes back the entries of a contribution storage refused; best effort like the other index clean-ups. */
   async undo(c: Contribution): Promise<void> {
-    const drop = async (what: () => Promise<void>) => {
+    const drop = async (what: () => Promise<boolean>) => {
       try {
         await what();
       } catch (e) {
@@ -111,6 +124,37 @@ export class ClaimsIndexTable implements ClaimsIndexStore {
     };
     const without = <T extends Pointer | ClaimEntry>(entries: T[]) => (entries.some((e) => samePointer(e, c.contractId, c.id)) ? entries.filter((e) => !samePointer(e, c.contractId, c.id)) : undefined);
     await Promise.all([drop(() => this.change<ClaimEntry>("claims", claimPartition(c), without)), ...evidencePartitions(c.evidence).map((pk) => drop(() => this.change<Pointer>("evidenceUses", pk, without)))]);
+  }
+
+  /**
+   * Removes what the earlier layout left in these tables: one row per contribution (RowKey
+   * `<contractId>|<ref>`), so anything that is not a `list` entity. Nothing reads them. A page is
+   * listed, removed, then the next is listed, so only one page is held at a time.
+   */
+  removeOldLayout(onPage: (removed: number) => void = () => undefined): Promise<number> {
+    return this.t.io(async () => {
+      let removed = 0;
+      for (const table of ["claims", "evidenceUses"] as const) {
+        const pages = this.t.clients[table].listEntities({ queryOptions: { filter: odata`RowKey ne ${LIST_ROW}`, select: ["PartitionKey", "RowKey"] } }).byPage({ maxPageSize: OLD_ROWS_PAGE });
+        for await (const page of pages) {
+          const gone = await mapWithLimit(page, VERIFY_CONCURRENCY, (e) => this.removeRow(table, e.partitionKey ?? "", e.rowKey ?? ""));
+          removed += gone.filter(Boolean).length;
+          onPage(removed);
+        }
+      }
+      return removed;
+    });
+  }
+
+  /** False when the row is gone already (another run removed it). */
+  private async removeRow(table: IndexTable, partitionKey: string, rowKey: string): Promise<boolean> {
+    try {
+      await this.t.clients[table].deleteEntity(partitionKey, rowKey);
+      return true;
+    } catch (e) {
+      if (statusOf(e) === 404) return false;
+      throw e;
+    }
   }
 
   similarClaims(claim: SimilarClaimQuery): Promise<EarlierClaim[]> {
@@ -178,8 +222,15 @@ export class ClaimsIndexTable implements ClaimsIndexStore {
     return this.writeList(table, partitionKey, changes);
   });
 
-  private change<T extends Pointer | ClaimEntry>(table: IndexTable, partitionKey: string, change: (entries: T[]) => readonly T[] | undefined): Promise<void> {
-    return this.turns.take(listKey(table, partitionKey), change as Change);
+  /** True when the change was written: by its last try, as an earlier try may have been refused and the next found nothing to do. */
+  private async change<T extends Pointer | ClaimEntry>(table: IndexTable, partitionKey: string, change: (entries: T[]) => readonly T[] | undefined): Promise<boolean> {
+    let written = false;
+    await this.turns.take(listKey(table, partitionKey), ((entries: T[]) => {
+      const next = change(entries);
+      written = next !== undefined;
+      return next;
+    }) as Change);
+    return written;
   }
 
   /** Reads the key's list, applies the changes, and writes it back if nobody else did meanwhile. */

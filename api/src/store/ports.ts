@@ -151,6 +151,17 @@ export interface ClaimsIndexStore {
   evidenceUsers(links: readonly EvidenceLink[]): Promise<EvidenceUser[]>;
 }
 
+/**
+ * Upkeep of the claims indexes: rebuilding them for a ledger kept in an earlier layout
+ * (api/src/maintenance/rebuildClaimsIndex.ts, api/STORAGE.md).
+ */
+export interface ClaimsIndexUpkeep {
+  /** Records a contribution in the indexes as saving it does (its claim and each evidence link); true when an entry was added, false when there was nothing to add. */
+  write(contribution: Contribution): Promise<boolean>;
+  /** Removes every row of the earlier layout from the indexes, a page at a time; `onPage` hears the running count. Answers the number removed. */
+  removeOldLayout(onPage?: (removed: number) => void): Promise<number>;
+}
+
 /** Everything the API keeps, as the handlers need it. Implementations say how it is keyed (api/STORAGE.md). */
 export interface LedgerStore extends InboxStore, PackStore, ContractStore, ContributionStore, ClaimsIndexStore {
   /** Creates what is missing (tables); safe to call at every start. */
@@ -167,4 +178,6 @@ export interface LedgerStore extends InboxStore, PackStore, ContractStore, Contr
   readonly crosswalks: CrosswalkStore;
   /** The running totals behind the portfolio view. */
   readonly portfolio: PortfolioTotalsStore;
+  /** Rebuilding the claims indexes (api/STORAGE.md, "The claims indexes"). */
+  readonly claimsIndexUpkeep: ClaimsIndexUpkeep;
 }

@@ -10,7 +10,7 @@ import { InboxTable } from "./inboxTable";
 import { PacksTable } from "./packsTable";
 import type { PerformanceStore } from "./performancePort";
 import { PerformanceTable } from "./performanceTable";
-import type { ContractStore, InboxStore, LedgerStore, PackStore } from "./ports";
+import type { ClaimsIndexUpkeep, ContractStore, InboxStore, LedgerStore, PackStore } from "./ports";
 import type { PortfolioTotalsStore } from "./portfolioPort";
 import { PortfolioTable } from "./portfolioTable";
 import { Tables } from "./tables";
@@ -31,6 +31,7 @@ export class TableLedgerStore implements LedgerStore {
   readonly performance: PerformanceStore;
   readonly crosswalks: CrosswalkStore;
   readonly portfolio: PortfolioTotalsStore;
+  readonly claimsIndexUpkeep: ClaimsIndexUpkeep;
 
   constructor(options: TableStoreOptions) {
     const tables = new Tables(options);
@@ -45,6 +46,7 @@ export class TableLedgerStore implements LedgerStore {
     this.performance = new PerformanceTable(tables.clients.performance, io);
     this.crosswalks = new CrosswalksTable(tables.clients.crosswalks, io);
     this.portfolio = new PortfolioTable(tables);
+    this.claimsIndexUpkeep = this.contributions.claimsIndex;
   }
 
   prepare: LedgerStore["prepare"] = () => this.tables.prepare();
