@@ -13,6 +13,7 @@ import { loadDevIssuer } from "../../api/src/dev/issuer";
 import { buildContribution, createdAudit } from "../../api/src/ingest/contribution";
 import { formReference } from "../../api/src/ingest/references";
 import { loadSettings } from "../../api/src/settings/settings";
+import { contractFilter } from "../../api/src/store/contributionsTable";
 import { TABLES } from "../../api/src/store/tables";
 import { freePort, startAzurite, stopChild } from "../../scripts/azurite";
 
@@ -27,8 +28,9 @@ import { freePort, startAzurite, stopChild } from "../../scripts/azurite";
  * Before phase 2, submissions are added straight into storage (through the store's own code)
  * until --stored are held, and right after it raw Azurite inserts (one entity per request, the
  * same connections) run for --raw-duration seconds into the same table, the peer phase 2 is set
- * beside. Then a contract of --rows contributions is listed page by page, timing each page. Results print as Markdown and
- * go to bench/ingest/results.json.
+ * beside. Then a contract of --rows contributions is listed page by page, timing each page, and
+ * the same query is read straight from Azurite with the SDK, the listing's peer. Results print as
+ * Markdown and go to bench/ingest/results.json.
  */
 const ROOT = path.resolve(__dirname, "../..");
 const SECRET = "bench-ingest-secret-0123456789";
@@ -231,6 +233,17 @@ async function main(): Promise<void> {
       } while (token);
       return { ms: performance.now() - started, count, pages: pageMs.length, pageMs };
     };
+    /** The listing's peer: Azurite answering the same query (the store's own filter) with the same page size, straight from the SDK, no API between. */
+    const rawListAll = async (pageSize: number) => {
+      const started = performance.now();
+      let count = 0;
+      let pages = 0;
+      for await (const page of raw.listEntities({ queryOptions: { filter: contractFilter("C-10K", {}) } }).byPage({ maxPageSize: pageSize })) {
+        count += page.length;
+        pages++;
+      }
+      return { ms: performance.now() - started, count, pages };
+    };
     const listing: Record<string, { ms: number[]; count: number; pages: number; page1Ms?: number; page90Ms?: number }> = {};
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
     for (const [label, pageSize] of [["default", undefined], ["1000", 1000], ["100", 100]] as const) {
@@ -244,6 +257,11 @@ async function main(): Promise<void> {
         ...(pageSize === 100 ? { page1Ms: Math.round(median(runs.map((r) => r.pageMs[0] ?? NaN)) * 10) / 10, page90Ms: Math.round(median(runs.map((r) => r.pageMs[89] ?? NaN)) * 10) / 10 } : {}),
       };
     }
+    const rawRuns = [];
+    for (let i = 0; i < 3; i++) rawRuns.push(await rawListAll(1000));
+    if (rawRuns.some((r) => r.count !== listing.default?.count)) throw new Error(`The raw listing read ${rawRuns.map((r) => r.count).join(", ")} rows where the API listed ${listing.default?.count}`);
+    const rawListing = { pageSize: 1000, ms: rawRuns.map((r) => Math.round(r.ms)), pages: rawRuns[0]?.pages ?? 0 };
+    const listingRatio = median(listing.default?.ms ?? []) / median(rawListing.ms);
 
     const summary = (r: Result) => ({
       requestsPerSecond: Math.round((r["2xx"] / r.duration) * 10) / 10,
@@ -261,7 +279,7 @@ async function main(): Promise<void> {
       sustained: { connections, duration, ...summary(sustained.result), cpu: sustained.cpu },
       atRate: atRate ? { rate, connections, duration: rateDuration, storedBefore: afterPhase1 + toAdd, ...summary(atRate.result), cpu: atRate.cpu } : undefined,
       rawAzurite: peers.map((peer) => ({ into: peer.label, connections, duration: rawDuration, insertsPerSecond: Math.round(peer.perSecond), latencyMs: { p50: peer.p50, p99: peer.p99 }, cpu: peer.cpu, writesPerSubmission: WRITES_PER_SUBMISSION, ratio: Math.round(ratioTo(peer) * 100) / 100 })),
-      listing: { rows, ...listing },
+      listing: { rows, ...listing, rawAzurite: { ...rawListing, ratio: Math.round(listingRatio * 100) / 100 } },
     };
     writeFileSync(path.join(__dirname, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
     const row = (name: string, p: { result: Result; cpu: { api: number; azurite: number } }) =>
@@ -285,6 +303,8 @@ ${peers
 | default pageSize (${listing.default?.pages} pages) | ${median(listing.default?.ms ?? [])} ms | ${listing.default?.ms.join(", ")} ms |
 | pageSize 1000 (${listing["1000"]?.pages} pages) | ${median(listing["1000"]?.ms ?? [])} ms | ${listing["1000"]?.ms.join(", ")} ms |
 | pageSize 100 (${listing["100"]?.pages} pages) | ${median(listing["100"]?.ms ?? [])} ms | ${listing["100"]?.ms.join(", ")} ms |
+| peer: raw Azurite, the same query, pages of 1,000 (${rawListing.pages} pages) | ${median(rawListing.ms)} ms | ${rawListing.ms.join(", ")} ms |
+| ours ÷ raw Azurite, default page size | **${listingRatio.toFixed(2)}** | |
 | pageSize 100: page 1 / page 90 | ${listing["100"]?.page1Ms} ms / ${listing["100"]?.page90Ms} ms | ratio ${((listing["100"]?.page90Ms ?? NaN) / (listing["100"]?.page1Ms ?? NaN)).toFixed(2)} (goal ≤ 1.5) |
 `);
     console.log(`Machine: ${results.machine}; load average before ${loadAverageBefore.join(" ")}, after ${results.loadAverageAfter.join(" ")}; results in bench/ingest/results.json`);

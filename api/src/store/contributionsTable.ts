@@ -20,7 +20,8 @@ const REF_ROW = "ref";
 
 const double = (value: number) => ({ value, type: "Double" as const });
 
-const contributionRow = (id: string) => ROW.contribution + id;
+/** A contribution's own row in its partition; exported for the chase benchmark's raw peer. */
+export const contributionRow = (id: string) => ROW.contribution + id;
 const auditPrefix = (id: string) => `${ROW.audit}${id}|`;
 const dedupeRow = (id: string, key: string) => `${ROW.formKey}${id}|${key}`;
 const indexRow = (contractId: string, id: string) => `${contractId}|${id}`;
@@ -274,7 +275,8 @@ export function evidenceDueEntity(c: Contribution): TableEntity {
 }
 
 /** A contract's contributions, narrowed by the filters that are properties of the contribution row. */
-function contractFilter(contractId: string, query: ContributionQuery): string {
+/** A contract's contributions as one range query; exported for the ingestion benchmark's raw listing peer. */
+export function contractFilter(contractId: string, query: ContributionQuery): string {
   const range = contractPartitionRange(contractId);
   return (
     odata`PartitionKey ge ${range.from} and PartitionKey lt ${range.to} and RowKey ge ${ROW.contribution} and RowKey lt ${prefixEnd(ROW.contribution)}` +
