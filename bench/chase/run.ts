@@ -19,6 +19,7 @@ import { contributionPartition } from "../../api/src/store/keys";
 import { TABLES, VERIFY_CONCURRENCY } from "../../api/src/store/tables";
 import { startAzurite } from "../../scripts/azurite";
 import { startFakeGraph } from "../../test/support/fakeGraph";
+import { cpuSeconds } from "../support/cpu";
 
 /**
  * npm run bench:chase -- [--contributions 100000] [--compare 1000000] [--overdue 5000] [--suppliers 300] [--contracts 40]
@@ -29,10 +30,12 @@ import { startFakeGraph } from "../../test/support/fakeGraph";
  * entity-group transactions, through the store's own entity builders. Then the chase runs once for
  * a Wednesday (no digests), and once more the same day (it must send nothing). All of it again
  * on a fresh Azurite with --compare contributions (the same overdue ones): the run reads the
- * due-date index, so its time should not follow the ledger's size. Beside the run: how long the
- * same emails take at Exchange's sending limit, and Azurite's own time for the reads of what is
- * owed (`readOwedRaw`), taken out to show how the rest grows. Results print as Markdown and go to
- * bench/chase/results.json. A million contributions need a bigger heap for Azurite:
+ * due-date index, so its time should not follow the ledger's size. A small unreported run warms
+ * this process up first. Beside the run: how long the same emails take at Exchange's sending
+ * limit; the CPU this process and Azurite spent on the run; and Azurite's own time for the storage
+ * work that follows the ledger's size (`readOwedRaw`, `writeBesideOwedRaw`), taken out to show how
+ * the rest grows. Results print as Markdown and go to bench/chase/results.json. A million
+ * contributions need a bigger heap for Azurite:
  * NODE_OPTIONS=--max-old-space-size=8192.
  */
 const ROOT = path.resolve(__dirname, "../..");
@@ -45,16 +48,17 @@ async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Pr
   }));
 }
 
-/** Entity-group transactions: one partition each, at most 100 entities. */
-async function writeInTransactions(table: TableClient, entities: { partitionKey: string }[]): Promise<number> {
+/** Entity-group transactions: one partition each, at most 100 entities; inserts, or upserts as the store writes audit entries. */
+async function writeInTransactions(table: TableClient, entities: { partitionKey: string }[], how: { upsert?: boolean; concurrency?: number } = {}): Promise<number> {
   const byPartition = new Map<string, TransactionAction[]>();
   for (const entity of entities) {
     const actions = byPartition.get(entity.partitionKey) ?? [];
-    actions.push(["create", entity as Parameters<TableClient["createEntity"]>[0]]);
+    const e = entity as Parameters<TableClient["createEntity"]>[0];
+    actions.push(how.upsert ? ["upsert", e, "Replace"] : ["create", e]);
     byPartition.set(entity.partitionKey, actions);
   }
   const batches = [...byPartition.values()].flatMap((actions) => Array.from({ length: Math.ceil(actions.length / 100) }, (_, i) => actions.slice(i * 100, (i + 1) * 100)));
-  await pool(batches, 16, (batch) => table.submitTransaction(batch));
+  await pool(batches, how.concurrency ?? 16, (batch) => table.submitTransaction(batch));
   return batches.length;
 }
 
@@ -77,24 +81,42 @@ interface Measured {
   againEmails: number;
   alreadyDone: number;
   /** Raw Azurite reading what the run reads of what is owed (median of 3), and the entries it found. */
-  peerMs: number;
+  peerReadMs: number;
   peerEntries: number;
+  /** Raw Azurite inserting what the run adds to the Contributions table: a row beside each entry's contribution. */
+  peerWriteMs: number;
+  /** CPU seconds the first run took: this process (the chase, the SDK and the fake Graph) and Azurite's. */
+  runCpuSeconds: { ours: number; azurite: number };
 }
 
 /**
- * The peer: Azurite answering the reads the chase makes of what is owed, straight from the SDK:
- * the due-date index's range, pages of 1,000, and a point read of each entry's contribution with
- * the store's concurrency. Azurite filters a whole table for every query, so this grows with the
- * index even though the range does not.
+ * The peer, part 1: Azurite answering the reads the chase makes of what is owed, straight from the
+ * SDK: the due-date index's range, pages of 1,000, and a point read of each entry's contribution
+ * with the store's concurrency. Azurite filters a whole table for every query, so this grows with
+ * the index even though the range does not.
  */
-async function readOwedRaw(contributionTable: TableClient, dueTable: TableClient): Promise<number> {
-  let entries = 0;
-  const pages = dueTable.listEntities<{ contractId: string; contributionId: string }>({ queryOptions: { filter: odata`PartitionKey lt ${addDays(RUN_DATE, 1)}` } }).byPage({ maxPageSize: 1000 });
+async function readOwedRaw(contributionTable: TableClient, dueTable: TableClient): Promise<{ contractId: string; contributionId: string }[]> {
+  const entries: { contractId: string; contributionId: string }[] = [];
+  const pages = dueTable.listEntities<{ contractId: string; contributionId: string }>({ queryOptions: { filter: odata`PartitionKey lt ${addDays(RUN_DATE, 1)}`, select: ["contractId", "contributionId"] } }).byPage({ maxPageSize: 1000 });
   for await (const page of pages) {
-    entries += page.length;
+    entries.push(...page.map(({ contractId, contributionId }) => ({ contractId, contributionId })));
     await pool(page, VERIFY_CONCURRENCY, (entry) => contributionTable.getEntity(contributionPartition(entry.contractId, entry.contributionId), contributionRow(entry.contributionId)));
   }
   return entries;
+}
+
+/**
+ * The peer, part 2: the run adds a `chased` audit entry beside each contribution it chases, in one
+ * transaction per partition, as upserts (`addAuditEntries`). Azurite keeps each table's key indexes as sorted arrays and splices
+ * every insert into them, so an insert costs more as the whole table grows; this inserts as many
+ * rows the same way (under a RowKey nothing reads).
+ */
+async function writeBesideOwedRaw(contributionTable: TableClient, entries: { contractId: string; contributionId: string }[]): Promise<void> {
+  await writeInTransactions(
+    contributionTable,
+    entries.map((entry) => ({ partitionKey: contributionPartition(entry.contractId, entry.contributionId), rowKey: `peer|${entry.contributionId}`, note: "bench:chase peer" })),
+    { upsert: true, concurrency: VERIFY_CONCURRENCY },
+  );
 }
 
 /** A fresh Azurite and fake Graph, `total` contributions seeded, the chase run once and again the same day. */
@@ -192,8 +214,11 @@ async function measure(total: number, overdueCount: number, supplierCount: numbe
 
     // ---- the run ----
     const started = performance.now();
+    const cpuBefore = { ours: process.cpuUsage(), azurite: cpuSeconds(azurite.pid) };
     const result = await runChase(deps, clock.now());
     const runMs = performance.now() - started;
+    const ours = process.cpuUsage(cpuBefore.ours);
+    const runCpu = { ours: (ours.user + ours.system) / 1e6, azurite: cpuSeconds(azurite.pid) - cpuBefore.azurite };
     const recipients = new Set(fake.sent.flatMap((m) => m.recipients));
     const emails = fake.sent.length;
 
@@ -203,17 +228,21 @@ async function measure(total: number, overdueCount: number, supplierCount: numbe
     const againMs = performance.now() - againStarted;
 
     const peerRuns: number[] = [];
-    let peerEntries = 0;
+    let owedEntries: { contractId: string; contributionId: string }[] = [];
     for (let i = 0; i < 3; i++) {
       const peerStarted = performance.now();
-      peerEntries = await readOwedRaw(contributionTable, dueTable);
+      owedEntries = await readOwedRaw(contributionTable, dueTable);
       peerRuns.push(performance.now() - peerStarted);
     }
+    const writeStarted = performance.now();
+    await writeBesideOwedRaw(contributionTable, owedEntries);
+    const peerWriteMs = performance.now() - writeStarted;
     return {
       total,
       owing,
       seedSeconds: Math.round(seedSeconds * 10) / 10,
       runMs: Math.round(runMs),
+      runCpuSeconds: { ours: Math.round(runCpu.ours * 10) / 10, azurite: Math.round(runCpu.azurite * 10) / 10 },
       emails,
       distinctRecipients: recipients.size,
       expectedRecipients: expectedRecipients.size,
@@ -221,14 +250,17 @@ async function measure(total: number, overdueCount: number, supplierCount: numbe
       againMs: Math.round(againMs),
       againEmails: fake.sent.length - emails,
       alreadyDone: again.alreadyDone,
-      peerMs: Math.round([...peerRuns].sort((a, b) => a - b)[1] ?? NaN),
-      peerEntries,
+      peerReadMs: Math.round([...peerRuns].sort((a, b) => a - b)[1] ?? NaN),
+      peerEntries: owedEntries.length,
+      peerWriteMs: Math.round(peerWriteMs),
     };
   } finally {
     await fake.close();
     await azurite.stop();
   }
 }
+
+const peerMs = (r: Measured) => r.peerReadMs + r.peerWriteMs;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -248,6 +280,10 @@ async function main(): Promise<void> {
 
   const loadAverageBefore = os.loadavg().map((l) => Math.round(l * 100) / 100);
   const runs: Measured[] = [];
+  // A small run first, not reported: this process compiles the chase, the SDK and the fake Graph on
+  // its first run, which would otherwise be charged to the first size measured.
+  console.log("Warm-up: 2,000 contributions, 200 overdue");
+  await measure(2000, 200, Math.min(supplierCount, 50), Math.min(contractCount, 10));
   for (const total of sizes) runs.push(await measure(total, overdueCount, supplierCount, contractCount));
   const [base, large] = runs as [Measured, Measured | undefined];
 
@@ -266,8 +302,10 @@ async function main(): Promise<void> {
     ...(large
       ? {
           sizeRatio: Math.round((large.runMs / base.runMs) * 100) / 100,
-          peerSizeRatio: Math.round((large.peerMs / base.peerMs) * 100) / 100,
-          lessPeerSizeRatio: Math.round(((large.runMs - large.peerMs) / (base.runMs - base.peerMs)) * 100) / 100,
+          peerSizeRatio: Math.round((peerMs(large) / peerMs(base)) * 100) / 100,
+          lessPeerSizeRatio: Math.round(((large.runMs - peerMs(large)) / (base.runMs - peerMs(base))) * 100) / 100,
+          oursCpuSizeRatio: Math.round((large.runCpuSeconds.ours / base.runCpuSeconds.ours) * 100) / 100,
+          azuriteCpuSizeRatio: Math.round((large.runCpuSeconds.azurite / base.runCpuSeconds.azurite) * 100) / 100,
         }
       : {}),
   };
@@ -286,12 +324,15 @@ async function main(): Promise<void> {
       ...(large ? [`| ${n(large.total)} beside ${n(base.total)} contributions, same overdue | | | **${(large.runMs / base.runMs).toFixed(2)}×** (goal ≤ 1.2) |`] : []),
       ...runs.map(
         (r) =>
-          `| peer, ${n(r.total)} contributions: raw Azurite reading what is owed (the due-date index's range in pages of 1,000, ${n(r.peerEntries)} entries, and each one's contribution), median of 3 | ${(r.peerMs / 1000).toFixed(1)} s | | |`,
+          `| peer, ${n(r.total)} contributions: raw Azurite doing the run's storage work that follows the ledger's size: reading what is owed (the due-date index's range in pages of 1,000, ${n(r.peerEntries)} entries, and each one's contribution; median of 3) + inserting a row beside each of them | ${(r.peerReadMs / 1000).toFixed(1)} s + ${(r.peerWriteMs / 1000).toFixed(1)} s = **${(peerMs(r) / 1000).toFixed(1)} s** | | |`,
       ),
+      ...runs.map((r) => `| ${n(r.total)}: CPU during the run, this process (the chase, the SDK, the fake Graph) / Azurite | ${r.runCpuSeconds.ours} s / ${r.runCpuSeconds.azurite} s | | |`),
       ...(large
         ? [
-            `| that peer, ${n(large.total)} beside ${n(base.total)} | | | ${(large.peerMs / base.peerMs).toFixed(2)}× |`,
-            `| the run less that peer, ${n(large.total)} beside ${n(base.total)} | ${((large.runMs - large.peerMs) / 1000).toFixed(1)} s beside ${((base.runMs - base.peerMs) / 1000).toFixed(1)} s | | **${((large.runMs - large.peerMs) / (base.runMs - base.peerMs)).toFixed(2)}×** (goal ≤ 1.2) |`,
+            `| CPU of this process during the run, ${n(large.total)} beside ${n(base.total)} | | | **${(large.runCpuSeconds.ours / base.runCpuSeconds.ours).toFixed(2)}×** |`,
+            `| CPU of Azurite during the run, ${n(large.total)} beside ${n(base.total)} | | | ${(large.runCpuSeconds.azurite / base.runCpuSeconds.azurite).toFixed(2)}× |`,
+            `| that peer, ${n(large.total)} beside ${n(base.total)} | | | ${(peerMs(large) / peerMs(base)).toFixed(2)}× |`,
+            `| the run less that peer, ${n(large.total)} beside ${n(base.total)} | ${((large.runMs - peerMs(large)) / 1000).toFixed(1)} s beside ${((base.runMs - peerMs(base)) / 1000).toFixed(1)} s | | **${((large.runMs - peerMs(large)) / (base.runMs - peerMs(base))).toFixed(2)}×** (goal ≤ 1.2) |`,
           ]
         : []),
       `| the same ${base.emails} emails at Exchange's ${EXCHANGE_MESSAGES_PER_MINUTE} messages a minute | ${(base.runMs / 1000).toFixed(1)} s ours | ${(exchangeMs / 60_000).toFixed(1)} min at the limit | ours is ${((base.runMs / exchangeMs) * 100).toFixed(1)}% of it |`,

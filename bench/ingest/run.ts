@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -16,6 +16,7 @@ import { loadSettings } from "../../api/src/settings/settings";
 import { contractFilter } from "../../api/src/store/contributionsTable";
 import { TABLES } from "../../api/src/store/tables";
 import { freePort, startAzurite, stopChild } from "../../scripts/azurite";
+import { cpuSeconds } from "../support/cpu";
 
 /**
  * npm run bench:ingest -- [--duration 60] [--connections 16] [--rate 300] [--rate-duration 30] [--stored 100000] [--raw-duration 10] [--rows 10000]
@@ -34,12 +35,6 @@ import { freePort, startAzurite, stopChild } from "../../scripts/azurite";
  */
 const ROOT = path.resolve(__dirname, "../..");
 const SECRET = "bench-ingest-secret-0123456789";
-
-function cpuSeconds(pid: number): number {
-  // utime + stime in clock ticks (fields 14 and 15 of /proc/PID/stat); 100 ticks a second on Linux.
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
