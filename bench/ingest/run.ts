@@ -19,7 +19,7 @@ import { freePort, startAzurite, stopChild } from "../../scripts/azurite";
 import { cpuSeconds } from "../support/cpu";
 
 /**
- * npm run bench:ingest -- [--duration 60] [--connections 16] [--rate 300] [--rate-duration 30] [--stored 100000] [--raw-duration 10] [--rows 10000]
+ * npm run bench:ingest -- [--duration 60] [--connections 16] [--rate 300] [--rate-duration 30] [--stored 100000] [--stored-contracts 1] [--raw-duration 10] [--rows 10000]
  *
  * Loopback only: an in-memory Azurite and the local API host (a separate node process) on free
  * ports. Phase 1 ("sustained"): --connections clients post Forms submissions back to back for
@@ -27,8 +27,10 @@ import { cpuSeconds } from "../support/cpu";
  * --rate-duration seconds over the same connections (0 skips it). autocannon paces a rate per
  * second per connection, so each second starts with a burst of up to --connections requests.
  * Before phase 2, submissions are added straight into storage (through the store's own code)
- * until --stored are held, and right after it raw Azurite inserts (one entity per request, the
- * same connections) run for --raw-duration seconds into the same table, the peer phase 2 is set
+ * until --stored are held (into the phases' own contract, or with --stored-contracts N over N
+ * contracts, 2,000 suppliers and twelve quarters, as a council's ledger is spread), and right
+ * after it raw Azurite inserts (one entity per request, the same connections) run for
+ * --raw-duration seconds into the same table, the peer phase 2 is set
  * beside. Then a contract of --rows contributions is listed page by page, timing each page, and
  * the same query is read straight from Azurite with the SDK, the listing's peer. Results print as
  * Markdown and go to bench/ingest/results.json.
@@ -45,10 +47,13 @@ async function main(): Promise<void> {
       "rate-duration": { type: "string", default: "30" },
       rows: { type: "string", default: "10000" },
       stored: { type: "string", default: "100000" },
+      "stored-contracts": { type: "string", default: "1" },
       "raw-duration": { type: "string", default: "10" },
     },
   });
   const storedTarget = Number(values.stored);
+  const storedContracts = Number(values["stored-contracts"]);
+  if (!Number.isInteger(storedContracts) || storedContracts < 1) throw new Error("--stored-contracts must be a whole number, at least 1");
   const rawDuration = Number(values["raw-duration"]);
   const duration = Number(values.duration);
   const connections = Number(values.connections);
@@ -84,7 +89,11 @@ async function main(): Promise<void> {
       endDate: "2028-12-31",
       contractManager: { name: "Bench Manager", email: "manager@council.example" },
     });
-    for (const id of ["C-BENCH", "C-10K"]) {
+    // With --stored-contracts 1 (the default) the stored submissions go to C-BENCH, the contract the
+    // phases post to: the worst case, every partition a submission writes to as large as it gets.
+    // With more, they are spread as a council's would be, over contracts, suppliers and quarters.
+    const storedIn = storedContracts === 1 ? ["C-BENCH"] : Array.from({ length: storedContracts }, (_, i) => `C-ST${String(i + 1).padStart(4, "0")}`);
+    for (const id of new Set(["C-BENCH", "C-10K", ...storedIn])) {
       const res = await fetch(`${base}/api/contracts`, { method: "POST", headers: officer, body: JSON.stringify(contract(id)) });
       if (res.status !== 201) throw new Error(`Creating ${id}: ${res.status} ${await res.text()}`);
     }
@@ -140,24 +149,36 @@ async function main(): Promise<void> {
     const measure = pack?.byCode.get("J3");
     if (!pack || !measure) throw new Error("The example pack is missing");
     /** Contributions written straight into storage through the store's own code (what ingestion saves, without the HTTP request and the inbox). */
-    const load = async (contractId: string, formId: string, count: number) => {
-      const stored = await deps.store.getContract(contractId);
-      if (!stored) throw new Error(`${contractId} is missing`);
+    const QUARTERS = [["01-01", "03-31"], ["04-01", "06-30"], ["07-01", "09-30"], ["10-01", "12-31"]] as const;
+    const load = async (contractIds: readonly string[], formId: string, count: number, spread: boolean) => {
+      const contracts = await Promise.all(
+        contractIds.map(async (id) => {
+          const stored = await deps.store.getContract(id);
+          if (!stored) throw new Error(`${id} is missing`);
+          return stored.value;
+        }),
+      );
       let next = 0;
       await Promise.all(
         Array.from({ length: 32 }, async () => {
           while (next < count) {
             const n = next++;
             const id = formReference(formId, String(n), 0);
+            const contract = contracts[n % contracts.length] as (typeof contracts)[number];
+            // Spread: 2,000 suppliers and the quarters of 2024 to 2026; otherwise one supplier of 40 and one quarter.
+            const quarter = QUARTERS[Math.floor(n / contracts.length) % 4] ?? QUARTERS[2];
+            const year = 2024 + (Math.floor(n / (contracts.length * 4)) % 3);
+            const period = spread ? { periodStart: `${year}-${quarter[0]}`, periodEnd: `${year}-${quarter[1]}` } : { periodStart: "2026-07-01", periodEnd: "2026-09-30" };
+            const supplier = spread ? `Stored Supplier ${n % 2000} Ltd` : `Supplier ${n % 40} Ltd`;
             const c = buildContribution({
               id,
-              context: { contract: stored.value, pack, measure },
-              report: { contractRef: contractId, supplier: `Supplier ${n % 40} Ltd`, measureCode: "J3", quantity: { amount: n % 50, unit: null }, periodStart: "2026-07-01", periodEnd: "2026-09-30", description: "Benchmark row", evidence: [] },
+              context: { contract, pack, measure },
+              report: { contractRef: contract.id, supplier, measureCode: "J3", quantity: { amount: n % 50, unit: null }, ...period, description: "Benchmark row", evidence: [] },
               responder: `s${n % 40}@acme.example`,
               source: { kind: "form", formId, responseId: String(n) },
               submittedAt: "2026-11-20T10:15:00.000Z",
             });
-            await deps.store.createContribution(c, createdAudit(c, c.submittedAt, c.responder, "Benchmark"), { owner: { contractId, formId, responseId: String(n) } });
+            await deps.store.createContribution(c, createdAudit(c, c.submittedAt, c.responder, "Benchmark"), { owner: { contractId: contract.id, formId, responseId: String(n) } });
           }
         }),
       );
@@ -167,7 +188,7 @@ async function main(): Promise<void> {
     if (toAdd > 0) {
       console.log(`Adding ${toAdd} submissions straight into storage, so ${storedTarget} are stored before phase 2`);
       const started = performance.now();
-      await load("C-BENCH", "bench-stored", toAdd);
+      await load(storedIn, "bench-stored", toAdd, storedContracts > 1);
       console.log(`  added in ${Math.round((performance.now() - started) / 1000)} s`);
     }
     const atRate = rateDuration > 0 ? await phase(`Phase 2: ${rate} submissions/s for ${rateDuration} s, ${afterPhase1 + toAdd} stored`, { connections, duration: rateDuration, overallRate: rate }) : undefined;
@@ -208,7 +229,7 @@ async function main(): Promise<void> {
     const ratioTo = (peer: (typeof peers)[number]) => oursPerSecond / (peer.perSecond / WRITES_PER_SUBMISSION);
 
     console.log(`Loading ${rows} contributions into C-10K (straight into storage, through the same store code)`);
-    await load("C-10K", "bench-10k", rows);
+    await load(["C-10K"], "bench-10k", rows, false);
 
     /** Every page of C-10K, timed one by one; `pageSize` undefined asks for the API's default. */
     const listAll = async (pageSize: number | undefined) => {
@@ -272,7 +293,7 @@ async function main(): Promise<void> {
       loadAverageAfter: os.loadavg().map((l) => Math.round(l * 100) / 100),
       machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}`,
       sustained: { connections, duration, ...summary(sustained.result), cpu: sustained.cpu },
-      atRate: atRate ? { rate, connections, duration: rateDuration, storedBefore: afterPhase1 + toAdd, ...summary(atRate.result), cpu: atRate.cpu } : undefined,
+      atRate: atRate ? { rate, connections, duration: rateDuration, storedBefore: afterPhase1 + toAdd, storedContracts, ...summary(atRate.result), cpu: atRate.cpu } : undefined,
       rawAzurite: peers.map((peer) => ({ into: peer.label, connections, duration: rawDuration, insertsPerSecond: Math.round(peer.perSecond), latencyMs: { p50: peer.p50, p99: peer.p99 }, cpu: peer.cpu, writesPerSubmission: WRITES_PER_SUBMISSION, ratio: Math.round(ratioTo(peer) * 100) / 100 })),
       listing: { rows, ...listing, rawAzurite: { ...rawListing, ratio: Math.round(listingRatio * 100) / 100 } },
     };
@@ -283,7 +304,7 @@ async function main(): Promise<void> {
 | phase | submissions answered 2xx | latency | CPU (1.00 = one core) |
 |---|---|---|---|
 ${row(`sustained: ${connections} connections, ${duration} s`, sustained)}
-${atRate ? `${row(`fixed rate ${rate}/s, ${rateDuration} s, ${afterPhase1 + toAdd} stored`, atRate)}\n` : ""}
+${atRate ? `${row(`fixed rate ${rate}/s, ${rateDuration} s, ${afterPhase1 + toAdd} stored (${storedContracts === 1 ? "those added all in C-BENCH" : `those added spread over ${storedContracts} contracts`})`, atRate)}\n` : ""}
 | peer, same run | rate | latency | CPU |
 |---|---|---|---|
 ${peers
