@@ -106,10 +106,10 @@ async function readOwedRaw(contributionTable: TableClient, dueTable: TableClient
 }
 
 /**
- * The peer, part 2: the run adds a `chased` audit entry beside each contribution it chases, in one
- * transaction per partition, as upserts (`addAuditEntries`). Azurite keeps each table's key indexes as sorted arrays and splices
- * every insert into them, so an insert costs more as the whole table grows; this inserts as many
- * rows the same way (under a RowKey nothing reads).
+ * The peer, part 2: the run adds a `chased` audit entry beside each contribution it chases, as
+ * upserts in one transaction per partition (`addAuditEntries`). Azurite keeps each table's key
+ * indexes as sorted arrays and splices every insert into them, so an insert costs more as the
+ * whole table grows; this inserts as many rows the same way (under a RowKey nothing reads).
  */
 async function writeBesideOwedRaw(contributionTable: TableClient, entries: { contractId: string; contributionId: string }[]): Promise<void> {
   await writeInTransactions(

@@ -30,8 +30,8 @@ import { cpuSeconds } from "../support/cpu";
  * until --stored are held (into the phases' own contract, or with --stored-contracts N over N
  * contracts, 2,000 suppliers and twelve quarters, as a council's ledger is spread), and right
  * after it raw Azurite inserts (one entity per request, the same connections) run for
- * --raw-duration seconds into the same table, the peer phase 2 is set
- * beside. Then a contract of --rows contributions is listed page by page, timing each page, and
+ * --raw-duration seconds into the same table, the peer phase 2 is set beside. Then a contract of
+ * --rows contributions is listed page by page, timing each page, and
  * the same query is read straight from Azurite with the SDK, the listing's peer. Results print as
  * Markdown and go to bench/ingest/results.json.
  */
