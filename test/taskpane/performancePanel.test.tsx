@@ -1,5 +1,5 @@
 /** @jest-environment jsdom */
-import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { FluentProvider, webLightTheme } from "@fluentui/react-components";
 import { addDays } from "../../shared";
 import type { Contract } from "../../shared";
@@ -26,11 +26,14 @@ async function renderPanel(api: FakeApi, { selected }: { selected: Contract | un
     ledger: { version: 0, changed: jest.fn() },
     showPanel: jest.fn(),
   };
-  render(
-    <FluentProvider theme={webLightTheme}>
-      <PerformancePanel {...props} />
-    </FluentProvider>,
-  );
+  // Inside act, so a load that settles at once (nothing to load without a contract) lands in it.
+  await act(async () => {
+    render(
+      <FluentProvider theme={webLightTheme}>
+        <PerformancePanel {...props} />
+      </FluentProvider>,
+    );
+  });
   return props;
 }
 
