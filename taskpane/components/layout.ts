@@ -3,9 +3,10 @@ import { makeStyles, tokens } from "@fluentui/react-components";
 /**
  * The layout every panel is built from, so panels space alike: a panel is a column of parts
  * (`panel`, or `sections` where its parts are whole sections), a section a tighter column,
- * headings carry no margin of their own, a heading row puts a button at the far end, and a row
- * of actions wraps in a narrow pane, a table's caption reads as its title. A list of cards (`cards`, each a `card`) holds items an officer
- * works through one by one (quarantined submissions, KPIs).
+ * headings carry no margin of their own, a heading row puts a button at the far end, a row of
+ * actions wraps in a narrow pane, and a table's caption reads as its title. A list of cards
+ * (`cards`, each a `card`) holds items an officer works through one by one (quarantined
+ * submissions, KPIs).
  */
 export const usePanelStyles = makeStyles({
   panel: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },

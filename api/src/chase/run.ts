@@ -42,6 +42,7 @@ import { digest } from "../store/keys";
 import type { KeyedAuditEntry } from "../store/ports";
 import { chaseMessageId } from "../store/chaseLedgerPort";
 import type { ChaseLease, ChaseLedgerStore, ChaseMessageRecord, ChaseScope, StepClaim } from "../store/chaseLedgerPort";
+import { eachPage } from "../store/page";
 import { mapWithLimit } from "../lib/concurrency";
 import { loadPerformanceDuties } from "./performance";
 
@@ -341,12 +342,7 @@ class ChaseRun {
 
   /** Everything owing evidence due on or before today, a page of the EvidenceDue index at a time, each with its contract (read once per run). */
   private async *owedPages(): AsyncGenerator<ChaseItem[]> {
-    let continuationToken: string | undefined;
-    do {
-      const page = await this.deps.store.listEvidenceOwed(this.today, { pageSize: OWED_PAGE_SIZE, continuationToken });
-      yield await this.withContracts(page.items);
-      continuationToken = page.continuationToken;
-    } while (continuationToken);
+    for await (const owed of eachPage((page) => this.deps.store.listEvidenceOwed(this.today, page), OWED_PAGE_SIZE)) yield await this.withContracts(owed);
   }
 
   private async withContracts(owed: Contribution[]): Promise<ChaseItem[]> {

@@ -4,6 +4,7 @@ import { parseWith, queryObject, readJson } from "../http/body";
 import type { Handler } from "../http/dispatch";
 import { invalid, notFound } from "../http/errors";
 import { json } from "../http/respond";
+import { eachPage } from "../store/page";
 import { contractId, requireContract } from "./contracts";
 import { actorOf } from "./principal";
 
@@ -39,11 +40,6 @@ export const contractReport: Handler = async ({ request, deps }) => {
   const [contract, crosswalk] = await Promise.all([requireContract(deps, id), deps.store.crosswalks.getCrosswalk(query.crosswalk)]);
   if (!crosswalk) throw notFound(`There is no crosswalk ${query.crosswalk}; store it with PUT /api/crosswalks/${query.crosswalk}.`);
   const delivered: Contribution[] = [];
-  let continuationToken: string | undefined;
-  do {
-    const page = await deps.store.listContributions({ contractId: id, status: "accepted" }, { pageSize: PAGE_SIZE, continuationToken });
-    delivered.push(...page.items);
-    continuationToken = page.continuationToken;
-  } while (continuationToken);
+  for await (const accepted of eachPage((page) => deps.store.listContributions({ contractId: id, status: "accepted" }, page), PAGE_SIZE)) delivered.push(...accepted);
   return json(200, crosswalkReport(contract.value, crosswalk, delivered));
 };

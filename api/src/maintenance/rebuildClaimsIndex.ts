@@ -1,5 +1,5 @@
 import { mapWithLimit } from "../lib/concurrency";
-import type { Page, PageRequest } from "../store/page";
+import { eachPage } from "../store/page";
 import type { LedgerStore } from "../store/ports";
 
 /** What a rebuild did. A second run reads as much and reports `indexed` and `oldRowsRemoved` 0. */
@@ -21,15 +21,6 @@ const PAGE_SIZE = 1000;
 /** Contributions recorded at once; the store's own queue bounds the requests in flight. */
 const AT_ONCE = 16;
 
-async function* pages<T>(list: (page: PageRequest) => Promise<Page<T>>, pageSize: number): AsyncGenerator<T[]> {
-  let continuationToken: string | undefined;
-  do {
-    const page = await list({ pageSize, continuationToken });
-    yield page.items;
-    continuationToken = page.continuationToken;
-  } while (continuationToken);
-}
-
 /**
  * Rebuilds the claims indexes (api/STORAGE.md, "The claims indexes") from the contributions, for a
  * ledger written before they were one list per key: every contribution of every contract, a page at
@@ -45,10 +36,10 @@ export async function rebuildClaimsIndex(
   const pageSize = options.pageSize ?? PAGE_SIZE;
   const tell = options.onProgress ?? (() => undefined);
   const counts: ClaimsIndexRebuild = { contracts: 0, contributions: 0, indexed: 0, oldRowsRemoved: 0 };
-  for await (const contracts of pages((page) => store.listContracts(page), pageSize)) {
+  for await (const contracts of eachPage((page) => store.listContracts(page), pageSize)) {
     for (const contract of contracts) {
       counts.contracts++;
-      for await (const contributions of pages((page) => store.listContributions({ contractId: contract.id }, page), pageSize)) {
+      for await (const contributions of eachPage((page) => store.listContributions({ contractId: contract.id }, page), pageSize)) {
         const added = await mapWithLimit(contributions, AT_ONCE, (c) => store.claimsIndexUpkeep.write(c));
         counts.contributions += contributions.length;
         counts.indexed += added.filter(Boolean).length;

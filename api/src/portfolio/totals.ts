@@ -2,6 +2,7 @@ import { applyToTotals, emptyTotals } from "../../../shared";
 import type { Deps } from "../deps";
 import { mapWithLimit, Turns } from "../lib/concurrency";
 import { StaleEtagError } from "../store/errors";
+import { eachPage } from "../store/page";
 
 /** Writers of one contract's totals rarely meet; when a burst does, each try waits a little longer, at random, so they spread out. */
 const ATTEMPTS = 12;
@@ -89,16 +90,13 @@ export async function recountContract(deps: Deps, contractId: string): Promise<v
     const current = await deps.store.portfolio.getTotals(contractId);
     let totals = current?.totals ?? emptyTotals(contractId);
     let changed = false;
-    let continuationToken: string | undefined;
-    do {
-      const page = await deps.store.listContributions({ contractId }, { pageSize: 1000, continuationToken });
-      const next = applyToTotals(totals, page.items);
+    for await (const contributions of eachPage((page) => deps.store.listContributions({ contractId }, page), 1000)) {
+      const next = applyToTotals(totals, contributions);
       if (next) {
         totals = next;
         changed = true;
       }
-      continuationToken = page.continuationToken;
-    } while (continuationToken);
+    }
     // A contract with nothing to count still gets its (empty) totals, so it is not recounted on every read.
     if (!changed && current) return;
     try {

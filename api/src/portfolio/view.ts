@@ -4,16 +4,12 @@ import type { Deps } from "../deps";
 import type { Principal } from "../http/auth";
 import { seesContract } from "../handlers/principal";
 import { mapWithLimit } from "../lib/concurrency";
+import { eachPage } from "../store/page";
 import { countPending, recountContract } from "./totals";
 
 async function allContracts(deps: Deps): Promise<Contract[]> {
   const out: Contract[] = [];
-  let continuationToken: string | undefined;
-  do {
-    const page = await deps.store.listContracts({ pageSize: 1000, continuationToken });
-    out.push(...page.items);
-    continuationToken = page.continuationToken;
-  } while (continuationToken);
+  for await (const contracts of eachPage((page) => deps.store.listContracts(page), 1000)) out.push(...contracts);
   return out;
 }
 

@@ -261,5 +261,4 @@ export class ClaimsIndexTable implements ClaimsIndexStore, ClaimsIndexUpkeep {
     // Busy for every try: the submission answers 503 and its sender tries again, which finds the entry or writes it.
     throw new StorageUnavailableError(new Error(`the ${table} index entry ${partitionKey} kept changing while it was written`));
   }
-
 }

@@ -8,3 +8,13 @@ export interface PageRequest {
   pageSize: number;
   continuationToken?: string;
 }
+
+/** Every page of a listing in turn, `pageSize` at a time: one page is held at a time. */
+export async function* eachPage<T>(list: (page: PageRequest) => Promise<Page<T>>, pageSize: number): AsyncGenerator<T[]> {
+  let continuationToken: string | undefined;
+  do {
+    const page = await list({ pageSize, continuationToken });
+    yield page.items;
+    continuationToken = page.continuationToken;
+  } while (continuationToken);
+}

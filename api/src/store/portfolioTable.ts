@@ -55,7 +55,7 @@ export class PortfolioTable implements PortfolioTotalsStore {
         byShard.set(shard, record);
       }
       const entity: TableEntity = { partitionKey, rowKey: TOTALS_ROW, ...toChunks("buckets", JSON.stringify(totals.buckets)) };
-      // A read wrote back every shard it read (a shard left empty is written empty); a first write only those with entries.
+      // After a read, every shard it read is written back (one left empty, empty); a first write writes only those with entries.
       const shards = read ? read.shards : [...byShard.keys()];
       const actions: TransactionAction[] = [
         read ? ["update", entity, "Replace", { etag: read.etag }] : ["create", entity],
